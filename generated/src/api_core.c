@@ -1,0 +1,7 @@
+/* generated from spec/core.yaml, spec/errors.yaml by codegen/templates/api.c.j2 - do not edit; regenerate with `make regen` */
+/*
+ * The API layer of module "core": each public function checks its
+ * arguments once, as the spec declares them, then calls the backend edge
+ * (cnet__sys_*) or the shared implementation (cnet__*).
+ */
+#include "backend.h"

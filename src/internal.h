@@ -1,0 +1,31 @@
+/*
+ * Internal helpers shared by the portable code and the backends. Generated
+ * declarations (the backend interface, enum checks, tables) are in
+ * generated/src/backend.h; this header adds the hand-written ones.
+ */
+#ifndef CNET__INTERNAL_H
+#define CNET__INTERNAL_H
+
+#include "backend.h"
+
+/*
+ * Write the text of an address (IPv4 dotted, IPv6 in RFC 5952 form with
+ * "%scope" when scope_id is not 0) into buf. Returns CNET_ERANGE when buf is
+ * too small, CNET_EAFNOSUPPORT for another family.
+ */
+cnet_err cnet__format_ip(int os_family, const void *bytes, uint32_t scope_id, char *buf, size_t size);
+
+/*
+ * Write the text and the port of a socket address. AF_UNIX gives its path, or
+ * "unix" when it is unnamed, and port 0. port may be NULL.
+ */
+cnet_err cnet__format_sockaddr(const struct sockaddr *addr, cnet_socklen len,
+                               char *buf, size_t size, cnet_port *port);
+
+/* Copy a NUL-terminated string into buf; CNET_ERANGE when it does not fit. */
+cnet_err cnet__copy_string(const char *text, char *buf, size_t size);
+
+/* strdup that reports failure instead of aborting; NULL stays NULL. */
+char *cnet__strdup(const char *text, bool *failed);
+
+#endif /* CNET__INTERNAL_H */

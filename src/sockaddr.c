@@ -1,0 +1,100 @@
+/* Text forms of socket addresses, the same everywhere in cnet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#if !defined(_WIN32)
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/un.h>
+#endif
+
+#include "internal.h"
+
+cnet_err cnet__copy_string(const char *text, char *buf, size_t size)
+{
+    size_t len = strlen(text);
+    if (len >= size) {
+        if (size > 0)
+            buf[0] = '\0';
+        return cnet__fail(CNET_ERANGE, "the result does not fit in the caller's buffer");
+    }
+    memcpy(buf, text, len + 1);
+    return CNET_OK;
+}
+
+char *cnet__strdup(const char *text, bool *failed)
+{
+    if (text == NULL)
+        return NULL;
+    size_t len = strlen(text) + 1;
+    char *copy = malloc(len);
+    if (copy == NULL) {
+        *failed = true;
+        return NULL;
+    }
+    memcpy(copy, text, len);
+    return copy;
+}
+
+cnet_err cnet__format_ip(int os_family, const void *bytes, uint32_t scope_id, char *buf, size_t size)
+{
+    char text[CNET_ADDRSTRLEN];
+    if (os_family != AF_INET && os_family != AF_INET6)
+        return cnet__fail(CNET_EAFNOSUPPORT, "only IPv4 and IPv6 addresses have an IP text form");
+    if (inet_ntop(os_family, bytes, text, sizeof text) == NULL)
+        return cnet__fail(CNET_EINVAL, "the address cannot be written as text");
+    if (os_family == AF_INET6 && scope_id != 0) {
+        size_t len = strlen(text);
+        snprintf(text + len, sizeof text - len, "%%%lu", (unsigned long)scope_id);
+    }
+    return cnet__copy_string(text, buf, size);
+}
+
+cnet_err cnet__format_sockaddr(const struct sockaddr *addr, cnet_socklen len,
+                               char *buf, size_t size, cnet_port *port)
+{
+    if (port != NULL)
+        port->value = 0;
+    if ((size_t)len < sizeof addr->sa_family)
+        return cnet__fail(CNET_EINVAL, "the socket address is shorter than its family field");
+    switch (addr->sa_family) {
+    case AF_INET: {
+        struct sockaddr_in sin;
+        if ((size_t)len < sizeof sin)
+            return cnet__fail(CNET_EINVAL, "the AF_INET socket address is too short");
+        memcpy(&sin, addr, sizeof sin);
+        if (port != NULL)
+            port->value = cnet_ntohs(sin.sin_port);
+        return cnet__format_ip(AF_INET, &sin.sin_addr, 0, buf, size);
+    }
+    case AF_INET6: {
+        struct sockaddr_in6 sin6;
+        if ((size_t)len < sizeof sin6)
+            return cnet__fail(CNET_EINVAL, "the AF_INET6 socket address is too short");
+        memcpy(&sin6, addr, sizeof sin6);
+        if (port != NULL)
+            port->value = cnet_ntohs(sin6.sin6_port);
+        return cnet__format_ip(AF_INET6, &sin6.sin6_addr, (uint32_t)sin6.sin6_scope_id, buf, size);
+    }
+#if !defined(_WIN32)
+    case AF_UNIX: {
+        struct sockaddr_un sun;
+        size_t path_offset = offsetof(struct sockaddr_un, sun_path);
+        if ((size_t)len <= path_offset)
+            return cnet__copy_string("unix", buf, size);
+        size_t path_len = (size_t)len - path_offset;
+        if (path_len > sizeof sun.sun_path)
+            path_len = sizeof sun.sun_path;
+        memcpy(&sun, addr, path_offset + path_len);
+        if (sun.sun_path[0] == '\0')
+            return cnet__copy_string("unix", buf, size); /* unnamed or abstract */
+        char path[sizeof sun.sun_path + 1];
+        memcpy(path, sun.sun_path, path_len);
+        path[path_len] = '\0';
+        return cnet__copy_string(path, buf, size);
+    }
+#endif
+    default:
+        return cnet__fail(CNET_EAFNOSUPPORT, "the socket address has an unsupported family");
+    }
+}
