@@ -48,7 +48,7 @@ test-gcc: deps
 	$(call meson_test,build)
 
 test-asan: deps
-	$(call meson_build,build-asan,-Db_sanitize=address$(comma)undefined -Db_lundef=false -Dbuildtype=debug,CC=gcc)
+	$(call meson_build,build-asan,-Db_sanitize=address$(comma)undefined -Db_lundef=false -Dbuildtype=debug -Dc_args=-fno-sanitize-recover=all,CC=gcc)
 	$(call meson_test,build-asan)
 
 test-clang: deps

@@ -15,6 +15,9 @@ import sys
 SYNTHESIS = re.compile(r"Synthesis: Tested: (\d+) \| Passing: (\d+) \| Failing: (\d+) \| Crashing: (\d+)")
 PLAIN = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$", re.M)
 SKIP_LINE = re.compile(r"^\[SKIP\]", re.M)
+# Criterion has already reported a test as passed when LeakSanitizer runs at
+# the worker's exit, so sanitizer reports are counted here as failures.
+SANITIZER = re.compile(r"ERROR: (?:Leak|Address|Thread|Memory)Sanitizer|runtime error:")
 
 
 def count_build(build):
@@ -31,6 +34,10 @@ def count_build(build):
             result = t.get("result")
             syn = SYNTHESIS.findall(out)
             plain = PLAIN.findall(out)
+            reports = len(SANITIZER.findall(out))
+            if reports:
+                print(f"{build}: {t.get('name')}: {reports} sanitizer report(s) - counted as failures")
+                failed += reports
             if result == "SKIP":
                 skipped += 1
             elif syn:

@@ -4,6 +4,8 @@
 
 #include <criterion/criterion.h>
 #include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cnet/cnet.h>

@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Tests of the generator itself.
+
+1. The fixture spec (tests/fixture/spec) exercises every spec feature; its
+   output must equal the golden files (tests/fixture/golden) byte for byte.
+   `run_tests.py --update` rewrites the golden files after a deliberate change.
+2. Every tests/bad/*.yaml is a broken spec file whose first line says
+   `# expect: FILE:LINE: MESSAGE`; loading it (with the fixture's other files)
+   must fail at exactly that place with that message.
+3. The generated fixture header compiles as C11 (when a C compiler exists).
+Prints `N passed, N failed` and exits non-zero on any failure.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from cnetgen.loader import SpecError  # noqa: E402
+from cnetgen.model import load_spec  # noqa: E402
+from cnetgen.render import Renderer, compare_trees, render_to, write_tree  # noqa: E402
+
+TEMPLATES = os.path.join(os.path.dirname(HERE), "templates")
+FIXTURE = os.path.join(HERE, "fixture", "spec")
+GOLDEN = os.path.join(HERE, "fixture", "golden")
+BAD = os.path.join(HERE, "bad")
+
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append(ok)
+    print(f"[{'PASS' if ok else 'FAIL'}] {name}" + (f": {detail}" if detail and not ok else ""))
+
+
+def render_fixture():
+    spec = load_spec(FIXTURE, "spec")
+    return render_to(Renderer(spec, TEMPLATES), None)
+
+
+def test_golden(update):
+    files = render_fixture()
+    if update:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        write_tree(files, GOLDEN, ("",))
+        print(f"updated {len(files)} golden files")
+    problems = compare_trees(files, GOLDEN)
+    check("fixture output equals the golden files", not problems, "\n".join(problems))
+    return files
+
+
+def test_deterministic():
+    a = render_fixture()
+    b = render_fixture()
+    check("output is deterministic", a == b)
+    bad = [rel for rel, text in a.items()
+           if "\r" in text or "/work/" in text or "/home/" in text or "/tmp/" in text]
+    check("no CR, no absolute paths", not bad, ", ".join(bad))
+    unbannered = [rel for rel, text in a.items() if "do not edit; regenerate with" not in text.split("\n")[0]]
+    check("every file starts with the banner", not unbannered, ", ".join(unbannered))
+
+
+def test_bad_specs():
+    for name in sorted(os.listdir(BAD)):
+        if not name.endswith(".yaml"):
+            continue
+        path = os.path.join(BAD, name)
+        with open(path, encoding="utf-8") as f:
+            first = f.readline()
+        if not first.startswith("# expect: "):
+            check(f"bad/{name}", False, "first line must be '# expect: FILE:LINE: MESSAGE'")
+            continue
+        expect = first[len("# expect: "):].strip()
+        with tempfile.TemporaryDirectory() as tmp:
+            for f in os.listdir(FIXTURE):
+                if f != "small.yaml":
+                    shutil.copy(os.path.join(FIXTURE, f), tmp)
+            # A case named errors-*.yaml / platforms-*.yaml replaces that file.
+            target = name.split("-", 1)[0] + ".yaml" if name.startswith(("errors-", "platforms-")) else name
+            if target != name:
+                shutil.copy(os.path.join(FIXTURE, "small.yaml"), tmp)
+            shutil.copy(path, os.path.join(tmp, target))
+            try:
+                load_spec(tmp, "spec")
+                check(f"bad/{name}", False, "the spec loaded without error")
+            except SpecError as e:
+                got = str(e)
+                expected = expect.replace("{file}", target)
+                check(f"bad/{name}", got.startswith(expected.split(": error: ")[0] + ": error: ")
+                      and expected.split(": error: ", 1)[1] in got,
+                      f"expected '{expected}', got '{got}'")
+
+
+def test_compiles(files):
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        print("[SKIP] fixture header compiles (no C compiler)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        write_tree(files, tmp, ("",))
+        inc = os.path.join(tmp, "include")
+        with open(os.path.join(inc, "cnet", "other.h"), "w") as f:
+            f.write("/* stand-in for the fixture's include */\n")
+        src = os.path.join(tmp, "use.c")
+        with open(src, "w") as f:
+            f.write("#include <cnet/cnet.h>\n"
+                    "int main(void) { cnet_thing t = CNET_WRAP(1); (void)t;\n"
+                    "  return CNET_SAME + (int)CNET_DIFFERS + (int)CNET_BLUE + CNET_PLAIN_A; }\n")
+        r = subprocess.run([cc, "-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-fsyntax-only",
+                            "-I", inc, src], capture_output=True, text=True)
+        check("fixture headers compile as C11 with -Wpedantic -Werror", r.returncode == 0, r.stderr)
+
+
+def main():
+    update = "--update" in sys.argv
+    files = test_golden(update)
+    test_deterministic()
+    test_bad_specs()
+    test_compiles(files)
+    passed = sum(results)
+    failed = len(results) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
