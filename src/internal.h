@@ -28,4 +28,11 @@ cnet_err cnet__copy_string(const char *text, char *buf, size_t size);
 /* strdup that reports failure instead of aborting; NULL stays NULL. */
 char *cnet__strdup(const char *text, bool *failed);
 
+/*
+ * The index of the network interface named name[0..len-1] (not
+ * NUL-terminated), for an IPv6 zone such as "fe80::1%eth0". Defined by the
+ * backend; an unknown name gives CNET_EADDR_UNKNOWN_ZONE.
+ */
+cnet_err cnet__sys_interface_index(const char *name, size_t len, uint32_t *out);
+
 #endif /* CNET__INTERNAL_H */

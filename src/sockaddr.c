@@ -1,10 +1,7 @@
 /* Text forms of socket addresses, the same everywhere in cnet. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if !defined(_WIN32)
-#include <arpa/inet.h>
-#include <net/if.h>
 #include <sys/un.h>
 #endif
 
@@ -38,16 +35,44 @@ char *cnet__strdup(const char *text, bool *failed)
 
 cnet_err cnet__format_ip(int os_family, const void *bytes, uint32_t scope_id, char *buf, size_t size)
 {
-    char text[CNET_ADDRSTRLEN];
-    if (os_family != AF_INET && os_family != AF_INET6)
+    /* The same RFC 5952 formatter as cnet_ip_address_to_string, so every
+     * address text cnet writes looks the same. */
+    cnet_ip_address address;
+    char text[CNET_IP_ADDRESS_STRLEN];
+    size_t len;
+    memset(&address, 0, sizeof address);
+    if (os_family == AF_INET) {
+        address.family = CNET_IPV4;
+        memcpy(address.address, bytes, 4);
+    } else if (os_family == AF_INET6) {
+        address.family = CNET_IPV6;
+        memcpy(address.address, bytes, 16);
+    } else {
         return cnet__fail(CNET_EAFNOSUPPORT, "only IPv4 and IPv6 addresses have an IP text form");
-    if (inet_ntop(os_family, bytes, text, sizeof text) == NULL)
-        return cnet__fail(CNET_EINVAL, "the address cannot be written as text");
-    if (os_family == AF_INET6 && scope_id != 0) {
-        size_t len = strlen(text);
-        snprintf(text + len, sizeof text - len, "%%%lu", (unsigned long)scope_id);
     }
-    return cnet__copy_string(text, buf, size);
+    cnet_err err = cnet__ip_address_to_string(&address, text, sizeof text, &len);
+    if (err != CNET_OK)
+        return err;
+    if (os_family == AF_INET6 && scope_id != 0) {
+        /* "%" and the scope id in decimal, written backwards then reversed. */
+        char digits[10];
+        size_t n = 0;
+        do {
+            digits[n++] = (char)('0' + scope_id % 10u);
+            scope_id /= 10u;
+        } while (scope_id != 0);
+        text[len++] = '%';
+        while (n > 0)
+            text[len++] = digits[--n];
+        text[len] = '\0';
+    }
+    if (len >= size) {
+        if (size > 0)
+            buf[0] = '\0';
+        return cnet__fail(CNET_ERANGE, "the result does not fit in the caller's buffer");
+    }
+    memcpy(buf, text, len + 1);
+    return CNET_OK;
 }
 
 cnet_err cnet__format_sockaddr(const struct sockaddr *addr, cnet_socklen len,

@@ -18,14 +18,15 @@ C_BUILTIN_TYPES = {
     "void", "char", "int", "unsigned", "long", "unsigned long", "short",
     "bool", "size_t", "ptrdiff_t", "int8_t", "uint8_t", "int16_t",
     "uint16_t", "int32_t", "uint32_t", "int64_t", "uint64_t", "intptr_t",
-    "uintptr_t", "struct sockaddr", "struct addrinfo",
+    "uintptr_t", "struct sockaddr", "struct addrinfo", "struct sockaddr_storage",
 }
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PUBLIC_FUNC = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_TYPE = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_CONST = re.compile(r"^CNET_[A-Z0-9_]+$")
-IMPLS = ("backend", "shared", "direct")
+IMPLS = ("backend", "shared", "direct", "edge")
+EDGE_FUNC = re.compile(r"^cnet__sys_[a-z0-9_]+$")
 
 
 @dataclass
@@ -203,7 +204,13 @@ class Proc:
         return self.name[len("cnet_"):]
 
     @property
+    def public(self):
+        return self.impl != "edge"
+
+    @property
     def impl_symbol(self):
+        if self.impl == "edge":
+            return self.name
         if self.impl == "backend":
             return "cnet__sys_" + self.short
         return "cnet__" + self.short
@@ -608,7 +615,9 @@ class _Builder:
     def proc(self, node):
         _check_keys(node, {"proc", "nim", "summary", "description", "differs", "params", "returns",
                            "returns_doc", "errors", "impl", "platforms", "example", "since"}, "a proc")
-        name = _ident(node, "proc", PUBLIC_FUNC, "proc")
+        impl = node.get("impl", "backend")
+        name = _ident(node, "proc", EDGE_FUNC if impl == "edge" else PUBLIC_FUNC,
+                      "edge function" if impl == "edge" else "proc")
         self.claim(name, node.loc)
         params = []
         seen = set()
@@ -627,7 +636,6 @@ class _Builder:
                                 bool(p.get("nullable", False)), p.get("min"), p.get("max"),
                                 direction, p.loc))
         returns = node.get("returns", "cnet_err")
-        impl = node.get("impl", "backend")
         if impl not in IMPLS:
             raise SpecError(node.loc, f"'impl' must be one of {', '.join(IMPLS)}, not '{impl}'")
         errors = node.get("errors") or []
@@ -684,9 +692,9 @@ class _Builder:
                     raise SpecError(p.loc, f"unknown error code '{e}' in {p.name}")
             if not p.fallible and p.errors:
                 raise SpecError(p.loc, f"{p.name} returns {p.returns}, so it cannot list error codes")
-            if not p.fallible and p.impl != "direct":
+            if not p.fallible and p.impl not in ("direct", "edge"):
                 raise SpecError(p.loc, f"{p.name} returns {p.returns}: only impl 'direct' may be infallible")
-            p.checks = self.checks_for(p)
+            p.checks = self.checks_for(p) if p.impl in ("backend", "shared") else []
             for chk in p.checks:
                 if chk.error not in p.errors:
                     raise SpecError(p.loc, f"{p.name} validates its arguments and can return {chk.error}, "

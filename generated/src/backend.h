@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/nativesockets.yaml, spec/platforms.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
 /*
  * The internal interface between the shared code and a backend. Every
  * function named cnet__sys_* has the signature of the public function it
@@ -36,7 +36,273 @@ cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned lon
 cnet_err cnet__sys_select_read(cnet_socket_handle *handles, size_t *count, int timeout);
 cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int timeout);
 
+/* ------------------- internal edge primitives (declared with impl: edge) */
+
+/**
+ * Milliseconds on a monotonic clock (deadlines).
+ *
+ * [zh] 单调时钟上的毫秒数（用于截止时间）。
+ *
+ * @return the current time
+ *         [zh] 当前时间
+ *
+ * cnet addition (no Nim counterpart).
+ */
+int64_t cnet__sys_now_ms(void);
+
+/**
+ * One receive: waits until readable or the deadline, then reads at most size
+ * bytes.
+ *
+ * [zh] 一次接收：等待直到可读或截止时间，然后最多读取 size 个字节。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the buffer
+ *        [zh] 缓冲区
+ *
+ * @param size its size (at least 1)
+ *        [zh] 其大小（至少为 1）
+ *
+ * @param peek MSG_PEEK
+ *        [zh] MSG_PEEK
+ *
+ * @param deadline absolute cnet__sys_now_ms time, or -1 for none
+ *        [zh] cnet__sys_now_ms 的绝对时间，-1 表示没有
+ *
+ * @param received bytes read; 0 means end of stream
+ *        [zh] 读取的字节数；0 表示流结束
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECONNRESET: connection reset by peer
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline, size_t *received);
+
+/**
+ * One send: waits until writable or the deadline, then writes some of the
+ * bytes without SIGPIPE.
+ *
+ * [zh] 一次发送：等待直到可写或截止时间，然后写出部分字节，不触发 SIGPIPE。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the bytes
+ *        [zh] 字节
+ *
+ * @param size how many
+ *        [zh] 字节数
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @param sent bytes written
+ *        [zh] 写出的字节数
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_EPIPE: broken pipe (the peer closed the connection)
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent);
+
+/**
+ * One gathering send of two buffers (a frame's prefix and payload).
+ *
+ * [zh] 一次聚集发送两个缓冲区（帧的前缀和负载）。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param a first buffer
+ *        [zh] 第一个缓冲区
+ *
+ * @param a_size its size
+ *        [zh] 其大小
+ *
+ * @param b second buffer
+ *        [zh] 第二个缓冲区
+ *
+ * @param b_size its size
+ *        [zh] 其大小
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @param sent bytes written in total
+ *        [zh] 共写出的字节数
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_EPIPE: broken pipe (the peer closed the connection)
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size, int64_t deadline, size_t *sent);
+
+/**
+ * Connects within the deadline, checks SO_ERROR and leaves the socket
+ * blocking.
+ *
+ * [zh] 在截止时间内连接，检查 SO_ERROR，并让套接字保持阻塞。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param addr the address
+ *        [zh] 地址
+ *
+ * @param len its length
+ *        [zh] 其长度
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECONNREFUSED: connection refused
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
+
+/**
+ * Accepts one connection within the deadline and returns its raw address.
+ *
+ * [zh] 在截止时间内接受一个连接并返回其原始地址。
+ *
+ * @param handle the listening socket
+ *        [zh] 监听套接字
+ *
+ * @param inheritable whether children inherit the client
+ *        [zh] 子进程是否继承客户句柄
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @param client the client handle
+ *        [zh] 客户句柄
+ *
+ * @param addr the client address
+ *        [zh] 客户地址
+ *
+ * @param len its length
+ *        [zh] 其长度
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECONNABORTED: connection aborted
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline, cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len);
+
+/**
+ * Sends one datagram within the deadline.
+ *
+ * [zh] 在截止时间内发送一个数据报。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the datagram
+ *        [zh] 数据报
+ *
+ * @param size its size
+ *        [zh] 其大小
+ *
+ * @param addr the destination (NULL when connected)
+ *        [zh] 目的地址（已连接时为 NULL）
+ *
+ * @param len its length
+ *        [zh] 其长度
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_EMSGSIZE: message too long
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
+
+/**
+ * Receives one datagram within the deadline and tells whether it was
+ * truncated.
+ *
+ * [zh] 在截止时间内接收一个数据报，并说明它是否被截断。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the buffer
+ *        [zh] 缓冲区
+ *
+ * @param size its size
+ *        [zh] 其大小
+ *
+ * @param addr the sender
+ *        [zh] 发送方
+ *
+ * @param len its length
+ *        [zh] 其长度
+ *
+ * @param deadline absolute deadline or -1
+ *        [zh] 绝对截止时间或 -1
+ *
+ * @param received bytes stored
+ *        [zh] 存入的字节数
+ *
+ * @param truncated whether the datagram was longer than size
+ *        [zh] 数据报是否比 size 长
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr, cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated);
+
+/**
+ * shutdown(2).
+ *
+ * [zh] shutdown(2)。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param read shut down reading
+ *        [zh] 关闭读端
+ *
+ * @param write shut down writing
+ *        [zh] 关闭写端
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ENOTCONN: socket is not connected
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
+
 /* ------------------------------------------------ shared implementations */
+cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);
+cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id);
+cnet_err cnet__ip_address_to_string(const cnet_ip_address *address, char *buf, size_t size, size_t *len);
 cnet_err cnet__port_to_string(cnet_port port, char *buf, size_t size);
 cnet_err cnet__port_from_int(long value, cnet_port *out);
 cnet_err cnet__port_parse(const char *text, cnet_port *out);
@@ -45,8 +311,57 @@ cnet_err cnet__create_native_socket(cnet_domain domain, cnet_sock_type type, cne
 cnet_err cnet__new_raw_socket(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, cnet_socket_handle *out);
 cnet_err cnet__new_raw_socket_int(int domain, int type, int protocol, cnet_socket_handle *out);
 cnet_err cnet__get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen, char *buf, size_t size);
+cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, bool inheritable, cnet_socket **out);
+cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out);
+cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out);
+cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags);
+cnet_err cnet__socket_error(cnet_socket *socket, long result, bool async, unsigned flags);
+cnet_err cnet__socket_set_timeout(cnet_socket *socket, int timeout);
+cnet_err cnet__socket_set_send_timeout(cnet_socket *socket, int timeout);
+cnet_err cnet__socket_get_sock_opt(cnet_socket *socket, cnet_sobool opt, int level, bool *out);
+cnet_err cnet__socket_set_sock_opt(cnet_socket *socket, cnet_sobool opt, bool value, int level);
+cnet_err cnet__socket_bind_addr(cnet_socket *socket, cnet_port port, const char *address);
+cnet_err cnet__socket_bind_unix(cnet_socket *socket, const char *path);
+cnet_err cnet__socket_listen(cnet_socket *socket, int backlog);
+cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, char *address, size_t address_size, unsigned flags);
+cnet_err cnet__socket_accept(cnet_socket *server, cnet_socket **client, unsigned flags);
+cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_port port, int timeout);
+cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path);
+cnet_err cnet__dial(const char *address, cnet_port port, cnet_protocol protocol, bool buffered, int timeout, cnet_socket **out);
+cnet_err cnet__socket_get_local_addr(cnet_socket *socket, char *address, size_t address_size, cnet_port *port);
+cnet_err cnet__socket_get_peer_addr(cnet_socket *socket, char *address, size_t address_size, cnet_port *port);
+cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address *out);
+cnet_err cnet__to_sock_addr(const cnet_ip_address *address, cnet_port port, uint32_t scope_id, struct sockaddr_storage *out, cnet_socklen *len);
+cnet_err cnet__from_sock_addr(const struct sockaddr *sa, cnet_socklen len, cnet_ip_address *address, cnet_port *port, uint32_t *scope_id);
+cnet_err cnet__socket_recv(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received);
+cnet_err cnet__socket_recv_some(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received);
+cnet_err cnet__socket_recv_string(cnet_socket *socket, size_t size, int timeout, unsigned flags, char **out, size_t *len);
+cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len, cnet_read_line_result *result, int timeout, unsigned flags);
+cnet_err cnet__socket_recv_line(cnet_socket *socket, int timeout, unsigned flags, size_t max_length, char **out, size_t *len, cnet_read_line_result *result);
+cnet_err cnet__socket_skip(cnet_socket *socket, size_t size, int timeout, size_t *skipped);
+cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, char *address, size_t address_size, cnet_port *port, size_t *received);
+cnet_err cnet__socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address, cnet_port *port, size_t *received);
+cnet_err cnet__socket_send(cnet_socket *socket, const void *data, size_t size, unsigned flags, size_t *sent);
+cnet_err cnet__socket_send_str(cnet_socket *socket, const char *text, unsigned flags);
+cnet_err cnet__socket_send_to(cnet_socket *socket, const char *address, cnet_port port, const void *data, size_t size, unsigned flags);
+cnet_err cnet__socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *address, cnet_port port, const void *data, size_t size);
+cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write);
+cnet_err cnet__socket_send_frame(cnet_socket *socket, cnet_frame_format format, const void *data, size_t size);
+cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, void *data, size_t size, size_t *len, int timeout);
+cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int timeout);
 
 /* --------------------------------------- enum checks (from the spec's enums) */
+static inline bool cnet__ip_address_family_is_valid(int value)
+{
+    switch (value) {
+    case CNET_IPV6:
+    case CNET_IPV4:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static inline bool cnet__domain_is_valid(int value)
 {
     switch (value) {
@@ -83,6 +398,50 @@ static inline bool cnet__protocol_is_valid(int value)
     case CNET_IPPROTO_RAW:
     case CNET_IPPROTO_ICMP:
     case CNET_IPPROTO_ICMPV6:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__sobool_is_valid(int value)
+{
+    switch (value) {
+    case CNET_OPT_ACCEPT_CONN:
+    case CNET_OPT_BROADCAST:
+    case CNET_OPT_DEBUG:
+    case CNET_OPT_DONT_ROUTE:
+    case CNET_OPT_KEEP_ALIVE:
+    case CNET_OPT_OOB_INLINE:
+    case CNET_OPT_REUSE_ADDR:
+    case CNET_OPT_REUSE_PORT:
+    case CNET_OPT_NO_DELAY:
+    case CNET_OPT_V6_ONLY:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__read_line_result_is_valid(int value)
+{
+    switch (value) {
+    case CNET_READ_FULL_LINE:
+    case CNET_READ_PARTIAL_LINE:
+    case CNET_READ_DISCONNECTED:
+    case CNET_READ_NONE:
+    case CNET_READ_TRUNCATED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__frame_format_is_valid(int value)
+{
+    switch (value) {
+    case CNET_FRAME_DECIMAL4:
+    case CNET_FRAME_BE32:
         return true;
     default:
         return false;

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/nativesockets.yaml, spec/platforms.yaml by codegen/templates/errors.c.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/errors.c.j2 - do not edit; regenerate with `make regen` */
 #include <cnet/cnet.h>
 
 const char *cnet_strerror(cnet_err err)
@@ -39,6 +39,30 @@ const char *cnet_strerror(cnet_err err)
     case CNET_ENETDOWN: return "network is down";
     case CNET_ESHUTDOWN: return "socket has been shut down";
     case CNET_EOS: return "operating system error (see cnet_last_os_error)";
+    case CNET_EADDR_EMPTY: return "address text is empty";
+    case CNET_EADDR_CHAR: return "invalid character in address text";
+    case CNET_EADDR_LEADING_ZERO: return "IPv4 part has a leading zero";
+    case CNET_EADDR_OCTET_RANGE: return "IPv4 part is greater than 255";
+    case CNET_EADDR_EMPTY_PART: return "IPv4 part is empty";
+    case CNET_EADDR_TOO_FEW_PARTS: return "IPv4 address has fewer than four parts";
+    case CNET_EADDR_TOO_MANY_PARTS: return "IPv4 address has more than four parts";
+    case CNET_EADDR_GROUP_TOO_LONG: return "IPv6 group has more than four hex digits";
+    case CNET_EADDR_DOUBLE_COLON: return "IPv6 address has more than one \"::\"";
+    case CNET_EADDR_COLON: return "IPv6 address has a lone \":\" at its start or end, or \":::\"";
+    case CNET_EADDR_TOO_FEW_GROUPS: return "IPv6 address has fewer than eight groups and no \"::\"";
+    case CNET_EADDR_TOO_MANY_GROUPS: return "IPv6 address has more than eight groups (a \"::\" stands for at least one)";
+    case CNET_EADDR_DOTTED_MISPLACED: return "embedded IPv4 address is not at the end of the IPv6 address";
+    case CNET_EADDR_ZONE: return "zone id (\"%...\") is not accepted here";
+    case CNET_EADDR_BAD_ZONE: return "zone id is empty or malformed";
+    case CNET_EADDR_UNKNOWN_ZONE: return "no network interface has the zone's name";
+    case CNET_EADDR_BRACKET: return "brackets (\"[::1]\") are URL syntax, not part of an address";
+    case CNET_EADDR_PREFIX: return "prefix length (\"/n\") is not part of an address";
+    case CNET_EADDR_PORT: return "port (\":n\") is not part of an address";
+    case CNET_ECLOSED: return "the socket has been closed";
+    case CNET_EFRAME_TOO_LARGE: return "the frame is longer than the allowed maximum";
+    case CNET_EFRAME_MALFORMED: return "the frame length prefix is malformed";
+    case CNET_ETRUNCATED: return "the datagram was longer than the buffer and was truncated";
+    case CNET_EEOF: return "the peer closed the connection";
     }
     return "unknown error";
 }
@@ -81,6 +105,30 @@ const char *cnet_strerror_zh(cnet_err err)
     case CNET_ENETDOWN: return "网络已关闭";
     case CNET_ESHUTDOWN: return "套接字已被关闭（shutdown）";
     case CNET_EOS: return "操作系统错误（见 cnet_last_os_error）";
+    case CNET_EADDR_EMPTY: return "地址文本为空";
+    case CNET_EADDR_CHAR: return "地址文本中有无效字符";
+    case CNET_EADDR_LEADING_ZERO: return "IPv4 段有前导零";
+    case CNET_EADDR_OCTET_RANGE: return "IPv4 段大于 255";
+    case CNET_EADDR_EMPTY_PART: return "IPv4 段为空";
+    case CNET_EADDR_TOO_FEW_PARTS: return "IPv4 地址少于四段";
+    case CNET_EADDR_TOO_MANY_PARTS: return "IPv4 地址多于四段";
+    case CNET_EADDR_GROUP_TOO_LONG: return "IPv6 组的十六进制数字多于四位";
+    case CNET_EADDR_DOUBLE_COLON: return "IPv6 地址含有多于一个 \"::\"";
+    case CNET_EADDR_COLON: return "IPv6 地址的开头或结尾有单独的 \":\"，或含有 \":::\"";
+    case CNET_EADDR_TOO_FEW_GROUPS: return "IPv6 地址少于八组且没有 \"::\"";
+    case CNET_EADDR_TOO_MANY_GROUPS: return "IPv6 地址多于八组（\"::\" 至少代表一组）";
+    case CNET_EADDR_DOTTED_MISPLACED: return "内嵌的 IPv4 地址不在 IPv6 地址的末尾";
+    case CNET_EADDR_ZONE: return "此处不接受区域标识（\"%...\"）";
+    case CNET_EADDR_BAD_ZONE: return "区域标识为空或格式错误";
+    case CNET_EADDR_UNKNOWN_ZONE: return "没有与区域名称同名的网络接口";
+    case CNET_EADDR_BRACKET: return "方括号（\"[::1]\"）属于 URL 语法，不是地址的一部分";
+    case CNET_EADDR_PREFIX: return "前缀长度（\"/n\"）不是地址的一部分";
+    case CNET_EADDR_PORT: return "端口（\":n\"）不是地址的一部分";
+    case CNET_ECLOSED: return "套接字已被关闭";
+    case CNET_EFRAME_TOO_LARGE: return "帧长度超过允许的最大值";
+    case CNET_EFRAME_MALFORMED: return "帧长度前缀格式错误";
+    case CNET_ETRUNCATED: return "数据报比缓冲区长，已被截断";
+    case CNET_EEOF: return "对端已关闭连接";
     }
     return "未知错误";
 }
@@ -123,6 +171,30 @@ const char *cnet_err_name(cnet_err err)
     case CNET_ENETDOWN: return "CNET_ENETDOWN";
     case CNET_ESHUTDOWN: return "CNET_ESHUTDOWN";
     case CNET_EOS: return "CNET_EOS";
+    case CNET_EADDR_EMPTY: return "CNET_EADDR_EMPTY";
+    case CNET_EADDR_CHAR: return "CNET_EADDR_CHAR";
+    case CNET_EADDR_LEADING_ZERO: return "CNET_EADDR_LEADING_ZERO";
+    case CNET_EADDR_OCTET_RANGE: return "CNET_EADDR_OCTET_RANGE";
+    case CNET_EADDR_EMPTY_PART: return "CNET_EADDR_EMPTY_PART";
+    case CNET_EADDR_TOO_FEW_PARTS: return "CNET_EADDR_TOO_FEW_PARTS";
+    case CNET_EADDR_TOO_MANY_PARTS: return "CNET_EADDR_TOO_MANY_PARTS";
+    case CNET_EADDR_GROUP_TOO_LONG: return "CNET_EADDR_GROUP_TOO_LONG";
+    case CNET_EADDR_DOUBLE_COLON: return "CNET_EADDR_DOUBLE_COLON";
+    case CNET_EADDR_COLON: return "CNET_EADDR_COLON";
+    case CNET_EADDR_TOO_FEW_GROUPS: return "CNET_EADDR_TOO_FEW_GROUPS";
+    case CNET_EADDR_TOO_MANY_GROUPS: return "CNET_EADDR_TOO_MANY_GROUPS";
+    case CNET_EADDR_DOTTED_MISPLACED: return "CNET_EADDR_DOTTED_MISPLACED";
+    case CNET_EADDR_ZONE: return "CNET_EADDR_ZONE";
+    case CNET_EADDR_BAD_ZONE: return "CNET_EADDR_BAD_ZONE";
+    case CNET_EADDR_UNKNOWN_ZONE: return "CNET_EADDR_UNKNOWN_ZONE";
+    case CNET_EADDR_BRACKET: return "CNET_EADDR_BRACKET";
+    case CNET_EADDR_PREFIX: return "CNET_EADDR_PREFIX";
+    case CNET_EADDR_PORT: return "CNET_EADDR_PORT";
+    case CNET_ECLOSED: return "CNET_ECLOSED";
+    case CNET_EFRAME_TOO_LARGE: return "CNET_EFRAME_TOO_LARGE";
+    case CNET_EFRAME_MALFORMED: return "CNET_EFRAME_MALFORMED";
+    case CNET_ETRUNCATED: return "CNET_ETRUNCATED";
+    case CNET_EEOF: return "CNET_EEOF";
     }
     return "CNET_E_UNKNOWN";
 }

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/nativesockets.yaml, spec/platforms.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
 #ifndef CNET_ERRORS_H
 #define CNET_ERRORS_H
 
@@ -79,6 +79,54 @@ typedef enum cnet_err {
     CNET_ESHUTDOWN = 33,
     /** operating system error (see cnet_last_os_error) / 操作系统错误（见 cnet_last_os_error） */
     CNET_EOS = 99,
+    /** address text is empty / 地址文本为空 */
+    CNET_EADDR_EMPTY = 100,
+    /** invalid character in address text / 地址文本中有无效字符 */
+    CNET_EADDR_CHAR = 101,
+    /** IPv4 part has a leading zero / IPv4 段有前导零 */
+    CNET_EADDR_LEADING_ZERO = 102,
+    /** IPv4 part is greater than 255 / IPv4 段大于 255 */
+    CNET_EADDR_OCTET_RANGE = 103,
+    /** IPv4 part is empty / IPv4 段为空 */
+    CNET_EADDR_EMPTY_PART = 104,
+    /** IPv4 address has fewer than four parts / IPv4 地址少于四段 */
+    CNET_EADDR_TOO_FEW_PARTS = 105,
+    /** IPv4 address has more than four parts / IPv4 地址多于四段 */
+    CNET_EADDR_TOO_MANY_PARTS = 106,
+    /** IPv6 group has more than four hex digits / IPv6 组的十六进制数字多于四位 */
+    CNET_EADDR_GROUP_TOO_LONG = 107,
+    /** IPv6 address has more than one "::" / IPv6 地址含有多于一个 "::" */
+    CNET_EADDR_DOUBLE_COLON = 108,
+    /** IPv6 address has a lone ":" at its start or end, or ":::" / IPv6 地址的开头或结尾有单独的 ":"，或含有 ":::" */
+    CNET_EADDR_COLON = 109,
+    /** IPv6 address has fewer than eight groups and no "::" / IPv6 地址少于八组且没有 "::" */
+    CNET_EADDR_TOO_FEW_GROUPS = 110,
+    /** IPv6 address has more than eight groups (a "::" stands for at least one) / IPv6 地址多于八组（"::" 至少代表一组） */
+    CNET_EADDR_TOO_MANY_GROUPS = 111,
+    /** embedded IPv4 address is not at the end of the IPv6 address / 内嵌的 IPv4 地址不在 IPv6 地址的末尾 */
+    CNET_EADDR_DOTTED_MISPLACED = 112,
+    /** zone id ("%...") is not accepted here / 此处不接受区域标识（"%..."） */
+    CNET_EADDR_ZONE = 113,
+    /** zone id is empty or malformed / 区域标识为空或格式错误 */
+    CNET_EADDR_BAD_ZONE = 114,
+    /** no network interface has the zone's name / 没有与区域名称同名的网络接口 */
+    CNET_EADDR_UNKNOWN_ZONE = 115,
+    /** brackets ("[::1]") are URL syntax, not part of an address / 方括号（"[::1]"）属于 URL 语法，不是地址的一部分 */
+    CNET_EADDR_BRACKET = 116,
+    /** prefix length ("/n") is not part of an address / 前缀长度（"/n"）不是地址的一部分 */
+    CNET_EADDR_PREFIX = 117,
+    /** port (":n") is not part of an address / 端口（":n"）不是地址的一部分 */
+    CNET_EADDR_PORT = 118,
+    /** the socket has been closed / 套接字已被关闭 */
+    CNET_ECLOSED = 150,
+    /** the frame is longer than the allowed maximum / 帧长度超过允许的最大值 */
+    CNET_EFRAME_TOO_LARGE = 151,
+    /** the frame length prefix is malformed / 帧长度前缀格式错误 */
+    CNET_EFRAME_MALFORMED = 152,
+    /** the datagram was longer than the buffer and was truncated / 数据报比缓冲区长，已被截断 */
+    CNET_ETRUNCATED = 153,
+    /** the peer closed the connection / 对端已关闭连接 */
+    CNET_EEOF = 154,
 } cnet_err;
 
 /** X-macro list of every error code: X(name, value). */
@@ -117,6 +165,30 @@ typedef enum cnet_err {
     X(CNET_EINTR, 31) \
     X(CNET_ENETDOWN, 32) \
     X(CNET_ESHUTDOWN, 33) \
-    X(CNET_EOS, 99)
+    X(CNET_EOS, 99) \
+    X(CNET_EADDR_EMPTY, 100) \
+    X(CNET_EADDR_CHAR, 101) \
+    X(CNET_EADDR_LEADING_ZERO, 102) \
+    X(CNET_EADDR_OCTET_RANGE, 103) \
+    X(CNET_EADDR_EMPTY_PART, 104) \
+    X(CNET_EADDR_TOO_FEW_PARTS, 105) \
+    X(CNET_EADDR_TOO_MANY_PARTS, 106) \
+    X(CNET_EADDR_GROUP_TOO_LONG, 107) \
+    X(CNET_EADDR_DOUBLE_COLON, 108) \
+    X(CNET_EADDR_COLON, 109) \
+    X(CNET_EADDR_TOO_FEW_GROUPS, 110) \
+    X(CNET_EADDR_TOO_MANY_GROUPS, 111) \
+    X(CNET_EADDR_DOTTED_MISPLACED, 112) \
+    X(CNET_EADDR_ZONE, 113) \
+    X(CNET_EADDR_BAD_ZONE, 114) \
+    X(CNET_EADDR_UNKNOWN_ZONE, 115) \
+    X(CNET_EADDR_BRACKET, 116) \
+    X(CNET_EADDR_PREFIX, 117) \
+    X(CNET_EADDR_PORT, 118) \
+    X(CNET_ECLOSED, 150) \
+    X(CNET_EFRAME_TOO_LARGE, 151) \
+    X(CNET_EFRAME_MALFORMED, 152) \
+    X(CNET_ETRUNCATED, 153) \
+    X(CNET_EEOF, 154)
 
 #endif /* CNET_ERRORS_H */

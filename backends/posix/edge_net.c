@@ -1,0 +1,290 @@
+/*
+ * The POSIX edge of the net layer: one receive, one send, connect and accept
+ * with deadlines. Every wait is poll() on the remaining time, so EINTR never
+ * restarts a deadline; every send uses MSG_NOSIGNAL (SO_NOSIGPIPE is set at
+ * creation where MSG_NOSIGNAL does not exist). errno is read here and only
+ * here, and translated on the spot.
+ */
+#define _GNU_SOURCE 1
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+static cnet_err fail_errno(const char *function, const char *what)
+{
+    int e = errno;
+    return cnet__fail_os(cnet__err_from_errno(e), e, function, what);
+}
+
+int64_t cnet__sys_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Wait until the handle is ready for `events` or the deadline passes. */
+static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *function)
+{
+    struct pollfd p = {.fd = fd, .events = events};
+    for (;;) {
+        int wait = -1;
+        if (deadline >= 0) {
+            int64_t left = deadline - cnet__sys_now_ms();
+            if (left <= 0)
+                left = 0;
+            wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
+        }
+        int rc = poll(&p, 1, wait);
+        if (rc > 0)
+            return CNET_OK;
+        if (rc == 0) {
+            if (deadline >= 0 && cnet__sys_now_ms() >= deadline)
+                return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
+            continue; /* woke early: wait for the rest */
+        }
+        if (errno != EINTR)
+            return fail_errno(function, "poll");
+    }
+}
+
+cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
+                        size_t *received)
+{
+    /* With a deadline, try without waiting first: one system call when data
+     * is already there, poll only when it is not. */
+    int flags = (peek ? MSG_PEEK : 0) | (deadline >= 0 ? MSG_DONTWAIT : 0);
+    for (;;) {
+        ssize_t n = recv(handle, data, size, flags);
+        if (n >= 0) {
+            *received = (size_t)n;
+            return CNET_OK;
+        }
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
+            cnet_err err = wait_ready(handle, POLLIN, deadline, "recv");
+            if (err != CNET_OK)
+                return err;
+            continue;
+        }
+        return fail_errno("recv", "recv");
+    }
+}
+
+cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
+{
+    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
+    for (;;) {
+        ssize_t n = send(handle, data, size, flags);
+        if (n >= 0) {
+            *sent = (size_t)n;
+            return CNET_OK;
+        }
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
+            cnet_err err = wait_ready(handle, POLLOUT, deadline, "send");
+            if (err != CNET_OK)
+                return err;
+            continue;
+        }
+        return fail_errno("send", "send");
+    }
+}
+
+cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
+                          int64_t deadline, size_t *sent)
+{
+    struct iovec iov[2] = {{(void *)a, a_size}, {(void *)b, b_size}};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 2;
+    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
+    for (;;) {
+        ssize_t n = sendmsg(handle, &msg, flags);
+        if (n >= 0) {
+            *sent = (size_t)n;
+            return CNET_OK;
+        }
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
+            cnet_err err = wait_ready(handle, POLLOUT, deadline, "send");
+            if (err != CNET_OK)
+                return err;
+            continue;
+        }
+        return fail_errno("send", "sendmsg");
+    }
+}
+
+/* The outcome of a connection in progress, from SO_ERROR. */
+static cnet_err connect_result(int fd)
+{
+    int so_error = 0;
+    socklen_t len = sizeof so_error;
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) < 0)
+        return fail_errno("connect", "getsockopt(SO_ERROR)");
+    if (so_error != 0)
+        return cnet__fail_os(cnet__err_from_errno(so_error), so_error, "connect", "connect");
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
+                           int64_t deadline)
+{
+    int flags = fcntl(handle, F_GETFL);
+    if (flags < 0)
+        return fail_errno("connect", "fcntl(F_GETFL)");
+    bool was_blocking = (flags & O_NONBLOCK) == 0;
+    if (deadline >= 0 && was_blocking && fcntl(handle, F_SETFL, flags | O_NONBLOCK) < 0)
+        return fail_errno("connect", "fcntl(F_SETFL)");
+    cnet_err err = CNET_OK;
+    if (connect(handle, addr, len) < 0) {
+        if (!was_blocking && deadline < 0 && errno == EINPROGRESS) {
+            /* The caller made the socket non-blocking: report, do not wait. */
+            err = fail_errno("connect", "connect");
+        } else if (errno == EINPROGRESS || errno == EINTR) {
+            /* In progress (or interrupted, which on POSIX continues in the
+             * background): wait for the outcome within the deadline. */
+            err = wait_ready(handle, POLLOUT, deadline, "connect");
+            if (err == CNET_OK)
+                err = connect_result(handle);
+        } else {
+            err = fail_errno("connect", "connect");
+        }
+    }
+    /* The socket goes back to the mode the caller had, whatever happened. */
+    if (deadline >= 0 && was_blocking && fcntl(handle, F_SETFL, flags) < 0 && err == CNET_OK)
+        err = fail_errno("connect", "fcntl(F_SETFL)");
+    return err;
+}
+
+cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline,
+                                   cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
+{
+    *client = CNET_INVALID_SOCKET;
+    int sock_flags = 0;
+#ifdef SOCK_CLOEXEC
+    sock_flags = inheritable ? 0 : SOCK_CLOEXEC;
+#endif
+    int fl = -1;
+    if (deadline >= 0) {
+        /* The listener must not block in accept() after poll() said ready: the
+         * connection may be gone by then. */
+        fl = fcntl(handle, F_GETFL);
+        if (fl < 0)
+            return fail_errno("accept", "fcntl(F_GETFL)");
+        if (!(fl & O_NONBLOCK) && fcntl(handle, F_SETFL, fl | O_NONBLOCK) < 0)
+            return fail_errno("accept", "fcntl(F_SETFL)");
+    }
+    cnet_err err = CNET_OK;
+    int fd;
+    for (;;) {
+        socklen_t slen = sizeof *addr;
+#ifdef SOCK_CLOEXEC
+        fd = accept4(handle, (struct sockaddr *)addr, &slen, sock_flags);
+#else
+        fd = accept(handle, (struct sockaddr *)addr, &slen);
+        if (fd >= 0 && !inheritable)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+        if (fd >= 0) {
+            *len = (cnet_socklen)slen;
+            break;
+        }
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0 && !(fl & O_NONBLOCK)) {
+            err = wait_ready(handle, POLLIN, deadline, "accept");
+            if (err != CNET_OK)
+                break;
+            continue;
+        }
+        err = fail_errno("accept", "accept");
+        break;
+    }
+    if (deadline >= 0 && !(fl & O_NONBLOCK))
+        fcntl(handle, F_SETFL, fl);
+    if (err != CNET_OK)
+        return err;
+#ifdef SO_NOSIGPIPE
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    *client = fd;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
+                          cnet_socklen len, int64_t deadline)
+{
+    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
+    for (;;) {
+        ssize_t n = sendto(handle, data, size, flags, addr, addr ? len : 0);
+        if (n >= 0)
+            return CNET_OK;
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
+            cnet_err err = wait_ready(handle, POLLOUT, deadline, "sendto");
+            if (err != CNET_OK)
+                return err;
+            continue;
+        }
+        return fail_errno("sendto", "sendto");
+    }
+}
+
+cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
+                            cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
+{
+    struct iovec iov = {data, size};
+    int flags = deadline >= 0 ? MSG_DONTWAIT : 0;
+    for (;;) {
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        msg.msg_name = addr;
+        msg.msg_namelen = sizeof *addr;
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        ssize_t n = recvmsg(handle, &msg, flags);
+        if (n >= 0) {
+            *received = (size_t)n;
+            *len = (cnet_socklen)msg.msg_namelen;
+            *truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+            return CNET_OK;
+        }
+        if (errno == EINTR)
+            continue;
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
+            cnet_err err = wait_ready(handle, POLLIN, deadline, "recvfrom");
+            if (err != CNET_OK)
+                return err;
+            continue;
+        }
+        return fail_errno("recvfrom", "recvmsg");
+    }
+}
+
+cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
+{
+    int how = read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR;
+    if (shutdown(handle, how) < 0)
+        return fail_errno("cnet_socket_shutdown", "shutdown");
+    return CNET_OK;
+}

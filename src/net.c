@@ -1,0 +1,1352 @@
+/*
+ * The net layer: a buffered socket with deadlines, latched errors, readLine,
+ * SafeDisconn, UDP and framing. Portable: every system call goes through the
+ * backend edge (cnet__sys_*), which reports cnet_err codes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+struct cnet_socket {
+    cnet_socket_handle fd;
+    cnet_domain domain;
+    cnet_sock_type type;
+    cnet_protocol protocol;
+    bool buffered;
+    bool closed;
+    bool read_eof;      /* the peer closed its side (a read returned 0) */
+    bool skip_lf;       /* the last line ended in "\r": drop a following "\n" */
+    cnet_err latched;   /* a connection error: every later read reports it */
+    cnet_err last_error;
+    int timeout;        /* default deadline of every blocking call, ms or -1 */
+    int send_timeout;   /* deadline of sends, ms or -1 for `timeout` */
+    size_t pos, len;    /* unread window of buf */
+    unsigned char buf[]; /* CNET_BUFFER_SIZE bytes when buffered */
+};
+
+/* ------------------------------------------------------------- helpers */
+
+static cnet_err sock_fail(cnet_socket *s, cnet_err err)
+{
+    s->last_error = err;
+    return err;
+}
+
+static cnet_err closed_error(cnet_socket *s, const char *function)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: the socket has been closed", function);
+    return sock_fail(s, cnet__fail(CNET_ECLOSED, msg));
+}
+
+#define CHECK_OPEN(s, function)                 \
+    do {                                        \
+        if ((s)->closed)                        \
+            return closed_error((s), function); \
+    } while (0)
+
+static int64_t deadline_after(int timeout)
+{
+    return timeout < 0 ? -1 : cnet__sys_now_ms() + timeout;
+}
+
+static int64_t read_deadline(const cnet_socket *s, int timeout)
+{
+    return deadline_after(timeout >= 0 ? timeout : s->timeout);
+}
+
+static int64_t send_deadline(const cnet_socket *s)
+{
+    return deadline_after(s->send_timeout >= 0 ? s->send_timeout : s->timeout);
+}
+
+static bool is_disconnection(unsigned flags, cnet_err err)
+{
+    return (flags & CNET_FLAG_SAFE_DISCONN) && cnet__err_is_disconnection(err);
+}
+
+/*
+ * Read from the OS (never from the buffer) and apply the pending "\r\n"
+ * rule: after a line ended in "\r", a first byte "\n" belongs to that line.
+ * A latched error or a seen end of stream are reported without a call.
+ */
+static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, int64_t deadline, size_t *n)
+{
+    *n = 0;
+    if (s->latched != CNET_OK)
+        return cnet__fail(s->latched, "recv: the connection failed earlier");
+    if (s->read_eof)
+        return CNET_OK;
+    for (;;) {
+        cnet_err err = cnet__sys_recv(s->fd, data, size, peek, deadline, n);
+        if (err != CNET_OK) {
+            if (err != CNET_ETIMEDOUT && err != CNET_EWOULDBLOCK && err != CNET_EINTR)
+                s->latched = err;
+            return sock_fail(s, err);
+        }
+        if (*n == 0) {
+            s->read_eof = true;
+            return CNET_OK;
+        }
+        if (!s->skip_lf)
+            return CNET_OK;
+        s->skip_lf = false;
+        if (((unsigned char *)data)[0] != '\n')
+            return CNET_OK;
+        if (peek) {
+            /* Consume the "\n" for real, then look again. */
+            char lf;
+            size_t one;
+            err = cnet__sys_recv(s->fd, &lf, 1, false, deadline, &one);
+            if (err != CNET_OK)
+                return sock_fail(s, err);
+            continue;
+        }
+        if (*n > 1) {
+            memmove(data, (unsigned char *)data + 1, *n - 1);
+            (*n)--;
+            return CNET_OK;
+        }
+        /* The read held only that "\n": read again. */
+    }
+}
+
+/* Refill the (empty) buffer; *n is 0 at end of stream. */
+static cnet_err fill(cnet_socket *s, int64_t deadline, size_t *n)
+{
+    s->pos = s->len = 0;
+    cnet_err err = raw_read(s, s->buf, CNET_BUFFER_SIZE, false, deadline, n);
+    if (err == CNET_OK)
+        s->len = *n;
+    return err;
+}
+
+/*
+ * What a read call returns when the stream stopped with `got` bytes in hand:
+ * bytes first (the error waits for the next call), a disconnection under
+ * SafeDisconn like an end of stream, any other error as itself.
+ */
+static cnet_err finish_read(cnet_socket *s, cnet_err err, size_t got, unsigned flags)
+{
+    if (err == CNET_OK || err == CNET_ETIMEDOUT)
+        return err;
+    if (got > 0 && err == s->latched)
+        return CNET_OK;
+    if (is_disconnection(flags, err))
+        return CNET_OK;
+    return err;
+}
+
+/* --------------------------------------------------------------- flags */
+
+bool cnet_is_disconnection_error(unsigned flags, cnet_err err)
+{
+    return is_disconnection(flags, err);
+}
+
+int cnet_to_os_flags(unsigned flags)
+{
+    return (flags & CNET_FLAG_PEEK) ? MSG_PEEK : 0;
+}
+
+static bool sobool_level_name(cnet_sobool opt, int *level, int *name)
+{
+    *level = CNET_SOL_SOCKET;
+    switch (opt) {
+    case CNET_OPT_ACCEPT_CONN: *name = CNET_SO_ACCEPTCONN; return true;
+    case CNET_OPT_BROADCAST: *name = CNET_SO_BROADCAST; return true;
+    case CNET_OPT_DEBUG: *name = CNET_SO_DEBUG; return true;
+    case CNET_OPT_DONT_ROUTE: *name = CNET_SO_DONTROUTE; return true;
+    case CNET_OPT_KEEP_ALIVE: *name = CNET_SO_KEEPALIVE; return true;
+    case CNET_OPT_OOB_INLINE: *name = CNET_SO_OOBINLINE; return true;
+    case CNET_OPT_REUSE_ADDR: *name = CNET_SO_REUSEADDR; return true;
+    case CNET_OPT_REUSE_PORT:
+#ifdef CNET_SO_REUSEPORT
+        *name = CNET_SO_REUSEPORT;
+        return true;
+#else
+        return false;
+#endif
+    case CNET_OPT_NO_DELAY: *level = CNET_SOL_TCP; *name = CNET_TCP_NODELAY; return true;
+    case CNET_OPT_V6_ONLY: *level = CNET_SOL_IPV6; *name = CNET_IPV6_V6ONLY; return true;
+    }
+    return false;
+}
+
+int cnet_sobool_to_c_int(cnet_sobool opt)
+{
+    int level, name;
+    return cnet__sobool_is_valid(opt) && sobool_level_name(opt, &level, &name) ? name : -1;
+}
+
+/* ----------------------------------------------------------- lifecycle */
+
+static cnet_err wrap(cnet_socket_handle fd, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol,
+                     bool buffered, cnet_socket **out)
+{
+    cnet_socket *s = calloc(1, sizeof *s + (buffered ? CNET_BUFFER_SIZE : 0));
+    if (s == NULL)
+        return cnet__fail(CNET_ENOMEM, "cnet_socket_new: out of memory");
+    s->fd = fd;
+    s->domain = domain;
+    s->type = type;
+    s->protocol = protocol;
+    s->buffered = buffered;
+    s->timeout = -1;
+    s->send_timeout = -1;
+    *out = s;
+    return CNET_OK;
+}
+
+/* AF_INET6 sockets are dual stack everywhere: the OS defaults differ. */
+static cnet_err set_dual_stack(cnet_socket_handle fd, int os_domain)
+{
+    if (os_domain != cnet_domain_to_int(CNET_AF_INET6))
+        return CNET_OK;
+    return cnet_set_sock_opt_int(fd, CNET_SOL_IPV6, CNET_IPV6_V6ONLY, 0);
+}
+
+static cnet_err new_socket(int os_domain, int os_type, int os_protocol, cnet_domain domain, cnet_sock_type type,
+                           cnet_protocol protocol, bool buffered, bool inheritable, cnet_socket **out)
+{
+    cnet_socket_handle fd;
+    *out = NULL;
+    cnet_err err = cnet__sys_create_native_socket_int(os_domain, os_type, os_protocol, inheritable, &fd);
+    if (err != CNET_OK)
+        return err;
+    err = set_dual_stack(fd, os_domain);
+    if (err == CNET_OK)
+        err = wrap(fd, domain, type, protocol, buffered, out);
+    if (err != CNET_OK)
+        cnet__sys_close(fd);
+    return err;
+}
+
+cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered,
+                          bool inheritable, cnet_socket **out)
+{
+    return new_socket(cnet__domain_to_os(domain), cnet__sock_type_to_os(type), cnet__protocol_to_os(protocol),
+                      domain, type, protocol, buffered, inheritable, out);
+}
+
+cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable,
+                              cnet_socket **out)
+{
+    cnet_domain d = CNET_AF_UNSPEC;
+    cnet_sock_type t = CNET_SOCK_STREAM;
+    cnet_protocol p = CNET_IPPROTO_IP;
+    cnet__domain_from_os(domain, &d);
+    cnet__sock_type_from_os(type, &t);
+    cnet__protocol_from_os(protocol, &p);
+    return new_socket(domain, type, protocol, d, t, p, buffered, inheritable, out);
+}
+
+cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type,
+                                  cnet_protocol protocol, bool buffered, cnet_socket **out)
+{
+    *out = NULL;
+    return wrap(handle, domain, type, protocol, buffered, out);
+}
+
+cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags)
+{
+    if (socket->closed)
+        return CNET_OK;
+    socket->closed = true;
+    cnet_socket_handle fd = socket->fd;
+    socket->fd = CNET_INVALID_SOCKET;
+    socket->pos = socket->len = 0;
+    cnet_err err = cnet__sys_close(fd);
+    if (err != CNET_OK && !is_disconnection(flags, err))
+        return sock_fail(socket, err);
+    return CNET_OK;
+}
+
+void cnet_socket_free(cnet_socket *socket)
+{
+    if (socket == NULL)
+        return;
+    cnet__socket_close(socket, CNET_FLAGS_DEFAULT);
+    free(socket);
+}
+
+cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
+{
+    return socket == NULL || socket->closed ? CNET_INVALID_SOCKET : socket->fd;
+}
+
+bool cnet_socket_is_ssl(const cnet_socket *socket)
+{
+    (void)socket;
+    return false;
+}
+
+cnet_err cnet_socket_last_error(const cnet_socket *socket)
+{
+    return socket == NULL ? CNET_EINVAL : socket->last_error;
+}
+
+cnet_err cnet__socket_error(cnet_socket *socket, long result, bool async, unsigned flags)
+{
+    if (result >= 0)
+        return CNET_OK;
+    cnet_err err = socket->last_error != CNET_OK ? socket->last_error : cnet_last_error();
+    if (async && err == CNET_EWOULDBLOCK)
+        return CNET_OK;
+    if (is_disconnection(flags, err))
+        return CNET_OK;
+    if (err == CNET_OK)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_error: no valid socket error code available");
+    return err;
+}
+
+cnet_err cnet__socket_set_timeout(cnet_socket *socket, int timeout)
+{
+    socket->timeout = timeout;
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_set_send_timeout(cnet_socket *socket, int timeout)
+{
+    socket->send_timeout = timeout;
+    return CNET_OK;
+}
+
+/* ------------------------------------------------------------- options */
+
+cnet_err cnet__socket_get_sock_opt(cnet_socket *socket, cnet_sobool opt, int level, bool *out)
+{
+    CHECK_OPEN(socket, "cnet_socket_get_sock_opt");
+    int own_level, name, value = 0;
+    if (!sobool_level_name(opt, &own_level, &name))
+        return sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_get_sock_opt: this platform lacks the option"));
+    cnet_err err = cnet_get_sock_opt_int(socket->fd, level == CNET_OPT_LEVEL_AUTO ? own_level : level, name, &value);
+    if (err != CNET_OK)
+        return sock_fail(socket, err);
+    *out = value != 0;
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_set_sock_opt(cnet_socket *socket, cnet_sobool opt, bool value, int level)
+{
+    CHECK_OPEN(socket, "cnet_socket_set_sock_opt");
+    int own_level, name;
+    if (!sobool_level_name(opt, &own_level, &name))
+        return sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_set_sock_opt: this platform lacks the option"));
+    cnet_err err = cnet_set_sock_opt_int(socket->fd, level == CNET_OPT_LEVEL_AUTO ? own_level : level, name, value);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+/* ------------------------------------------------------ address lookup */
+
+/* A resolved address list owned by cnet (no addrinfo to forget to free). */
+typedef struct {
+    size_t count;
+    struct {
+        struct sockaddr_storage ss;
+        cnet_socklen len;
+    } item[];
+} addr_list;
+
+static bool all_digits(const char *p, const char *end)
+{
+    if (p == end)
+        return false;
+    for (; p < end; p++)
+        if (*p < '0' || *p > '9')
+            return false;
+    return true;
+}
+
+static bool is_hex_number(const char *p, const char *end)
+{
+    if (end - p < 3 || p[0] != '0' || (p[1] != 'x' && p[1] != 'X'))
+        return false;
+    for (p += 2; p < end; p++)
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f') || (*p >= 'A' && *p <= 'F')))
+            return false;
+    return true;
+}
+
+/*
+ * Text that the system resolver would read as a number ("127.1",
+ * "0x7f.0.0.1", "0177.0.0.1", "2130706433") or anything with a colon: it
+ * must be a strict address literal, never handed to name resolution. Host
+ * names never end in an all-numeric label (RFC 3696 section 2).
+ */
+static bool numeric_looking(const char *text, size_t n)
+{
+    if (memchr(text, ':', n) != NULL)
+        return true;
+    const char *end = text + n;
+    if (n > 0 && end[-1] == '.')
+        end--; /* a trailing root dot */
+    const char *label = end;
+    while (label > text && label[-1] != '.')
+        label--;
+    return all_digits(label, end) || is_hex_number(label, end);
+}
+
+static addr_list *list_alloc(size_t count)
+{
+    addr_list *l = calloc(1, sizeof *l + count * sizeof l->item[0]);
+    if (l == NULL)
+        cnet__fail(CNET_ENOMEM, "address resolution: out of memory");
+    return l;
+}
+
+/* Fill a socket address for an IpAddress in the socket's family. */
+static cnet_err ip_to_sockaddr(const cnet_ip_address *ip, cnet_port port, uint32_t scope, cnet_domain domain,
+                               struct sockaddr_storage *ss, cnet_socklen *len)
+{
+    cnet_ip_address mapped;
+    if (ip->family == CNET_IPV4 && domain == CNET_AF_INET6) {
+        /* A dual-stack socket reaches IPv4 through ::ffff:a.b.c.d. */
+        memset(&mapped, 0, sizeof mapped);
+        mapped.family = CNET_IPV6;
+        mapped.address[10] = mapped.address[11] = 0xff;
+        memcpy(mapped.address + 12, ip->address, 4);
+        ip = &mapped;
+    } else if (ip->family == CNET_IPV6 && domain == CNET_AF_INET) {
+        return cnet__fail(CNET_EAFNOSUPPORT, "an IPv6 address cannot be used with an AF_INET socket");
+    }
+    return cnet__to_sock_addr(ip, port, scope, ss, len);
+}
+
+/*
+ * Resolve address:port for a socket of `domain` (CNET_AF_UNSPEC: both
+ * families). Literals are parsed strictly first; numeric-looking text that
+ * is not a strict literal is an error; the rest goes to the resolver.
+ * `passive` and an empty address give the any address.
+ */
+static cnet_err resolve(const char *address, cnet_port port, cnet_domain domain, cnet_sock_type type,
+                        cnet_protocol protocol, bool passive, addr_list **out, const char *function)
+{
+    *out = NULL;
+    cnet_ip_address ip;
+    uint32_t scope = 0;
+    size_t n = address ? strlen(address) : 0;
+    if (n == 0) {
+        if (!passive)
+            return cnet__fail(CNET_EINVAL, "an empty address names no host");
+        ip = domain == CNET_AF_INET6 ? cnet_ipv6_any() : cnet_ipv4_any();
+    } else {
+        cnet_err perr = cnet_parse_ip_address_scoped(address, n, &ip, &scope);
+        if (perr != CNET_OK) {
+            if (numeric_looking(address, n)) {
+                char msg[200];
+                snprintf(msg, sizeof msg, "%s: \"%.64s\" is not a valid address literal: %s", function, address,
+                         cnet_strerror(perr));
+                return cnet__fail(perr, msg);
+            }
+            struct addrinfo *ai = NULL;
+            cnet_err err = cnet_get_addr_info(address, port, domain, type, protocol, &ai);
+            if (err != CNET_OK)
+                return err;
+            size_t count = 0;
+            for (struct addrinfo *p = ai; p; p = p->ai_next)
+                count++;
+            addr_list *l = list_alloc(count);
+            if (l == NULL) {
+                cnet_free_addr_info(ai);
+                return CNET_ENOMEM;
+            }
+            for (struct addrinfo *p = ai; p; p = p->ai_next) {
+                if ((size_t)p->ai_addrlen > sizeof l->item[0].ss)
+                    continue;
+                memcpy(&l->item[l->count].ss, p->ai_addr, p->ai_addrlen);
+                l->item[l->count].len = (cnet_socklen)p->ai_addrlen;
+                l->count++;
+            }
+            cnet_free_addr_info(ai);
+            *out = l;
+            return CNET_OK;
+        }
+    }
+    addr_list *l = list_alloc(1);
+    if (l == NULL)
+        return CNET_ENOMEM;
+    cnet_domain d = domain != CNET_AF_UNSPEC ? domain : ip.family == CNET_IPV4 ? CNET_AF_INET : CNET_AF_INET6;
+    cnet_err err = ip_to_sockaddr(&ip, port, scope, d, &l->item[0].ss, &l->item[0].len);
+    if (err != CNET_OK) {
+        free(l);
+        return err;
+    }
+    l->count = 1;
+    *out = l;
+    return CNET_OK;
+}
+
+/* ---------------------------------------------------------- the server */
+
+cnet_err cnet__socket_bind_addr(cnet_socket *socket, cnet_port port, const char *address)
+{
+    CHECK_OPEN(socket, "cnet_socket_bind_addr");
+    addr_list *l;
+    cnet_err err = resolve(address, port, socket->domain, socket->type, socket->protocol, true, &l,
+                           "cnet_socket_bind_addr");
+    if (err != CNET_OK)
+        return sock_fail(socket, err);
+    err = l->count == 0 ? cnet__fail(CNET_ENOTFOUND, "cnet_socket_bind_addr: no address to bind")
+                        : cnet_bind_addr(socket->fd, (struct sockaddr *)&l->item[0].ss, l->item[0].len);
+    free(l);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+#if !defined(_WIN32)
+#include <sys/un.h>
+#define CNET__HAVE_UNIX 1
+#elif __has_include(<afunix.h>)
+#include <afunix.h>
+#define CNET__HAVE_UNIX 1
+#endif
+
+#ifdef CNET__HAVE_UNIX
+static cnet_err unix_addr(const char *path, struct sockaddr_un *sun, cnet_socklen *len, const char *function)
+{
+    size_t n = strlen(path);
+    memset(sun, 0, sizeof *sun);
+    if (n == 0 || n >= sizeof sun->sun_path) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: the path must have 1 to %zu bytes", function, sizeof sun->sun_path - 1);
+        return cnet__fail(n == 0 ? CNET_EINVAL : CNET_ENAMETOOLONG, msg);
+    }
+    sun->sun_family = AF_UNIX;
+    memcpy(sun->sun_path, path, n);
+    *len = (cnet_socklen)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    return CNET_OK;
+}
+#endif
+
+cnet_err cnet__socket_bind_unix(cnet_socket *socket, const char *path)
+{
+    CHECK_OPEN(socket, "cnet_socket_bind_unix");
+#ifdef CNET__HAVE_UNIX
+    struct sockaddr_un sun;
+    cnet_socklen len;
+    cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_bind_unix");
+    if (err == CNET_OK)
+        err = cnet_bind_addr(socket->fd, (struct sockaddr *)&sun, len);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+#else
+    (void)path;
+    return sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_bind_unix: no AF_UNIX on this platform"));
+#endif
+}
+
+cnet_err cnet__socket_listen(cnet_socket *socket, int backlog)
+{
+    CHECK_OPEN(socket, "cnet_socket_listen");
+    cnet_err err = cnet_listen(socket->fd, backlog);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, char *address, size_t address_size,
+                                  unsigned flags)
+{
+    CHECK_OPEN(server, "cnet_socket_accept_addr");
+    if (*client != NULL && !(*client)->closed)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_accept_addr: *client must be NULL or a closed socket");
+    if (address != NULL && address_size < CNET_ADDRSTRLEN)
+        return cnet__fail(CNET_ERANGE, "cnet_socket_accept_addr: address_size must be at least CNET_ADDRSTRLEN");
+    int64_t deadline = deadline_after(server->timeout);
+    cnet_socket_handle fd;
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    for (;;) {
+        cnet_err err = cnet__sys_accept_deadline(server->fd, false, deadline, &fd, &ss, &len);
+        if (err == CNET_OK)
+            break;
+        /* SafeDisconn: a client that vanished during accept is skipped. */
+        if (is_disconnection(flags, err) || ((flags & CNET_FLAG_SAFE_DISCONN) && err == CNET_ECONNABORTED))
+            continue;
+        return sock_fail(server, err);
+    }
+    if (address != NULL) {
+        cnet_err err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address, address_size, NULL);
+        if (err != CNET_OK) {
+            cnet__sys_close(fd);
+            return sock_fail(server, err);
+        }
+    }
+    cnet_socket *c = *client;
+    if (c != NULL && c->buffered != server->buffered) {
+        /* The reused object has the wrong buffer size: replace it. */
+        free(c);
+        c = *client = NULL;
+    }
+    if (c == NULL) {
+        cnet_err err = wrap(fd, server->domain, server->type, server->protocol, server->buffered, &c);
+        if (err != CNET_OK) {
+            cnet__sys_close(fd);
+            return sock_fail(server, err);
+        }
+        *client = c;
+        return CNET_OK;
+    }
+    bool buffered = c->buffered;
+    memset(c, 0, sizeof *c);
+    c->fd = fd;
+    c->domain = server->domain;
+    c->type = server->type;
+    c->protocol = server->protocol;
+    c->buffered = buffered;
+    c->timeout = c->send_timeout = -1;
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_accept(cnet_socket *server, cnet_socket **client, unsigned flags)
+{
+    return cnet__socket_accept_addr(server, client, NULL, 0, flags);
+}
+
+/* ---------------------------------------------------------- the client */
+
+/* Try each address in turn on one socket, all within one deadline. */
+static cnet_err connect_list(cnet_socket *s, const addr_list *l, int64_t deadline)
+{
+    cnet_err err = cnet__fail(CNET_ENOTFOUND, "connect: the name has no address of the socket's family");
+    for (size_t i = 0; i < l->count; i++) {
+        err = cnet__sys_connect(s->fd, (const struct sockaddr *)&l->item[i].ss, l->item[i].len, deadline);
+        if (err == CNET_OK || err == CNET_ETIMEDOUT)
+            break;
+    }
+    return err;
+}
+
+cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_port port, int timeout)
+{
+    CHECK_OPEN(socket, "cnet_socket_connect");
+    int64_t deadline = read_deadline(socket, timeout);
+    addr_list *l;
+    cnet_err err = resolve(address, port, socket->domain, socket->type, socket->protocol, false, &l,
+                           "cnet_socket_connect");
+    if (err != CNET_OK)
+        return sock_fail(socket, err);
+    err = connect_list(socket, l, deadline);
+    free(l);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path)
+{
+    CHECK_OPEN(socket, "cnet_socket_connect_unix");
+#ifdef CNET__HAVE_UNIX
+    struct sockaddr_un sun;
+    cnet_socklen len;
+    cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_connect_unix");
+    if (err == CNET_OK)
+        err = cnet__sys_connect(socket->fd, (struct sockaddr *)&sun, len, deadline_after(socket->timeout));
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+#else
+    (void)path;
+    return sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_connect_unix: no AF_UNIX on this platform"));
+#endif
+}
+
+cnet_err cnet__dial(const char *address, cnet_port port, cnet_protocol protocol, bool buffered, int timeout,
+                    cnet_socket **out)
+{
+    *out = NULL;
+    int64_t deadline = deadline_after(timeout);
+    cnet_sock_type type = cnet_to_sock_type(protocol);
+    addr_list *l;
+    cnet_err err = resolve(address, port, CNET_AF_UNSPEC, type, protocol, false, &l, "cnet_dial");
+    if (err != CNET_OK)
+        return err;
+    err = cnet__fail(CNET_ENOTFOUND, "cnet_dial: the name has no address");
+    for (size_t i = 0; i < l->count; i++) {
+        cnet_domain domain;
+        if (!cnet__domain_from_os(l->item[i].ss.ss_family, &domain))
+            continue;
+        cnet_socket *s;
+        err = cnet__socket_new(domain, type, protocol, buffered, false, &s);
+        if (err != CNET_OK)
+            break;
+        err = cnet__sys_connect(s->fd, (const struct sockaddr *)&l->item[i].ss, l->item[i].len, deadline);
+        if (err == CNET_OK) {
+            *out = s;
+            break;
+        }
+        cnet_socket_free(s);
+        if (err == CNET_ETIMEDOUT)
+            break;
+    }
+    free(l);
+    return err;
+}
+
+/* ----------------------------------------------------------- addresses */
+
+static cnet_err sock_addr(cnet_socket *socket, bool peer, char *address, size_t address_size, cnet_port *port)
+{
+    CHECK_OPEN(socket, peer ? "cnet_socket_get_peer_addr" : "cnet_socket_get_local_addr");
+    cnet_err err = peer ? cnet_get_peer_addr(socket->fd, address, address_size, port)
+                        : cnet_get_local_addr(socket->fd, address, address_size, port);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+cnet_err cnet__socket_get_local_addr(cnet_socket *socket, char *address, size_t address_size, cnet_port *port)
+{
+    return sock_addr(socket, false, address, address_size, port);
+}
+
+cnet_err cnet__socket_get_peer_addr(cnet_socket *socket, char *address, size_t address_size, cnet_port *port)
+{
+    return sock_addr(socket, true, address, address_size, port);
+}
+
+cnet_err cnet__to_sock_addr(const cnet_ip_address *address, cnet_port port, uint32_t scope_id,
+                            struct sockaddr_storage *out, cnet_socklen *len)
+{
+    memset(out, 0, sizeof *out);
+    if (address->family == CNET_IPV4) {
+        struct sockaddr_in sin;
+        memset(&sin, 0, sizeof sin);
+        sin.sin_family = AF_INET;
+        sin.sin_port = cnet_htons(port.value);
+        memcpy(&sin.sin_addr, address->address, 4);
+        memcpy(out, &sin, sizeof sin);
+        *len = (cnet_socklen)sizeof sin;
+        return CNET_OK;
+    }
+    if (address->family == CNET_IPV6) {
+        struct sockaddr_in6 sin6;
+        memset(&sin6, 0, sizeof sin6);
+        sin6.sin6_family = AF_INET6;
+        sin6.sin6_port = cnet_htons(port.value);
+        sin6.sin6_scope_id = scope_id;
+        memcpy(&sin6.sin6_addr, address->address, 16);
+        memcpy(out, &sin6, sizeof sin6);
+        *len = (cnet_socklen)sizeof sin6;
+        return CNET_OK;
+    }
+    return cnet__fail(CNET_EINVAL, "cnet_to_sock_addr: the address family is neither IPv4 nor IPv6");
+}
+
+cnet_err cnet__from_sock_addr(const struct sockaddr *sa, cnet_socklen len, cnet_ip_address *address,
+                              cnet_port *port, uint32_t *scope_id)
+{
+    memset(address, 0, sizeof *address);
+    if (len >= (cnet_socklen)sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
+        struct sockaddr_in sin;
+        memcpy(&sin, sa, sizeof sin);
+        address->family = CNET_IPV4;
+        memcpy(address->address, &sin.sin_addr, 4);
+        if (port)
+            port->value = cnet_ntohs(sin.sin_port);
+        if (scope_id)
+            *scope_id = 0;
+        return CNET_OK;
+    }
+    if (len >= (cnet_socklen)sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
+        struct sockaddr_in6 sin6;
+        memcpy(&sin6, sa, sizeof sin6);
+        address->family = CNET_IPV6;
+        memcpy(address->address, &sin6.sin6_addr, 16);
+        if (port)
+            port->value = cnet_ntohs(sin6.sin6_port);
+        if (scope_id)
+            *scope_id = (uint32_t)sin6.sin6_scope_id;
+        return CNET_OK;
+    }
+    if (len < (cnet_socklen)sizeof(sa->sa_family))
+        return cnet__fail(CNET_EINVAL, "cnet_from_sock_addr: the socket address is too short");
+    return cnet__fail(sa->sa_family == AF_INET || sa->sa_family == AF_INET6 ? CNET_EINVAL : CNET_EAFNOSUPPORT,
+                      "cnet_from_sock_addr: not a complete IPv4 or IPv6 socket address");
+}
+
+cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address *out)
+{
+    cnet_domain domain = dest->family == CNET_IPV4 ? CNET_AF_INET : CNET_AF_INET6;
+    cnet_socket_handle fd;
+    cnet_err err = cnet_create_native_socket(domain, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, false, &fd);
+    if (err != CNET_OK)
+        return err;
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    err = cnet__to_sock_addr(dest, CNET_PORT(80), 0, &ss, &len);
+    if (err == CNET_OK)
+        err = cnet__sys_connect(fd, (struct sockaddr *)&ss, len, -1); /* UDP: sends nothing */
+    if (err == CNET_OK) {
+        char text[CNET_ADDRSTRLEN];
+        err = cnet_get_local_addr(fd, text, sizeof text, NULL);
+        if (err == CNET_OK) {
+            uint32_t scope;
+            err = cnet_parse_ip_address_scoped(text, strlen(text), out, &scope);
+        }
+    }
+    cnet__sys_close(fd);
+    return err;
+}
+
+/* ------------------------------------------------------------ receiving */
+
+bool cnet_socket_has_data_buffered(const cnet_socket *socket)
+{
+    return socket != NULL && !socket->closed && socket->buffered && socket->pos < socket->len;
+}
+
+/* Receive exactly size bytes (or until the end of stream) by a deadline. */
+static cnet_err recv_exact(cnet_socket *s, unsigned char *data, size_t size, int64_t deadline, unsigned flags,
+                           size_t *received)
+{
+    size_t got = 0;
+    cnet_err err = CNET_OK;
+    while (got < size) {
+        size_t n;
+        if (s->buffered) {
+            if (s->pos < s->len) {
+                n = s->len - s->pos;
+                if (n > size - got)
+                    n = size - got;
+                memcpy(data + got, s->buf + s->pos, n);
+                s->pos += n;
+                got += n;
+                continue;
+            }
+            if (size - got >= CNET_BUFFER_SIZE) {
+                /* A large read goes straight into the caller's memory. */
+                err = raw_read(s, data + got, size - got, false, deadline, &n);
+                got += n;
+            } else {
+                err = fill(s, deadline, &n);
+            }
+        } else {
+            err = raw_read(s, data + got, size - got, false, deadline, &n);
+            got += n;
+        }
+        if (err != CNET_OK || n == 0)
+            break;
+    }
+    *received = got;
+    return finish_read(s, err, got, flags);
+}
+
+/* Look at up to size bytes without consuming them. */
+static cnet_err peek_some(cnet_socket *s, unsigned char *data, size_t size, int64_t deadline, unsigned flags,
+                          size_t *received)
+{
+    size_t n = 0;
+    cnet_err err = CNET_OK;
+    if (s->buffered) {
+        if (s->pos == s->len)
+            err = fill(s, deadline, &n);
+        n = s->len - s->pos;
+        if (n > size)
+            n = size;
+        memcpy(data, s->buf + s->pos, n);
+    } else {
+        err = raw_read(s, data, size, true, deadline, &n);
+    }
+    *received = n;
+    return finish_read(s, err, n, flags);
+}
+
+cnet_err cnet__socket_recv(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags,
+                           size_t *received)
+{
+    *received = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv");
+    if (size == 0)
+        return CNET_OK;
+    if (data == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'data' must not be NULL");
+    int64_t deadline = read_deadline(socket, timeout);
+    if (flags & CNET_FLAG_PEEK)
+        return peek_some(socket, data, size, deadline, flags, received);
+    return recv_exact(socket, data, size, deadline, flags, received);
+}
+
+cnet_err cnet__socket_recv_some(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags,
+                                size_t *received)
+{
+    *received = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv_some");
+    int64_t deadline = read_deadline(socket, timeout);
+    if (flags & CNET_FLAG_PEEK)
+        return peek_some(socket, data, size, deadline, flags, received);
+    size_t n = 0;
+    cnet_err err = CNET_OK;
+    if (socket->buffered && (socket->pos < socket->len || size < CNET_BUFFER_SIZE)) {
+        if (socket->pos == socket->len)
+            err = fill(socket, deadline, &n);
+        n = socket->len - socket->pos;
+        if (n > size)
+            n = size;
+        memcpy(data, socket->buf + socket->pos, n);
+        socket->pos += n;
+    } else {
+        err = raw_read(socket, data, size, false, deadline, &n);
+    }
+    *received = n;
+    return finish_read(socket, err, n, flags);
+}
+
+cnet_err cnet__socket_recv_string(cnet_socket *socket, size_t size, int timeout, unsigned flags, char **out,
+                                  size_t *len)
+{
+    *out = NULL;
+    *len = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv_string");
+    if (size == (size_t)-1)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: size is too large");
+    char *text = malloc(size + 1);
+    if (text == NULL)
+        return sock_fail(socket, cnet__fail(CNET_ENOMEM, "cnet_socket_recv_string: out of memory"));
+    cnet_err err = cnet__socket_recv(socket, text, size, timeout, flags, len);
+    text[*len] = '\0';
+    *out = text;
+    return err;
+}
+
+/* Where read_line puts the line: a fixed buffer, or a growing one. */
+typedef struct {
+    char *p;
+    size_t len, cap, max;
+    bool grow;
+} line_sink;
+
+static bool sink_add(line_sink *k, const unsigned char *src, size_t n)
+{
+    if (k->len + n + 1 > k->cap) {
+        size_t cap = k->cap ? k->cap : 128;
+        while (cap < k->len + n + 1)
+            cap *= 2;
+        if (cap > k->max + 1)
+            cap = k->max + 1;
+        char *p = realloc(k->p, cap);
+        if (p == NULL)
+            return false;
+        k->p = p;
+        k->cap = cap;
+    }
+    memcpy(k->p + k->len, src, n);
+    k->len += n;
+    return true;
+}
+
+/* Find the first "\r" or "\n" in [p, p+n): two memchr passes beat a byte loop. */
+static const unsigned char *find_eol(const unsigned char *p, size_t n)
+{
+    const unsigned char *lf = memchr(p, '\n', n);
+    const unsigned char *cr = memchr(p, '\r', lf ? (size_t)(lf - p) : n);
+    return cr ? cr : lf;
+}
+
+static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, int64_t deadline, cnet_read_line_result *result)
+{
+    for (;;) {
+        if (s->pos == s->len) {
+            size_t n;
+            cnet_err err = fill(s, deadline, &n);
+            if (err != CNET_OK)
+                return err;
+            if (n == 0) {
+                *result = k->len > 0 ? CNET_READ_PARTIAL_LINE : CNET_READ_DISCONNECTED;
+                return CNET_OK;
+            }
+        }
+        const unsigned char *start = s->buf + s->pos;
+        size_t avail = s->len - s->pos;
+        size_t room = k->max - k->len;
+        /* A terminator right after a line of exactly `room` bytes still
+         * makes a full line, so look one byte further. */
+        size_t window = avail < room + 1 ? avail : room + 1;
+        const unsigned char *eol = find_eol(start, window);
+        if (eol != NULL) {
+            size_t n = (size_t)(eol - start);
+            if (!sink_add(k, start, n))
+                return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
+            s->pos += n + 1;
+            if (*eol == '\r') {
+                if (s->pos < s->len) {
+                    if (s->buf[s->pos] == '\n')
+                        s->pos++;
+                } else {
+                    s->skip_lf = true;
+                }
+            }
+            *result = CNET_READ_FULL_LINE;
+            return CNET_OK;
+        }
+        if (avail >= room) {
+            if (!sink_add(k, start, room))
+                return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
+            s->pos += room;
+            *result = CNET_READ_TRUNCATED;
+            return CNET_OK;
+        }
+        if (!sink_add(k, start, avail))
+            return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
+        s->pos = s->len;
+    }
+}
+
+/* Unbuffered: peek a chunk, then consume exactly the line and its end. */
+static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, int64_t deadline,
+                                     cnet_read_line_result *result)
+{
+    unsigned char chunk[512];
+    for (;;) {
+        size_t room = k->max - k->len;
+        size_t want = room + 1 < sizeof chunk ? room + 1 : sizeof chunk;
+        size_t n, used;
+        cnet_err err = raw_read(s, chunk, want, true, deadline, &n);
+        if (err != CNET_OK)
+            return err;
+        if (n == 0) {
+            *result = k->len > 0 ? CNET_READ_PARTIAL_LINE : CNET_READ_DISCONNECTED;
+            return CNET_OK;
+        }
+        const unsigned char *eol = find_eol(chunk, n);
+        size_t take, keep;
+        if (eol != NULL) {
+            keep = (size_t)(eol - chunk);
+            take = keep + 1;
+            if (*eol == '\r' && take < n && chunk[take] == '\n')
+                take++;
+        } else {
+            keep = take = n < room ? n : room;
+        }
+        if (!sink_add(k, chunk, keep))
+            return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
+        for (size_t done = 0; done < take; done += used) {
+            err = cnet__sys_recv(s->fd, chunk, take - done, false, deadline, &used);
+            if (err != CNET_OK || used == 0)
+                return err != CNET_OK ? sock_fail(s, err) : CNET_OK;
+        }
+        if (eol != NULL) {
+            if (*eol == '\r' && take == keep + 1)
+                s->skip_lf = true;
+            *result = CNET_READ_FULL_LINE;
+            return CNET_OK;
+        }
+        if (keep == room) {
+            *result = CNET_READ_TRUNCATED;
+            return CNET_OK;
+        }
+    }
+}
+
+static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsigned flags,
+                               cnet_read_line_result *result)
+{
+    *result = CNET_READ_NONE;
+    CHECK_OPEN(s, "cnet_socket_read_line");
+    int64_t deadline = read_deadline(s, timeout);
+    cnet_err err = s->buffered ? read_line_buffered(s, k, deadline, result)
+                               : read_line_unbuffered(s, k, deadline, result);
+    if (err == CNET_OK || err == CNET_ETIMEDOUT || err == CNET_ENOMEM)
+        return err;
+    /* The stream failed: bytes in hand come first, the error next time. */
+    if (k->len > 0 && err == s->latched) {
+        *result = CNET_READ_PARTIAL_LINE;
+        return CNET_OK;
+    }
+    if (is_disconnection(flags, err)) {
+        *result = CNET_READ_DISCONNECTED;
+        return CNET_OK;
+    }
+    return err;
+}
+
+cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len,
+                                cnet_read_line_result *result, int timeout, unsigned flags)
+{
+    line_sink k = {line, 0, size, size - 1, false};
+    line[0] = '\0';
+    cnet_err err = read_line_into(socket, &k, timeout, flags, result);
+    line[k.len] = '\0';
+    *len = k.len;
+    return err;
+}
+
+cnet_err cnet__socket_recv_line(cnet_socket *socket, int timeout, unsigned flags, size_t max_length, char **out,
+                                size_t *len, cnet_read_line_result *result)
+{
+    *out = NULL;
+    *len = 0;
+    if (max_length >= (size_t)-1 / 2)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: max_length is too large");
+    line_sink k = {NULL, 0, 0, max_length, true};
+    cnet_err err = read_line_into(socket, &k, timeout, flags, result);
+    if (k.p == NULL) {
+        k.p = malloc(1);
+        if (k.p == NULL)
+            return cnet__fail(CNET_ENOMEM, "cnet_socket_recv_line: out of memory");
+    }
+    k.p[k.len] = '\0';
+    *out = k.p;
+    *len = k.len;
+    return err;
+}
+
+cnet_err cnet__socket_skip(cnet_socket *socket, size_t size, int timeout, size_t *skipped)
+{
+    size_t done = 0;
+    if (skipped)
+        *skipped = 0;
+    CHECK_OPEN(socket, "cnet_socket_skip");
+    int64_t deadline = read_deadline(socket, timeout);
+    unsigned char scratch[CNET_BUFFER_SIZE];
+    cnet_err err = CNET_OK;
+    while (done < size) {
+        size_t want = size - done < sizeof scratch ? size - done : sizeof scratch, n;
+        err = recv_exact(socket, scratch, want, deadline, 0, &n);
+        done += n;
+        if (err != CNET_OK || n < want)
+            break;
+    }
+    if (skipped)
+        *skipped = done;
+    return err;
+}
+
+cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, char *address, size_t address_size,
+                                cnet_port *port, size_t *received)
+{
+    *received = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv_from");
+    if (address != NULL && address_size < CNET_ADDRSTRLEN)
+        return cnet__fail(CNET_ERANGE, "cnet_socket_recv_from: address_size must be at least CNET_ADDRSTRLEN");
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    bool truncated;
+    cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
+                                      &truncated);
+    if (err != CNET_OK)
+        return sock_fail(socket, err);
+    if (address != NULL || port != NULL) {
+        char text[CNET_ADDRSTRLEN];
+        err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address ? address : text,
+                                    address ? address_size : sizeof text, port);
+        if (err != CNET_OK)
+            return sock_fail(socket, err);
+    }
+    if (truncated)
+        return sock_fail(socket, cnet__fail(CNET_ETRUNCATED, "cnet_socket_recv_from: the datagram was truncated"));
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address,
+                                   cnet_port *port, size_t *received)
+{
+    *received = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv_from_ip");
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    bool truncated;
+    cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
+                                      &truncated);
+    if (err == CNET_OK)
+        err = cnet__from_sock_addr((struct sockaddr *)&ss, len, address, port, NULL);
+    if (err == CNET_OK && truncated)
+        err = cnet__fail(CNET_ETRUNCATED, "cnet_socket_recv_from_ip: the datagram was truncated");
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+/* -------------------------------------------------------------- sending */
+
+/* Send everything from where the last write stopped, by one deadline. */
+static cnet_err send_all(cnet_socket *s, const unsigned char *data, size_t size, int64_t deadline, unsigned flags,
+                         size_t *sent)
+{
+    size_t done = 0;
+    cnet_err err = CNET_OK;
+    while (done < size) {
+        size_t n;
+        err = cnet__sys_send(s->fd, data + done, size - done, deadline, &n);
+        if (err != CNET_OK)
+            break;
+        done += n;
+    }
+    if (sent)
+        *sent = done;
+    if (err == CNET_OK)
+        return CNET_OK;
+    sock_fail(s, err);
+    return is_disconnection(flags, err) ? CNET_OK : err;
+}
+
+cnet_err cnet__socket_send(cnet_socket *socket, const void *data, size_t size, unsigned flags, size_t *sent)
+{
+    if (sent)
+        *sent = 0;
+    CHECK_OPEN(socket, "cnet_socket_send");
+    return send_all(socket, data, size, send_deadline(socket), flags, sent);
+}
+
+cnet_err cnet__socket_send_str(cnet_socket *socket, const char *text, unsigned flags)
+{
+    return cnet__socket_send(socket, text, strlen(text), flags, NULL);
+}
+
+bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t size)
+{
+    if (socket == NULL || socket->closed || (data == NULL && size > 0))
+        return false;
+    size_t n = 0;
+    return cnet__sys_send(socket->fd, data, size, send_deadline(socket), &n) == CNET_OK && n == size;
+}
+
+cnet_err cnet__socket_send_to(cnet_socket *socket, const char *address, cnet_port port, const void *data,
+                              size_t size, unsigned flags)
+{
+    (void)flags;
+    CHECK_OPEN(socket, "cnet_socket_send_to");
+    addr_list *l;
+    cnet_err err = resolve(address, port, socket->domain, socket->type, socket->protocol, false, &l,
+                           "cnet_socket_send_to");
+    if (err != CNET_OK)
+        return sock_fail(socket, err);
+    err = cnet__fail(CNET_ENOTFOUND, "cnet_socket_send_to: the name has no address of the socket's family");
+    int64_t deadline = send_deadline(socket);
+    for (size_t i = 0; i < l->count; i++) {
+        err = cnet__sys_sendto(socket->fd, data, size, (struct sockaddr *)&l->item[i].ss, l->item[i].len, deadline);
+        if (err == CNET_OK || err == CNET_EMSGSIZE || err == CNET_ETIMEDOUT)
+            break;
+    }
+    free(l);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+cnet_err cnet__socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *address, cnet_port port,
+                                 const void *data, size_t size)
+{
+    CHECK_OPEN(socket, "cnet_socket_send_to_ip");
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    cnet_err err = ip_to_sockaddr(address, port, 0, socket->domain, &ss, &len);
+    if (err == CNET_OK)
+        err = cnet__sys_sendto(socket->fd, data, size, (struct sockaddr *)&ss, len, send_deadline(socket));
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write)
+{
+    CHECK_OPEN(socket, "cnet_socket_shutdown");
+    if (!read && !write)
+        return CNET_OK;
+    cnet_err err = cnet__sys_shutdown(socket->fd, read, write);
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+/* -------------------------------------------------------------- framing */
+
+cnet_err cnet__socket_send_frame(cnet_socket *socket, cnet_frame_format format, const void *data, size_t size)
+{
+    CHECK_OPEN(socket, "cnet_socket_send_frame");
+    unsigned char prefix[5];
+    if (format == CNET_FRAME_DECIMAL4) {
+        if (size > CNET_FRAME_DECIMAL4_MAX)
+            return cnet__fail(CNET_EFRAME_TOO_LARGE, "cnet_socket_send_frame: a 4-digit frame holds at most 9999 bytes");
+        snprintf((char *)prefix, sizeof prefix, "%04u", (unsigned)size);
+    } else {
+        if (size > 0xffffffffu)
+            return cnet__fail(CNET_EFRAME_TOO_LARGE, "cnet_socket_send_frame: a frame holds at most 2^32-1 bytes");
+        prefix[0] = (unsigned char)(size >> 24);
+        prefix[1] = (unsigned char)(size >> 16);
+        prefix[2] = (unsigned char)(size >> 8);
+        prefix[3] = (unsigned char)size;
+    }
+    int64_t deadline = send_deadline(socket);
+    size_t n = 0;
+    /* Prefix and payload in one gathering send; finish whatever is left. */
+    cnet_err err = cnet__sys_sendv2(socket->fd, prefix, 4, data, size, deadline, &n);
+    if (err == CNET_OK && n < 4)
+        err = send_all(socket, prefix + n, 4 - n, deadline, 0, NULL);
+    if (err == CNET_OK && n < 4 + size) {
+        size_t off = n > 4 ? n - 4 : 0;
+        err = send_all(socket, (const unsigned char *)data + off, size - off, deadline, 0, NULL);
+    }
+    return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
+}
+
+static cnet_err broken(cnet_socket *s, cnet_err err, const char *message)
+{
+    s->latched = err;
+    return sock_fail(s, cnet__fail(err, message));
+}
+
+cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, void *data, size_t size,
+                                 size_t *len, int timeout)
+{
+    *len = 0;
+    CHECK_OPEN(socket, "cnet_socket_recv_frame");
+    int64_t deadline = read_deadline(socket, timeout);
+    unsigned char prefix[4];
+    size_t n;
+    cnet_err err = recv_exact(socket, prefix, 4, deadline, 0, &n);
+    if (err != CNET_OK)
+        return err == CNET_ETIMEDOUT && n > 0
+                   ? broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: timed out inside a frame prefix")
+                   : err;
+    if (n == 0)
+        return sock_fail(socket, cnet__fail(CNET_EEOF, "cnet_socket_recv_frame: the peer closed the connection"));
+    if (n < 4)
+        return broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: the stream ended inside a frame prefix");
+    size_t length = 0;
+    if (format == CNET_FRAME_DECIMAL4) {
+        for (int i = 0; i < 4; i++) {
+            if (prefix[i] < '0' || prefix[i] > '9')
+                return broken(socket, CNET_EFRAME_MALFORMED,
+                              "cnet_socket_recv_frame: the prefix is not 4 decimal digits");
+            length = length * 10 + (size_t)(prefix[i] - '0');
+        }
+    } else {
+        length = (size_t)prefix[0] << 24 | (size_t)prefix[1] << 16 | (size_t)prefix[2] << 8 | prefix[3];
+    }
+    if (length > size)
+        return broken(socket, CNET_EFRAME_TOO_LARGE, "cnet_socket_recv_frame: the frame is longer than the buffer");
+    err = recv_exact(socket, data, length, deadline, 0, &n);
+    *len = n;
+    if (err == CNET_ETIMEDOUT)
+        return broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: timed out inside a frame");
+    if (err != CNET_OK)
+        return err;
+    if (n < length)
+        return broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: the stream ended inside a frame");
+    return CNET_OK;
+}
+
+/* ------------------------------------------------------------ readiness */
+
+cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int timeout)
+{
+    size_t n = *count, ready = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sockets[i] == NULL)
+            return cnet__fail(CNET_EINVAL, "cnet_socket_select_read: a socket in the list is NULL");
+        if (sockets[i]->closed)
+            return closed_error(sockets[i], "cnet_socket_select_read");
+        if (cnet_socket_has_data_buffered(sockets[i]))
+            ready++;
+    }
+    cnet_socket_handle small[16], *handles = n <= 16 ? small : malloc(n * sizeof *handles);
+    if (handles == NULL)
+        return cnet__fail(CNET_ENOMEM, "cnet_socket_select_read: out of memory");
+    for (size_t i = 0; i < n; i++)
+        handles[i] = sockets[i]->fd;
+    size_t m = n;
+    /* Buffered data means ready now: only poll for the others. */
+    cnet_err err = n == 0 ? CNET_OK : cnet_select_read(handles, &m, ready > 0 ? 0 : timeout);
+    if (err == CNET_OK) {
+        size_t out = 0;
+        for (size_t i = 0, j = 0; i < n; i++) {
+            bool is_ready = cnet_socket_has_data_buffered(sockets[i]);
+            if (j < m && handles[j] == sockets[i]->fd) {
+                is_ready = true;
+                j++;
+            }
+            if (is_ready)
+                sockets[out++] = sockets[i];
+        }
+        *count = out;
+    }
+    if (handles != small)
+        free(handles);
+    return err;
+}
