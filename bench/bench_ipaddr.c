@@ -6,7 +6,8 @@
  * IPv6 forms, format IPv4, format the same IPv6 mix. The IPv6 mix has equal
  * shares of global /64 addresses, "::n", "fe80::" link-local addresses,
  * IPv4-mapped "::ffff:a.b.c.d" and addresses with random runs of zero
- * groups. Each workload runs several rounds and the fastest round counts.
+ * groups; the parse time of each shape on its own follows. Each workload
+ * runs several rounds and the fastest round counts.
  *
  * Build and run (see `make bench`):
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_ipaddr.c \
@@ -43,11 +44,11 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-/* One of the five IPv6 shapes of the mix, chosen by i. */
-static void random_ipv6(size_t i, uint8_t b[16])
+/* One of the five IPv6 shapes of the mix (0-4). */
+static void random_ipv6(size_t shape, uint8_t b[16])
 {
     memset(b, 0, 16);
-    switch (i % 5) {
+    switch (shape) {
     case 0: /* global unicast: 2001:db8:<random>/64 and a random interface id */
         b[0] = 0x20, b[1] = 0x01, b[2] = 0x0d, b[3] = 0xb8;
         for (int k = 4; k < 16; k++)
@@ -86,7 +87,15 @@ struct workload {
     uint8_t (*bin)[16];
 };
 
-static void make_workload(struct workload *w, int family)
+static void free_workload(struct workload *w)
+{
+    free(w->text);
+    free(w->len);
+    free(w->bin);
+}
+
+/* COUNT addresses of a family; for IPv6, of one shape or (shape -1) the mix. */
+static void make_workload(struct workload *w, int family, int shape)
 {
     w->text = malloc((size_t)COUNT * SLOT);
     w->len = malloc(COUNT * sizeof *w->len);
@@ -102,7 +111,7 @@ static void make_workload(struct workload *w, int family)
             memset(w->bin[i], 0, 16);
             memcpy(w->bin[i], &v, 4);
         } else {
-            random_ipv6(i, w->bin[i]);
+            random_ipv6(shape < 0 ? i % 5 : (size_t)shape, w->bin[i]);
         }
         /* The texts come from glibc, so the parsers read the same input. */
         if (inet_ntop(family, w->bin[i], t, SLOT) == NULL) {
@@ -208,18 +217,31 @@ static double bench_format_glibc(const struct workload *w, int family)
 
 static void report(const char *what, double cnet, double glibc)
 {
-    printf("%-22s cnet %6.1f ns   glibc %6.1f ns   glibc/cnet %5.2fx\n", what, cnet, glibc, glibc / cnet);
+    printf("%-24s cnet %6.1f ns   glibc %6.1f ns   glibc/cnet %5.2fx\n", what, cnet, glibc, glibc / cnet);
 }
 
 int main(void)
 {
     struct workload v4, v6;
-    make_workload(&v4, AF_INET);
-    make_workload(&v6, AF_INET6);
+    make_workload(&v4, AF_INET, -1);
+    make_workload(&v6, AF_INET6, -1);
     printf("cnet %s: %d addresses per workload, best of %d rounds\n", cnet_version(), COUNT, ROUNDS);
     report("parse IPv4", bench_parse_cnet(&v4), bench_parse_glibc(&v4, AF_INET));
     report("parse IPv6 (mixed)", bench_parse_cnet(&v6), bench_parse_glibc(&v6, AF_INET6));
     report("format IPv4", bench_format_cnet(&v4, CNET_IPV4), bench_format_glibc(&v4, AF_INET));
     report("format IPv6 (mixed)", bench_format_cnet(&v6, CNET_IPV6), bench_format_glibc(&v6, AF_INET6));
+    free_workload(&v4);
+    free_workload(&v6);
+
+    /* The IPv6 mix by shape, each shape a workload of its own. */
+    static const char *shapes[] = {"global /64", "::n", "fe80::", "::ffff:a.b.c.d", "zero runs"};
+    for (int k = 0; k < 5; k++) {
+        struct workload one;
+        char what[64];
+        make_workload(&one, AF_INET6, k);
+        snprintf(what, sizeof what, "  parse %s", shapes[k]);
+        report(what, bench_parse_cnet(&one), bench_parse_glibc(&one, AF_INET6));
+        free_workload(&one);
+    }
     return 0;
 }

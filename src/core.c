@@ -17,3 +17,8 @@ const char *cnet_backend_name(void)
 {
     return CNET_BACKEND_STRING;
 }
+
+const char *cnet_backend_active(void)
+{
+    return cnet__sys_backend_active();
+}

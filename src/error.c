@@ -22,8 +22,12 @@ cnet_err cnet__fail_os(cnet_err err, int os_error, const char *function, const c
 {
     last_code = err;
     last_os_error = os_error;
-    snprintf(last_message, sizeof last_message, "%s: %s: %s (%s, os error %d)",
-             function, what, cnet_strerror(err), cnet_err_name(err), os_error);
+    if (strcmp(function, what) == 0)
+        snprintf(last_message, sizeof last_message, "%s: %s (%s, os error %d)", function, cnet_strerror(err),
+                 cnet_err_name(err), os_error);
+    else
+        snprintf(last_message, sizeof last_message, "%s: %s: %s (%s, os error %d)", function, what,
+                 cnet_strerror(err), cnet_err_name(err), os_error);
     return err;
 }
 

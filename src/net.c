@@ -52,9 +52,30 @@ static int64_t deadline_after(int timeout)
     return timeout < 0 ? -1 : cnet__sys_now_ms() + timeout;
 }
 
-static int64_t read_deadline(const cnet_socket *s, int timeout)
+/*
+ * A read deadline, computed only when a call first has to wait for the OS:
+ * a line served from the buffer reads no clock. The difference from taking
+ * the time at entry is the time spent copying from the buffer.
+ */
+typedef struct {
+    int timeout;
+    bool known;
+    int64_t at;
+} deadline_t;
+
+static deadline_t read_deadline(const cnet_socket *s, int timeout)
 {
-    return deadline_after(timeout >= 0 ? timeout : s->timeout);
+    deadline_t d = {timeout >= 0 ? timeout : s->timeout, false, -1};
+    return d;
+}
+
+static int64_t deadline_of(deadline_t *d)
+{
+    if (!d->known) {
+        d->at = deadline_after(d->timeout);
+        d->known = true;
+    }
+    return d->at;
 }
 
 static int64_t send_deadline(const cnet_socket *s)
@@ -72,8 +93,9 @@ static bool is_disconnection(unsigned flags, cnet_err err)
  * rule: after a line ended in "\r", a first byte "\n" belongs to that line.
  * A latched error or a seen end of stream are reported without a call.
  */
-static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, int64_t deadline, size_t *n)
+static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, deadline_t *dl, size_t *n)
 {
+    int64_t deadline = deadline_of(dl);
     *n = 0;
     if (s->latched != CNET_OK)
         return cnet__fail(s->latched, "recv: the connection failed earlier");
@@ -87,7 +109,9 @@ static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, int
             return sock_fail(s, err);
         }
         if (*n == 0) {
-            s->read_eof = true;
+            /* 0 ends a stream; on a datagram socket it is an empty datagram. */
+            if (s->type != CNET_SOCK_DGRAM)
+                s->read_eof = true;
             return CNET_OK;
         }
         if (!s->skip_lf)
@@ -105,6 +129,10 @@ static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, int
             continue;
         }
         if (*n > 1) {
+            if (data == s->buf) {
+                s->pos = 1; /* fill() keeps the window: skip the "\n" in place */
+                return CNET_OK;
+            }
             memmove(data, (unsigned char *)data + 1, *n - 1);
             (*n)--;
             return CNET_OK;
@@ -114,12 +142,17 @@ static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, int
 }
 
 /* Refill the (empty) buffer; *n is 0 at end of stream. */
-static cnet_err fill(cnet_socket *s, int64_t deadline, size_t *n)
+static cnet_err fill(cnet_socket *s, deadline_t *dl, size_t *n)
 {
     s->pos = s->len = 0;
-    cnet_err err = raw_read(s, s->buf, CNET_BUFFER_SIZE, false, deadline, n);
-    if (err == CNET_OK)
+    cnet_err err = raw_read(s, s->buf, CNET_BUFFER_SIZE, false, dl, n);
+    if (err == CNET_OK) {
         s->len = *n;
+        if (s->pos > 0)
+            *n -= s->pos; /* raw_read skipped a "\n" at the start */
+        if (*n == 0)
+            s->pos = s->len = 0;
+    }
     return err;
 }
 
@@ -525,7 +558,7 @@ cnet_err cnet__socket_bind_unix(cnet_socket *socket, const char *path)
     CHECK_OPEN(socket, "cnet_socket_bind_unix");
 #ifdef CNET__HAVE_UNIX
     struct sockaddr_un sun;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_bind_unix");
     if (err == CNET_OK)
         err = cnet_bind_addr(socket->fd, (struct sockaddr *)&sun, len);
@@ -554,7 +587,7 @@ cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, cha
     int64_t deadline = deadline_after(server->timeout);
     cnet_socket_handle fd;
     struct sockaddr_storage ss;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     for (;;) {
         cnet_err err = cnet__sys_accept_deadline(server->fd, false, deadline, &fd, &ss, &len);
         if (err == CNET_OK)
@@ -619,7 +652,7 @@ static cnet_err connect_list(cnet_socket *s, const addr_list *l, int64_t deadlin
 cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_port port, int timeout)
 {
     CHECK_OPEN(socket, "cnet_socket_connect");
-    int64_t deadline = read_deadline(socket, timeout);
+    int64_t deadline = deadline_after(timeout >= 0 ? timeout : socket->timeout);
     addr_list *l;
     cnet_err err = resolve(address, port, socket->domain, socket->type, socket->protocol, false, &l,
                            "cnet_socket_connect");
@@ -635,7 +668,7 @@ cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path)
     CHECK_OPEN(socket, "cnet_socket_connect_unix");
 #ifdef CNET__HAVE_UNIX
     struct sockaddr_un sun;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_connect_unix");
     if (err == CNET_OK)
         err = cnet__sys_connect(socket->fd, (struct sockaddr *)&sun, len, deadline_after(socket->timeout));
@@ -766,7 +799,7 @@ cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address 
     if (err != CNET_OK)
         return err;
     struct sockaddr_storage ss;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     err = cnet__to_sock_addr(dest, CNET_PORT(80), 0, &ss, &len);
     if (err == CNET_OK)
         err = cnet__sys_connect(fd, (struct sockaddr *)&ss, len, -1); /* UDP: sends nothing */
@@ -790,7 +823,7 @@ bool cnet_socket_has_data_buffered(const cnet_socket *socket)
 }
 
 /* Receive exactly size bytes (or until the end of stream) by a deadline. */
-static cnet_err recv_exact(cnet_socket *s, unsigned char *data, size_t size, int64_t deadline, unsigned flags,
+static cnet_err recv_exact(cnet_socket *s, unsigned char *data, size_t size, deadline_t *dl, unsigned flags,
                            size_t *received)
 {
     size_t got = 0;
@@ -809,13 +842,13 @@ static cnet_err recv_exact(cnet_socket *s, unsigned char *data, size_t size, int
             }
             if (size - got >= CNET_BUFFER_SIZE) {
                 /* A large read goes straight into the caller's memory. */
-                err = raw_read(s, data + got, size - got, false, deadline, &n);
+                err = raw_read(s, data + got, size - got, false, dl, &n);
                 got += n;
             } else {
-                err = fill(s, deadline, &n);
+                err = fill(s, dl, &n);
             }
         } else {
-            err = raw_read(s, data + got, size - got, false, deadline, &n);
+            err = raw_read(s, data + got, size - got, false, dl, &n);
             got += n;
         }
         if (err != CNET_OK || n == 0)
@@ -826,20 +859,20 @@ static cnet_err recv_exact(cnet_socket *s, unsigned char *data, size_t size, int
 }
 
 /* Look at up to size bytes without consuming them. */
-static cnet_err peek_some(cnet_socket *s, unsigned char *data, size_t size, int64_t deadline, unsigned flags,
+static cnet_err peek_some(cnet_socket *s, unsigned char *data, size_t size, deadline_t *dl, unsigned flags,
                           size_t *received)
 {
     size_t n = 0;
     cnet_err err = CNET_OK;
     if (s->buffered) {
         if (s->pos == s->len)
-            err = fill(s, deadline, &n);
+            err = fill(s, dl, &n);
         n = s->len - s->pos;
         if (n > size)
             n = size;
         memcpy(data, s->buf + s->pos, n);
     } else {
-        err = raw_read(s, data, size, true, deadline, &n);
+        err = raw_read(s, data, size, true, dl, &n);
     }
     *received = n;
     return finish_read(s, err, n, flags);
@@ -854,10 +887,10 @@ cnet_err cnet__socket_recv(cnet_socket *socket, void *data, size_t size, int tim
         return CNET_OK;
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'data' must not be NULL");
-    int64_t deadline = read_deadline(socket, timeout);
+    deadline_t dl = read_deadline(socket, timeout);
     if (flags & CNET_FLAG_PEEK)
-        return peek_some(socket, data, size, deadline, flags, received);
-    return recv_exact(socket, data, size, deadline, flags, received);
+        return peek_some(socket, data, size, &dl, flags, received);
+    return recv_exact(socket, data, size, &dl, flags, received);
 }
 
 cnet_err cnet__socket_recv_some(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags,
@@ -865,21 +898,21 @@ cnet_err cnet__socket_recv_some(cnet_socket *socket, void *data, size_t size, in
 {
     *received = 0;
     CHECK_OPEN(socket, "cnet_socket_recv_some");
-    int64_t deadline = read_deadline(socket, timeout);
+    deadline_t dl = read_deadline(socket, timeout);
     if (flags & CNET_FLAG_PEEK)
-        return peek_some(socket, data, size, deadline, flags, received);
+        return peek_some(socket, data, size, &dl, flags, received);
     size_t n = 0;
     cnet_err err = CNET_OK;
     if (socket->buffered && (socket->pos < socket->len || size < CNET_BUFFER_SIZE)) {
         if (socket->pos == socket->len)
-            err = fill(socket, deadline, &n);
+            err = fill(socket, &dl, &n);
         n = socket->len - socket->pos;
         if (n > size)
             n = size;
         memcpy(data, socket->buf + socket->pos, n);
         socket->pos += n;
     } else {
-        err = raw_read(socket, data, size, false, deadline, &n);
+        err = raw_read(socket, data, size, false, &dl, &n);
     }
     *received = n;
     return finish_read(socket, err, n, flags);
@@ -936,12 +969,12 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
     return cr ? cr : lf;
 }
 
-static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, int64_t deadline, cnet_read_line_result *result)
+static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, deadline_t *dl, cnet_read_line_result *result)
 {
     for (;;) {
         if (s->pos == s->len) {
             size_t n;
-            cnet_err err = fill(s, deadline, &n);
+            cnet_err err = fill(s, dl, &n);
             if (err != CNET_OK)
                 return err;
             if (n == 0) {
@@ -986,7 +1019,7 @@ static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, int64_t deadlin
 }
 
 /* Unbuffered: peek a chunk, then consume exactly the line and its end. */
-static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, int64_t deadline,
+static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, deadline_t *dl,
                                      cnet_read_line_result *result)
 {
     unsigned char chunk[512];
@@ -994,7 +1027,7 @@ static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, int64_t deadl
         size_t room = k->max - k->len;
         size_t want = room + 1 < sizeof chunk ? room + 1 : sizeof chunk;
         size_t n, used;
-        cnet_err err = raw_read(s, chunk, want, true, deadline, &n);
+        cnet_err err = raw_read(s, chunk, want, true, dl, &n);
         if (err != CNET_OK)
             return err;
         if (n == 0) {
@@ -1014,7 +1047,7 @@ static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, int64_t deadl
         if (!sink_add(k, chunk, keep))
             return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
         for (size_t done = 0; done < take; done += used) {
-            err = cnet__sys_recv(s->fd, chunk, take - done, false, deadline, &used);
+            err = cnet__sys_recv(s->fd, chunk, take - done, false, deadline_of(dl), &used);
             if (err != CNET_OK || used == 0)
                 return err != CNET_OK ? sock_fail(s, err) : CNET_OK;
         }
@@ -1036,9 +1069,8 @@ static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsign
 {
     *result = CNET_READ_NONE;
     CHECK_OPEN(s, "cnet_socket_read_line");
-    int64_t deadline = read_deadline(s, timeout);
-    cnet_err err = s->buffered ? read_line_buffered(s, k, deadline, result)
-                               : read_line_unbuffered(s, k, deadline, result);
+    deadline_t dl = read_deadline(s, timeout);
+    cnet_err err = s->buffered ? read_line_buffered(s, k, &dl, result) : read_line_unbuffered(s, k, &dl, result);
     if (err == CNET_OK || err == CNET_ETIMEDOUT || err == CNET_ENOMEM)
         return err;
     /* The stream failed: bytes in hand come first, the error next time. */
@@ -1090,12 +1122,12 @@ cnet_err cnet__socket_skip(cnet_socket *socket, size_t size, int timeout, size_t
     if (skipped)
         *skipped = 0;
     CHECK_OPEN(socket, "cnet_socket_skip");
-    int64_t deadline = read_deadline(socket, timeout);
+    deadline_t dl = read_deadline(socket, timeout);
     unsigned char scratch[CNET_BUFFER_SIZE];
     cnet_err err = CNET_OK;
     while (done < size) {
         size_t want = size - done < sizeof scratch ? size - done : sizeof scratch, n;
-        err = recv_exact(socket, scratch, want, deadline, 0, &n);
+        err = recv_exact(socket, scratch, want, &dl, 0, &n);
         done += n;
         if (err != CNET_OK || n < want)
             break;
@@ -1113,7 +1145,7 @@ cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, ch
     if (address != NULL && address_size < CNET_ADDRSTRLEN)
         return cnet__fail(CNET_ERANGE, "cnet_socket_recv_from: address_size must be at least CNET_ADDRSTRLEN");
     struct sockaddr_storage ss;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     bool truncated;
     cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
                                       &truncated);
@@ -1137,7 +1169,7 @@ cnet_err cnet__socket_recv_from_ip(cnet_socket *socket, void *data, size_t size,
     *received = 0;
     CHECK_OPEN(socket, "cnet_socket_recv_from_ip");
     struct sockaddr_storage ss;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     bool truncated;
     cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
                                       &truncated);
@@ -1156,8 +1188,11 @@ static cnet_err send_all(cnet_socket *s, const unsigned char *data, size_t size,
 {
     size_t done = 0;
     cnet_err err = CNET_OK;
-    while (done < size) {
+    /* A datagram socket sends one datagram, even an empty one. */
+    bool once = s->type == CNET_SOCK_DGRAM;
+    while (done < size || once) {
         size_t n;
+        once = false;
         err = cnet__sys_send(s->fd, data + done, size - done, deadline, &n);
         if (err != CNET_OK)
             break;
@@ -1218,7 +1253,7 @@ cnet_err cnet__socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *add
 {
     CHECK_OPEN(socket, "cnet_socket_send_to_ip");
     struct sockaddr_storage ss;
-    cnet_socklen len;
+    cnet_socklen len = 0;
     cnet_err err = ip_to_sockaddr(address, port, 0, socket->domain, &ss, &len);
     if (err == CNET_OK)
         err = cnet__sys_sendto(socket->fd, data, size, (struct sockaddr *)&ss, len, send_deadline(socket));
@@ -1276,10 +1311,10 @@ cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, 
 {
     *len = 0;
     CHECK_OPEN(socket, "cnet_socket_recv_frame");
-    int64_t deadline = read_deadline(socket, timeout);
+    deadline_t dl = read_deadline(socket, timeout);
     unsigned char prefix[4];
     size_t n;
-    cnet_err err = recv_exact(socket, prefix, 4, deadline, 0, &n);
+    cnet_err err = recv_exact(socket, prefix, 4, &dl, 0, &n);
     if (err != CNET_OK)
         return err == CNET_ETIMEDOUT && n > 0
                    ? broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: timed out inside a frame prefix")
@@ -1301,7 +1336,7 @@ cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, 
     }
     if (length > size)
         return broken(socket, CNET_EFRAME_TOO_LARGE, "cnet_socket_recv_frame: the frame is longer than the buffer");
-    err = recv_exact(socket, data, length, deadline, 0, &n);
+    err = recv_exact(socket, data, length, &dl, 0, &n);
     *len = n;
     if (err == CNET_ETIMEDOUT)
         return broken(socket, CNET_EFRAME_MALFORMED, "cnet_socket_recv_frame: timed out inside a frame");

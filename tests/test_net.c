@@ -1240,3 +1240,27 @@ Test(net_ip, primary_address_for_loopback)
     cr_assert(cnet_ip_address_eq(&got, &dest));
     TC_ERR(CNET_EINVAL, cnet_get_primary_ip_addr(NULL, &got));
 }
+
+Test(net_udp, empty_datagrams_are_not_end_of_stream)
+{
+    cnet_socket *a, *b;
+    cnet_port pb;
+    char addr[CNET_ADDRSTRLEN];
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, true, false, &b));
+    TC_OK(cnet_socket_bind_addr(b, CNET_PORT(0), "127.0.0.1"));
+    TC_OK(cnet_socket_get_local_addr(b, addr, sizeof addr, &pb));
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, true, false, &a));
+    TC_OK(cnet_socket_connect(a, "127.0.0.1", pb, 1000));
+    size_t sent = 9;
+    TC_OK(cnet_socket_send(a, "", 0, 0, &sent));
+    cr_assert_eq(sent, 0);
+    TC_OK(cnet_socket_send(a, "hello", 5, 0, NULL));
+    char buf[16];
+    size_t n = 9;
+    TC_OK(cnet_socket_recv_some(b, buf, sizeof buf, 1000, 0, &n));
+    cr_assert_eq(n, 0, "the empty datagram arrives as 0 bytes");
+    TC_OK(cnet_socket_recv_some(b, buf, sizeof buf, 1000, 0, &n));
+    cr_assert_eq(n, 5, "and is not a sticky end of stream");
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}

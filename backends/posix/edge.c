@@ -50,42 +50,7 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ------------------------------------------------------------- lifecycle */
-
-cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, bool inheritable,
-                                            cnet_socket_handle *out)
-{
-    *out = CNET_INVALID_SOCKET;
-#ifdef SOCK_CLOEXEC
-    int fd = socket(domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol);
-    if (fd < 0)
-        return fail_errno("cnet_create_native_socket", "socket");
-#else
-    int fd = socket(domain, type, protocol);
-    if (fd < 0)
-        return fail_errno("cnet_create_native_socket", "socket");
-    if (!inheritable && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
-        cnet_err err = fail_errno("cnet_create_native_socket", "fcntl(FD_CLOEXEC)");
-        close(fd);
-        return err;
-    }
-#endif
-#ifdef SO_NOSIGPIPE
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
-    *out = fd;
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_close(cnet_socket_handle handle)
-{
-    /* On Linux the descriptor is released even when close() reports EINTR;
-     * retrying could close a descriptor another thread just received. */
-    if (close(handle) < 0 && errno != EINTR)
-        return fail_errno("cnet_close", "close");
-    return CNET_OK;
-}
+/* ------------------------------------------------------------ handles */
 
 cnet_err cnet__sys_set_inheritable(cnet_socket_handle handle, bool inheritable)
 {
@@ -95,58 +60,6 @@ cnet_err cnet__sys_set_inheritable(cnet_socket_handle handle, bool inheritable)
     flags = inheritable ? (flags & ~FD_CLOEXEC) : (flags | FD_CLOEXEC);
     if (fcntl(handle, F_SETFD, flags) < 0)
         return fail_errno("cnet_set_inheritable", "fcntl(F_SETFD)");
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
-{
-    if (bind(handle, name, namelen) < 0)
-        return fail_errno("cnet_bind_addr", "bind");
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
-{
-    if (listen(handle, backlog) < 0)
-        return fail_errno("cnet_listen", "listen");
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client,
-                          char *address, size_t address_size)
-{
-    *client = CNET_INVALID_SOCKET;
-    /* Checked before accepting: a connection taken off the queue and then
-     * dropped for a small buffer would be lost. */
-    if (address != NULL && address_size < CNET_ADDRSTRLEN)
-        return cnet__fail(CNET_ERANGE, "cnet_accept: address_size must be at least CNET_ADDRSTRLEN");
-    struct sockaddr_storage ss;
-    socklen_t len;
-    int fd;
-    do {
-        len = sizeof ss;
-#ifdef SOCK_CLOEXEC
-        fd = accept4(handle, (struct sockaddr *)&ss, &len, inheritable ? 0 : SOCK_CLOEXEC);
-#else
-        fd = accept(handle, (struct sockaddr *)&ss, &len);
-        if (fd >= 0 && !inheritable)
-            fcntl(fd, F_SETFD, FD_CLOEXEC);
-#endif
-    } while (fd < 0 && errno == EINTR);
-    if (fd < 0)
-        return fail_errno("cnet_accept", "accept");
-#ifdef SO_NOSIGPIPE
-    int one = 1;
-    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
-#endif
-    if (address != NULL) {
-        cnet_err err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address, address_size, NULL);
-        if (err != CNET_OK) {
-            close(fd);
-            return err;
-        }
-    }
-    *client = fd;
     return CNET_OK;
 }
 

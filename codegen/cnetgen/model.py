@@ -195,6 +195,7 @@ class Proc:
     impl: str
     platforms: List[str]
     example: Optional[str]
+    ring: bool           # served through io_uring by that backend (POSIX fallback kept)
     loc: Loc
     module: "Module" = None
     checks: List[Check] = field(default_factory=list)
@@ -214,6 +215,11 @@ class Proc:
         if self.impl == "backend":
             return "cnet__sys_" + self.short
         return "cnet__" + self.short
+
+    @property
+    def fallback_symbol(self):
+        """The POSIX implementation's name inside the io_uring backend."""
+        return "cnet__posix_" + self.impl_symbol[len("cnet__sys_"):]
 
     @property
     def fallible(self):
@@ -614,7 +620,7 @@ class _Builder:
 
     def proc(self, node):
         _check_keys(node, {"proc", "nim", "summary", "description", "differs", "params", "returns",
-                           "returns_doc", "errors", "impl", "platforms", "example", "since"}, "a proc")
+                           "returns_doc", "errors", "impl", "platforms", "example", "since", "ring"}, "a proc")
         impl = node.get("impl", "backend")
         name = _ident(node, "proc", EDGE_FUNC if impl == "edge" else PUBLIC_FUNC,
                       "edge function" if impl == "edge" else "proc")
@@ -647,7 +653,7 @@ class _Builder:
                     params, returns,
                     _doc(node, "returns_doc", node.loc, required=returns not in ("cnet_err", "void")),
                     list(errors), impl, self.entry_platforms(node) or list(self.platform_names),
-                    node.get("example"), node.loc)
+                    node.get("example"), bool(node.get("ring", False)), node.loc)
 
     def sockopt(self, node):
         _check_keys(node, {"level", "name", "domain", "type", "set", "expect"}, "a sockopt")
@@ -695,6 +701,8 @@ class _Builder:
             if not p.fallible and p.impl not in ("direct", "edge"):
                 raise SpecError(p.loc, f"{p.name} returns {p.returns}: only impl 'direct' may be infallible")
             p.checks = self.checks_for(p) if p.impl in ("backend", "shared") else []
+            if p.ring and p.impl not in ("backend", "edge"):
+                raise SpecError(p.loc, f"{p.name}: only backend or edge functions can be served by the ring")
             for chk in p.checks:
                 if chk.error not in p.errors:
                     raise SpecError(p.loc, f"{p.name} validates its arguments and can return {chk.error}, "

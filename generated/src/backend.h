@@ -39,6 +39,18 @@ cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int 
 /* ------------------- internal edge primitives (declared with impl: edge) */
 
 /**
+ * The backend's answer for cnet_backend_active.
+ *
+ * [zh] 后端对 cnet_backend_active 的回答。
+ *
+ * @return a static string
+ *         [zh] 静态字符串
+ *
+ * cnet addition (no Nim counterpart).
+ */
+const char *cnet__sys_backend_active(void);
+
+/**
  * Milliseconds on a monotonic clock (deadlines).
  *
  * [zh] 单调时钟上的毫秒数（用于截止时间）。
@@ -298,6 +310,24 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
  * cnet addition (no Nim counterpart).
  */
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
+
+/* ------- the POSIX I/O edge under its fallback names (ring: true in the spec) */
+/* backends/posix/edge_io.c defines these when built with CNET_POSIX_IO_PREFIX,
+ * as the exact fallback of the io_uring backend. */
+cnet_err cnet__posix_create_native_socket_int(int domain, int type, int protocol, bool inheritable, cnet_socket_handle *out);
+cnet_err cnet__posix_close(cnet_socket_handle handle);
+cnet_err cnet__posix_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen);
+cnet_err cnet__posix_listen(cnet_socket_handle handle, int backlog);
+cnet_err cnet__posix_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client, char *address, size_t address_size);
+int64_t cnet__posix_now_ms(void);
+cnet_err cnet__posix_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline, size_t *received);
+cnet_err cnet__posix_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent);
+cnet_err cnet__posix_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size, int64_t deadline, size_t *sent);
+cnet_err cnet__posix_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
+cnet_err cnet__posix_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline, cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len);
+cnet_err cnet__posix_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
+cnet_err cnet__posix_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr, cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated);
+cnet_err cnet__posix_shutdown(cnet_socket_handle handle, bool read, bool write);
 
 /* ------------------------------------------------ shared implementations */
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);

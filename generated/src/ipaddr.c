@@ -6,61 +6,90 @@
  * re2c turns the grammar below into the matching code of generated/src/
  * ipaddr.c; regenerate it with `make regen`, never edit the output.
  *
- * The text comes as a pointer and a length and is not NUL-terminated, so
- * the lexers use re2c's generic API with a bounds-checked YYPEEK: at the end
- * of the text it yields a virtual NUL, and re2c's end-of-input handling
- * (re2c:eof) tells that virtual NUL from a real one by checking the bounds.
- * No byte at or past text + len is ever read.
+ * The text comes as a pointer and a length and need not end in a NUL. The
+ * lexers run on a small private copy of it (the "window", below) that ends
+ * in a NUL sentinel, so they need no bounds checks, and the caller's bytes
+ * at or past text + len are never read.
  *
- * Valid text takes the fast path: one pass of a lexer that matches a whole
- * IPv4 address, or one lexer pass per IPv6 group. Invalid text is examined
- * again, left to right, by the diagnose_* functions, which name the first
- * problem; that path only runs for text that is going to be rejected.
+ * Valid text takes the fast path: one lexer pass matches a whole IPv4
+ * address, or one short pass per IPv6 group. The grammar is shaped for
+ * branch prediction: IPv4 parts are digit{1,3} with the range and the
+ * leading-zero rule checked arithmetically afterwards, and IPv6 groups are
+ * hex+ (a loop, which re2c compiles to one table test per byte) with their
+ * length checked afterwards; the values are computed without branches.
+ * Invalid text is examined again, left to right, by diagnose_ipv4 and the
+ * error actions, which name the first problem and its offset; that slower
+ * path runs only for text that is being rejected.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 
+/*
+ * The window: up to WINDOW bytes of the text, then a NUL sentinel, with PAD
+ * bytes of '0' in front. The sentinel is re2c's classic end-of-input method
+ * (no rule reads past a NUL), and the padding lets the conversions read the
+ * three or four bytes before the end of any token without a length branch.
+ * A NUL counts as the end of the text only where the copy ends, so a NUL
+ * byte inside the text is still rejected. Text longer than the window is
+ * judged correctly too: every decision of the lexers falls within the first
+ * 60 bytes (after eight groups or a dotted tail, at most 45 bytes in, the
+ * address must end), a run of hex digits that the window cuts short is too
+ * long for a group anyway, and every diagnosis reads the caller's text
+ * itself, bounded by len.
+ */
+#define PAD 4
+#define WINDOW 64
+
 
 
 /* ----------------------------------------------------------------- helpers */
 
-/* The value of one IPv4 part the grammar has already checked ([p, e)). */
-static inline unsigned octet_value(const unsigned char *p, const unsigned char *e)
-{
-    unsigned v = (unsigned)(p[0] - '0');
-    if (e - p > 1)
-        v = v * 10u + (unsigned)(p[1] - '0');
-    if (e - p > 2)
-        v = v * 10u + (unsigned)(p[2] - '0');
-    return v;
-}
+/* The conversions must be inlined into the lexer actions to stay cheap. */
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define NOINLINE __attribute__((noinline))
+#else
+#define ALWAYS_INLINE inline
+#define NOINLINE
+#endif
 
-/* The value of one hex digit: '0'-'9' have bit 6 clear, letters have it set. */
-static inline unsigned hex_digit(unsigned c)
+/* The value of a hex digit: '0'-'9' have bit 6 clear, letters have it set.
+ * Any other byte gives a value the callers mask away. */
+static ALWAYS_INLINE unsigned hex_digit(unsigned c)
 {
     return (c & 0xfu) + 9u * (c >> 6);
 }
 
-/* The value of 1 to 4 hex digits the grammar has already checked ([p, e)). */
-static inline unsigned group_value(const unsigned char *p, const unsigned char *e)
+/* All ones when cond holds, else zero. */
+static ALWAYS_INLINE unsigned mask_if(bool cond)
 {
-    unsigned v = 0;
-    for (; p < e; p++)
-        v = (v << 4) | hex_digit(*p);
-    return v;
+    return 0u - (unsigned)cond;
 }
 
-/* Where an IPv6 address ends: the end of the text or the "%" of a zone. */
-static inline bool at_address_end(const unsigned char *cur, const unsigned char *lim)
+/* The value of the 1-3 decimal digits that end just before e. */
+static ALWAYS_INLINE unsigned decimal_before(const unsigned char *e, size_t digits)
 {
-    return cur == lim || *cur == '%';
+    return (unsigned)(e[-1] - '0') + (mask_if(digits >= 2) & 10u * (unsigned)(e[-2] - '0')) +
+           (mask_if(digits >= 3) & 100u * (unsigned)(e[-3] - '0'));
+}
+
+/* The value of the 1-4 hex digits that end just before e. */
+static ALWAYS_INLINE unsigned group_before(const unsigned char *e, size_t digits)
+{
+    return hex_digit(e[-1]) | (mask_if(digits >= 2) & hex_digit(e[-2]) << 4) |
+           (mask_if(digits >= 3) & hex_digit(e[-3]) << 8) | (mask_if(digits >= 4) & hex_digit(e[-4]) << 12);
 }
 
 static inline bool is_digit(unsigned char c)
 {
     return c >= '0' && c <= '9';
+}
+
+static inline bool is_hex(unsigned char c)
+{
+    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
 /* The code for a byte that cannot continue an address at this point. */
@@ -151,16 +180,39 @@ static cnet_err diagnose_ipv4(const unsigned char *text, const unsigned char *st
 
 /* ------------------------------------------------------------------ IPv6 */
 
+/* A lexer's view of the text: the window copy and where the text ends in it
+ * (NULL when the text is longer than the window). */
+struct view {
+    const unsigned char *text; /* the caller's text */
+    size_t len;
+    const unsigned char *w;    /* the copy of text[0] */
+    const unsigned char *end;  /* the copy of text[len], or NULL */
+};
+
+/* Where an IPv6 address ends: the end of the text or the "%" of a zone. */
+static inline bool at_address_end(const struct view *v, const unsigned char *cur)
+{
+    return *cur == '%' || (*cur == 0 && cur == v->end);
+}
+
+/* The value of `gap` while no "::" has been read (any value above 8 works). */
+#define NO_GAP 9u
+
+static inline size_t offset_of(const struct view *v, const unsigned char *p)
+{
+    return (size_t)(p - v->w);
+}
+
 /*
- * Parse IPv6 text, which starts with a run of hex digits and a ":" (the
+ * Parse IPv6 text, which starts with at most four hex digits and a ":" (the
  * caller's lexer saw that much). On success fill *out and set *zone_at to
  * the offset of a "%" that follows the address, or to len. On failure set
  * *where to the offset of the problem.
  */
-static cnet_err parse_ipv6(const unsigned char *text, size_t len, cnet_ip_address *out,
-                           size_t *zone_at, size_t *where)
+static NOINLINE cnet_err parse_ipv6(const struct view *v, cnet_ip_address *out, bool allow_zone,
+                                    size_t *zone_at, size_t *where)
 {
-    const unsigned char *cur = text, *lim = text + len, *mar = NULL, *tok;
+    const unsigned char *cur = v->w, *mar = NULL, *tok;
     const unsigned char *o1, *o2, *o3, *o4;
     const unsigned char *yyt1 = NULL;
     const unsigned char *yyt2 = NULL;
@@ -168,20 +220,20 @@ static cnet_err parse_ipv6(const unsigned char *text, size_t len, cnet_ip_addres
     const unsigned char *yyt4 = NULL;
     unsigned groups[8];
     unsigned n = 0;                            /* groups read so far */
-    unsigned gap = 8;                          /* where "::" stands; 8: none */
+    unsigned gap = NO_GAP;                     /* where "::" stands */
     const unsigned char *gap_at = NULL;
     (void)mar;
 
     if (cur[0] == ':') {
         /* Only "::" may start an address, and not ":::". */
-        if (len < 2 || cur[1] != ':') {
+        if (cur[1] != ':') {
             *where = 0;
             return CNET_EADDR_COLON;
         }
         gap = 0;
         gap_at = cur;
         cur += 2;
-        if (at_address_end(cur, lim))
+        if (at_address_end(v, cur))
             goto done;
         if (*cur == ':') {
             *where = 2;
@@ -191,797 +243,304 @@ static cnet_err parse_ipv6(const unsigned char *text, size_t len, cnet_ip_addres
 
 group:
     tok = cur;
+    /* Groups match as hex+ (a loop, which re2c turns into one table test per
+     * byte instead of a digit-or-letter branch) and the action checks that
+     * there are at most four digits. */
     
 {
     unsigned char yych;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt1 = cur;
-            goto yy2;
-        case '1':
-            yyt1 = cur;
-            goto yy4;
-        case '2':
-            yyt1 = cur;
-            goto yy5;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt1 = cur;
-            goto yy6;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy7;
-        default:
-            if (cur >= lim) goto yy39;
-            goto yy1;
+    static const unsigned char yybm[] = {
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+        128, 128, 128, 128, 128, 128, 128, 128, 
+        128, 128,   0,   0,   0,   0,   0,   0, 
+          0, 128, 128, 128, 128, 128, 128,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0, 128, 128, 128, 128, 128, 128,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+          0,   0,   0,   0,   0,   0,   0,   0, 
+    };
+    yych = *cur;
+    if (yybm[0+yych] & 128) {
+        goto yy1;
     }
-yy1:
     ++cur;
     {
-            *where = (size_t)(tok - text);
+            /* A ":" here is impossible (the rules above consume "::"), and
+             * the end of the text was checked after the last ":". */
+            *where = offset_of(v, tok);
             return stray_byte(*tok);
         }
-yy2:
+yy1:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy10;
-        case ':': goto yy11;
-        default: goto yy3;
+    yych = *cur;
+    if (yybm[0+yych] & 128) {
+        goto yy1;
     }
-yy3:
+    if (yych <= '/') goto yy2;
+    if (yych <= ':') goto yy3;
+yy2:
     {
+            if (cur - tok > 4) {
+                if (*cur == '.')
+                    goto dotted_at_tok;
+                goto too_long;
+            }
             if (n == 8)
                 goto too_many;
-            groups[n++] = group_value(tok, cur);
-            if (at_address_end(cur, lim))
+            groups[n++] = group_before(cur, (size_t)(cur - tok));
+            if (at_address_end(v, cur))
                 goto done;
-            if (*cur == '.')
-                return diagnose_ipv4(text, tok, lim, true, where);
-            *where = (size_t)(cur - text);
+            if (*cur == '.') {
+                /* Not a group: the dotted IPv4 tail starts at tok. */
+                n--;
+                cur = tok;
+                goto dotted;
+            }
+            *where = offset_of(v, cur);
             return stray_byte(*cur);
         }
-yy4:
+yy3:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy13;
-        case ':': goto yy11;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy10;
-        default: goto yy3;
-    }
-yy5:
-    ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy13;
-        case '5': goto yy14;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy15;
-        case ':': goto yy11;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy10;
-        default: goto yy3;
-    }
-yy6:
-    ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy15;
-        case ':': goto yy11;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy10;
-        default: goto yy3;
-    }
-yy7:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy10;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy8:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt2 = cur;
-            goto yy16;
-        case '1':
-            yyt2 = cur;
-            goto yy17;
-        case '2':
-            yyt2 = cur;
-            goto yy18;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt2 = cur;
-            goto yy19;
-        default: goto yy9;
-    }
-yy9:
-    cur = mar;
-    goto yy3;
-yy10:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy20;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy11:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case ':': goto yy21;
-        default: goto yy12;
-    }
-yy12:
+    yych = *cur;
+    if (yych == ':') goto yy4;
     {
+            if (cur - 1 - tok > 4)
+                goto too_long;
             if (n == 8)
                 goto too_many;
-            groups[n++] = group_value(tok, cur - 1);
-            if (at_address_end(cur, lim)) {
-                *where = (size_t)(cur - 1 - text);
+            groups[n++] = group_before(cur - 1, (size_t)(cur - 1 - tok));
+            if (at_address_end(v, cur)) {
+                *where = offset_of(v, cur - 1);
                 return CNET_EADDR_COLON;
             }
             goto group;
         }
-yy13:
-    ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy22;
-        case ':': goto yy11;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy20;
-        default: goto yy3;
-    }
-yy14:
-    ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy22;
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy20;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy15:
-    ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy20;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy16:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy23;
-        default: goto yy9;
-    }
-yy17:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy23;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy19;
-        default: goto yy9;
-    }
-yy18:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy23;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy19;
-        case '5': goto yy24;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy16;
-        default: goto yy9;
-    }
-yy19:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy23;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy16;
-        default: goto yy9;
-    }
-yy20:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy25;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy21:
+yy4:
     ++cur;
     {
+            if (cur - 2 - tok > 4)
+                goto too_long;
             if (n == 8)
                 goto too_many;
-            groups[n++] = group_value(tok, cur - 2);
-            if (gap != 8) {
-                *where = (size_t)(cur - 2 - text);
+            groups[n++] = group_before(cur - 2, (size_t)(cur - 2 - tok));
+            if (gap != NO_GAP) {
+                *where = offset_of(v, cur - 2);
                 return CNET_EADDR_DOUBLE_COLON;
             }
             gap = n;
             gap_at = cur - 2;
-            if (at_address_end(cur, lim))
+            if (at_address_end(v, cur))
                 goto done;
             if (*cur == ':') {
-                *where = (size_t)(cur - text);
+                *where = offset_of(v, cur);
                 return CNET_EADDR_COLON;
             }
             goto group;
         }
-yy22:
+}
+
+
+dotted:
+    /* The same arithmetic checks as the whole-address IPv4 rule. */
+    
+{
+    unsigned char yych;
+    yych = *cur;
+    if (yych <= '/') goto yy6;
+    if (yych <= '9') {
+        yyt1 = cur;
+        goto yy8;
+    }
+yy6:
+    ++cur;
+yy7:
+    {
+            return diagnose_ipv4(v->text, v->text + offset_of(v, tok), v->text + v->len, true, where);
+        }
+yy8:
     ++cur;
     mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy8;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy25;
-        case ':': goto yy11;
-        default: goto yy3;
+    yych = *cur;
+    if (yych == '.') goto yy9;
+    if (yych <= '/') goto yy7;
+    if (yych <= '9') goto yy11;
+    goto yy7;
+yy9:
+    ++cur;
+    yych = *cur;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') {
+        yyt2 = cur;
+        goto yy12;
     }
-yy23:
+yy10:
+    cur = mar;
+    goto yy7;
+yy11:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt3 = cur;
-            goto yy26;
-        case '1':
-            yyt3 = cur;
-            goto yy27;
-        case '2':
-            yyt3 = cur;
-            goto yy28;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt3 = cur;
-            goto yy29;
-        default: goto yy9;
+    yych = *cur;
+    if (yych == '.') goto yy9;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') goto yy13;
+    goto yy10;
+yy12:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy14;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') goto yy15;
+    goto yy10;
+yy13:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy9;
+    goto yy10;
+yy14:
+    ++cur;
+    yych = *cur;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') {
+        yyt3 = cur;
+        goto yy16;
     }
-yy24:
+    goto yy10;
+yy15:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy23;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy16;
-        default: goto yy9;
+    yych = *cur;
+    if (yych == '.') goto yy14;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') goto yy17;
+    goto yy10;
+yy16:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy18;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') goto yy19;
+    goto yy10;
+yy17:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy14;
+    goto yy10;
+yy18:
+    ++cur;
+    yych = *cur;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') {
+        yyt4 = cur;
+        goto yy20;
     }
-yy25:
+    goto yy10;
+yy19:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy30;
-        case ':': goto yy11;
-        default: goto yy3;
-    }
-yy26:
+    yych = *cur;
+    if (yych == '.') goto yy18;
+    if (yych <= '/') goto yy10;
+    if (yych <= '9') goto yy22;
+    goto yy10;
+yy20:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy31;
-        default: goto yy9;
-    }
-yy27:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy31;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy29;
-        default: goto yy9;
-    }
-yy28:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy31;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy29;
-        case '5': goto yy32;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy26;
-        default: goto yy9;
-    }
-yy29:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy31;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy26;
-        default: goto yy9;
-    }
-yy30:
-    ++cur;
-    {
-            *where = (size_t)(tok - text);
-            return CNET_EADDR_GROUP_TOO_LONG;
-        }
-yy31:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt4 = cur;
-            goto yy33;
-        case '1':
-            yyt4 = cur;
-            goto yy35;
-        case '2':
-            yyt4 = cur;
-            goto yy36;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt4 = cur;
-            goto yy37;
-        default: goto yy9;
-    }
-yy32:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy31;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy26;
-        default: goto yy9;
-    }
-yy33:
-    ++cur;
-yy34:
+    yych = *cur;
+    if (yych <= '/') goto yy21;
+    if (yych <= '9') goto yy23;
+yy21:
     o1 = yyt1;
     o2 = yyt2;
     o3 = yyt3;
     o4 = yyt4;
     {
-            if (!at_address_end(cur, lim)) {
+            size_t n1 = (size_t)(o2 - 1 - o1), n2 = (size_t)(o3 - 1 - o2);
+            size_t n3 = (size_t)(o4 - 1 - o3), n4 = (size_t)(cur - o4);
+            unsigned a = decimal_before(o2 - 1, n1), b = decimal_before(o3 - 1, n2);
+            unsigned c = decimal_before(o4 - 1, n3), d = decimal_before(cur, n4);
+            bool leading_zero = ((n1 > 1) & (o1[0] == '0')) | ((n2 > 1) & (o2[0] == '0')) |
+                                ((n3 > 1) & (o3[0] == '0')) | ((n4 > 1) & (o4[0] == '0'));
+            if (((a | b | c | d) > 255) | leading_zero)
+                return diagnose_ipv4(v->text, v->text + offset_of(v, tok), v->text + v->len, true, where);
+            if (!at_address_end(v, cur)) {
                 if (*cur == ':') {
-                    *where = (size_t)(tok - text);
+                    *where = offset_of(v, tok);
                     return CNET_EADDR_DOTTED_MISPLACED;
                 }
-                return diagnose_ipv4(text, tok, lim, true, where);
+                return diagnose_ipv4(v->text, v->text + offset_of(v, tok), v->text + v->len, true, where);
             }
             /* The dotted part is the last 32 bits: it must follow exactly six
              * groups, or at most five when "::" stands for at least one. */
-            if (gap == 8 ? n != 6 : n > 5) {
-                *where = (size_t)(tok - text);
-                return gap == 8 && n < 6 ? CNET_EADDR_TOO_FEW_GROUPS : CNET_EADDR_TOO_MANY_GROUPS;
+            if (gap == NO_GAP ? n != 6 : n > 5) {
+                *where = offset_of(v, tok);
+                return gap == NO_GAP && n < 6 ? CNET_EADDR_TOO_FEW_GROUPS : CNET_EADDR_TOO_MANY_GROUPS;
             }
-            groups[n++] = octet_value(o1, o2 - 1) << 8 | octet_value(o2, o3 - 1);
-            groups[n++] = octet_value(o3, o4 - 1) << 8 | octet_value(o4, cur);
+            groups[n++] = a << 8 | b;
+            groups[n++] = c << 8 | d;
             goto done;
         }
-yy35:
+yy22:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy37;
-        default: goto yy34;
-    }
-yy36:
+    yych = *cur;
+    if (yych == '.') goto yy18;
+    goto yy10;
+yy23:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy37;
-        case '5': goto yy38;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy33;
-        default: goto yy34;
-    }
-yy37:
+    yych = *cur;
+    if (yych <= '/') goto yy21;
+    if (yych >= ':') goto yy21;
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy33;
-        default: goto yy34;
-    }
-yy38:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy33;
-        default: goto yy34;
-    }
-yy39:
-    {
-            /* Unreachable: every rule that consumes a ":" checks the end. */
-            *where = len;
-            return CNET_EADDR_COLON;
-        }
+    goto yy21;
 }
 
 
 too_many:
-    *where = (size_t)(tok - text);
+    *where = offset_of(v, tok);
     return CNET_EADDR_TOO_MANY_GROUPS;
 
+too_long:
+    *where = offset_of(v, tok);
+    return CNET_EADDR_GROUP_TOO_LONG;
+
+dotted_at_tok:
+    /* Five or more digits before a ".": report it as the IPv4 part it is. */
+    return diagnose_ipv4(v->text, v->text + offset_of(v, tok), v->text + v->len, true, where);
+
 done:
-    if (gap == 8 && n < 8) {
-        *where = (size_t)(cur - text);
+    if (gap == NO_GAP && n < 8) {
+        *where = offset_of(v, cur);
         return CNET_EADDR_TOO_FEW_GROUPS;
     }
-    if (gap != 8 && n == 8) {
+    if (gap != NO_GAP && n == 8) {
         /* "::" must stand for at least one group. */
-        *where = (size_t)(gap_at - text);
+        *where = offset_of(v, gap_at);
         return CNET_EADDR_TOO_MANY_GROUPS;
     }
-    *zone_at = (size_t)(cur - text);
+    if (*cur == '%' && !allow_zone) {
+        *where = offset_of(v, cur);
+        return CNET_EADDR_ZONE;
+    }
+    *zone_at = offset_of(v, cur);
     out->family = CNET_IPV6;
     memset(out->address, 0, sizeof out->address);
     /* Groups before the gap go to the front, the others to the back. */
@@ -997,15 +556,39 @@ done:
 /* -------------------------------------------------------------- dispatch */
 
 /*
- * Parse text as an IPv4 or IPv6 address. IPv4 is matched whole by one
- * lexer pass; text that starts with hex digits and a ":" is IPv6.
- * On success *zone_at is len, or the offset of the "%" of an IPv6 zone.
- * *out is written only on success.
+ * Text that starts with five or more hex digits: IPv6 with an overlong group
+ * when the run ends in ":", else (probably) IPv4 with a bad part.
  */
-static cnet_err parse_text(const unsigned char *text, size_t len, cnet_ip_address *out,
-                           size_t *zone_at, size_t *where)
+static cnet_err long_hex_run(const struct view *v, size_t *where)
 {
-    const unsigned char *cur = text, *lim = text + len, *mar = NULL;
+    size_t i = 0;
+    while (i < v->len && is_hex(v->text[i]))
+        i++;
+    if (i < v->len && v->text[i] == ':') {
+        *where = 0;
+        return CNET_EADDR_GROUP_TOO_LONG;
+    }
+    return diagnose_ipv4(v->text, v->text, v->text + v->len, false, where);
+}
+
+/*
+ * Parse text as an IPv4 or IPv6 address. IPv4 is matched whole by one
+ * lexer pass; text that starts with hex digits and a ":" is IPv6. An IPv6
+ * zone is accepted only when allow_zone is set; then *zone_at is the offset
+ * of its "%", else len. *out is written only on success, in one go (writing
+ * it byte by byte and copying it later stalls the CPU's store forwarding).
+ */
+static inline cnet_err parse_text(const unsigned char *text, size_t len, cnet_ip_address *out,
+                                  bool allow_zone, size_t *zone_at, size_t *where)
+{
+    unsigned char window[PAD + WINDOW + 1];
+    size_t copied = len < WINDOW ? len : WINDOW;
+    memcpy(window, "0000", PAD);
+    memcpy(window + PAD, text, copied);
+    window[PAD + copied] = 0;
+    struct view v = {text, len, window + PAD, len <= WINDOW ? window + PAD + len : NULL};
+
+    const unsigned char *cur = v.w, *mar = NULL;
     const unsigned char *o1, *o2, *o3, *o4;
     const unsigned char *yyt1 = NULL;
     const unsigned char *yyt2 = NULL;
@@ -1015,579 +598,283 @@ static cnet_err parse_text(const unsigned char *text, size_t len, cnet_ip_addres
     
 {
     unsigned char yych;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
+    yych = *cur;
+    if (yych <= ':') {
+        if (yych <= 0x00) goto yy25;
+        if (yych <= '/') goto yy26;
+        if (yych <= '9') {
             yyt1 = cur;
-            goto yy43;
-        case '1':
-            yyt1 = cur;
-            goto yy44;
-        case '2':
-            yyt1 = cur;
-            goto yy45;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt1 = cur;
-            goto yy46;
-        case ':': goto yy47;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy48;
-        default:
-            if (cur >= lim) goto yy74;
-            goto yy41;
+            goto yy28;
+        }
+        goto yy29;
+    } else {
+        if (yych <= 'F') {
+            if (yych <= '@') goto yy26;
+            goto yy30;
+        } else {
+            if (yych <= '`') goto yy26;
+            if (yych <= 'f') goto yy30;
+            goto yy26;
+        }
+    }
+yy25:
+    ++cur;
+    {
+            if (cur - 1 == v.end) {
+                *where = 0;
+                return CNET_EADDR_EMPTY;
+            }
+            return diagnose_ipv4(text, text, text + len, false, where);
+        }
+yy26:
+    ++cur;
+yy27:
+    {
+            return diagnose_ipv4(text, text, text + len, false, where);
+        }
+yy28:
+    ++cur;
+    mar = cur;
+    yych = *cur;
+    if (yych <= ':') {
+        if (yych <= '.') {
+            if (yych <= '-') goto yy27;
+            goto yy31;
+        } else {
+            if (yych <= '/') goto yy27;
+            if (yych <= '9') goto yy33;
+        }
+    } else {
+        if (yych <= 'F') {
+            if (yych <= '@') goto yy27;
+            goto yy34;
+        } else {
+            if (yych <= '`') goto yy27;
+            if (yych <= 'f') goto yy34;
+            goto yy27;
+        }
+    }
+yy29:
+    ++cur;
+    {
+            return parse_ipv6(&v, out, allow_zone, zone_at, where);
+        }
+yy30:
+    ++cur;
+    mar = cur;
+    yych = *cur;
+    if (yych <= '@') {
+        if (yych <= '/') goto yy27;
+        if (yych <= '9') goto yy34;
+        if (yych <= ':') goto yy29;
+        goto yy27;
+    } else {
+        if (yych <= 'F') goto yy34;
+        if (yych <= '`') goto yy27;
+        if (yych <= 'f') goto yy34;
+        goto yy27;
+    }
+yy31:
+    ++cur;
+    yych = *cur;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') {
+        yyt2 = cur;
+        goto yy35;
+    }
+yy32:
+    cur = mar;
+    goto yy27;
+yy33:
+    ++cur;
+    yych = *cur;
+    if (yych <= ':') {
+        if (yych <= '.') {
+            if (yych <= '-') goto yy32;
+            goto yy31;
+        } else {
+            if (yych <= '/') goto yy32;
+            if (yych <= '9') goto yy36;
+            goto yy29;
+        }
+    } else {
+        if (yych <= 'F') {
+            if (yych <= '@') goto yy32;
+            goto yy37;
+        } else {
+            if (yych <= '`') goto yy32;
+            if (yych <= 'f') goto yy37;
+            goto yy32;
+        }
+    }
+yy34:
+    ++cur;
+    yych = *cur;
+    if (yych <= '@') {
+        if (yych <= '/') goto yy32;
+        if (yych <= '9') goto yy37;
+        if (yych <= ':') goto yy29;
+        goto yy32;
+    } else {
+        if (yych <= 'F') goto yy37;
+        if (yych <= '`') goto yy32;
+        if (yych <= 'f') goto yy37;
+        goto yy32;
+    }
+yy35:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy38;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') goto yy39;
+    goto yy32;
+yy36:
+    ++cur;
+    yych = *cur;
+    if (yych <= ':') {
+        if (yych <= '.') {
+            if (yych <= '-') goto yy32;
+            goto yy31;
+        } else {
+            if (yych <= '/') goto yy32;
+            if (yych <= '9') goto yy40;
+            goto yy29;
+        }
+    } else {
+        if (yych <= 'F') {
+            if (yych <= '@') goto yy32;
+            goto yy40;
+        } else {
+            if (yych <= '`') goto yy32;
+            if (yych <= 'f') goto yy40;
+            goto yy32;
+        }
+    }
+yy37:
+    ++cur;
+    yych = *cur;
+    if (yych <= '@') {
+        if (yych <= '/') goto yy32;
+        if (yych <= '9') goto yy40;
+        if (yych <= ':') goto yy29;
+        goto yy32;
+    } else {
+        if (yych <= 'F') goto yy40;
+        if (yych <= '`') goto yy32;
+        if (yych <= 'f') goto yy40;
+        goto yy32;
+    }
+yy38:
+    ++cur;
+    yych = *cur;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') {
+        yyt3 = cur;
+        goto yy41;
+    }
+    goto yy32;
+yy39:
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy38;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') goto yy42;
+    goto yy32;
+yy40:
+    ++cur;
+    yych = *cur;
+    if (yych <= '@') {
+        if (yych <= '/') goto yy32;
+        if (yych <= '9') goto yy43;
+        if (yych <= ':') goto yy29;
+        goto yy32;
+    } else {
+        if (yych <= 'F') goto yy43;
+        if (yych <= '`') goto yy32;
+        if (yych <= 'f') goto yy43;
+        goto yy32;
     }
 yy41:
     ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy44;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') goto yy45;
+    goto yy32;
 yy42:
-    {
-            return diagnose_ipv4(text, text, lim, false, where);
-        }
+    ++cur;
+    yych = *cur;
+    if (yych == '.') goto yy38;
+    goto yy32;
 yy43:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case ':':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy52;
-        default: goto yy42;
-    }
+    {
+            return long_hex_run(&v, where);
+        }
 yy44:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy53;
-        case ':': goto yy47;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy51;
-        default: goto yy42;
+    yych = *cur;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') {
+        yyt4 = cur;
+        goto yy46;
     }
+    goto yy32;
 yy45:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy53;
-        case '5': goto yy54;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy55;
-        case ':': goto yy47;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy51;
-        default: goto yy42;
-    }
+    yych = *cur;
+    if (yych == '.') goto yy44;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') goto yy47;
+    goto yy32;
 yy46:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy55;
-        case ':': goto yy47;
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy51;
-        default: goto yy42;
-    }
+    yych = *cur;
+    if (yych <= 0x00) goto yy48;
+    if (yych <= '/') goto yy32;
+    if (yych <= '9') goto yy49;
+    goto yy32;
 yy47:
     ++cur;
-    {
-            return parse_ipv6(text, len, out, zone_at, where);
-        }
+    yych = *cur;
+    if (yych == '.') goto yy44;
+    goto yy32;
 yy48:
     ++cur;
-    mar = cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case ':':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy52;
-        default: goto yy42;
-    }
-yy49:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt2 = cur;
-            goto yy56;
-        case '1':
-            yyt2 = cur;
-            goto yy57;
-        case '2':
-            yyt2 = cur;
-            goto yy58;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt2 = cur;
-            goto yy59;
-        default: goto yy50;
-    }
-yy50:
-    cur = mar;
-    goto yy42;
-yy51:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-yy52:
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-        case 'A':
-        case 'B':
-        case 'C':
-        case 'D':
-        case 'E':
-        case 'F':
-        case 'a':
-        case 'b':
-        case 'c':
-        case 'd':
-        case 'e':
-        case 'f': goto yy51;
-        case ':': goto yy47;
-        default: goto yy50;
-    }
-yy53:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case 0x00: goto yy50;
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy55;
-        default: goto yy52;
-    }
-yy54:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case 0x00: goto yy50;
-        case '.': goto yy49;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy55;
-        default: goto yy52;
-    }
-yy55:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case 0x00: goto yy50;
-        case '.': goto yy49;
-        default: goto yy52;
-    }
-yy56:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy60;
-        default: goto yy50;
-    }
-yy57:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy60;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy59;
-        default: goto yy50;
-    }
-yy58:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy60;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy59;
-        case '5': goto yy61;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy56;
-        default: goto yy50;
-    }
-yy59:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy60;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy56;
-        default: goto yy50;
-    }
-yy60:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt3 = cur;
-            goto yy62;
-        case '1':
-            yyt3 = cur;
-            goto yy63;
-        case '2':
-            yyt3 = cur;
-            goto yy64;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt3 = cur;
-            goto yy65;
-        default: goto yy50;
-    }
-yy61:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy60;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy56;
-        default: goto yy50;
-    }
-yy62:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy66;
-        default: goto yy50;
-    }
-yy63:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy66;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy65;
-        default: goto yy50;
-    }
-yy64:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy66;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy65;
-        case '5': goto yy67;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy62;
-        default: goto yy50;
-    }
-yy65:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy66;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy62;
-        default: goto yy50;
-    }
-yy66:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-            yyt4 = cur;
-            goto yy68;
-        case '1':
-            yyt4 = cur;
-            goto yy70;
-        case '2':
-            yyt4 = cur;
-            goto yy71;
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9':
-            yyt4 = cur;
-            goto yy72;
-        default: goto yy50;
-    }
-yy67:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '.': goto yy66;
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy62;
-        default: goto yy50;
-    }
-yy68:
-    ++cur;
-yy69:
     o1 = yyt1;
     o2 = yyt2;
     o3 = yyt3;
     o4 = yyt4;
     {
-            if (cur != lim)
-                return diagnose_ipv4(text, text, lim, false, where);
+            const unsigned char *e4 = cur - 1;
+            size_t n1 = (size_t)(o2 - 1 - o1), n2 = (size_t)(o3 - 1 - o2);
+            size_t n3 = (size_t)(o4 - 1 - o3), n4 = (size_t)(e4 - o4);
+            unsigned a = decimal_before(o2 - 1, n1), b = decimal_before(o3 - 1, n2);
+            unsigned c = decimal_before(o4 - 1, n3), d = decimal_before(e4, n4);
+            /* One test for the end of the text, the range and leading zeros. */
+            bool leading_zero = ((n1 > 1) & (o1[0] == '0')) | ((n2 > 1) & (o2[0] == '0')) |
+                                ((n3 > 1) & (o3[0] == '0')) | ((n4 > 1) & (o4[0] == '0'));
+            if ((e4 != v.end) | ((a | b | c | d) > 255) | leading_zero)
+                return diagnose_ipv4(text, text, text + len, false, where);
             out->family = CNET_IPV4;
             memset(out->address, 0, sizeof out->address);
-            out->address[0] = (uint8_t)octet_value(o1, o2 - 1);
-            out->address[1] = (uint8_t)octet_value(o2, o3 - 1);
-            out->address[2] = (uint8_t)octet_value(o3, o4 - 1);
-            out->address[3] = (uint8_t)octet_value(o4, cur);
+            out->address[0] = (uint8_t)a;
+            out->address[1] = (uint8_t)b;
+            out->address[2] = (uint8_t)c;
+            out->address[3] = (uint8_t)d;
             *zone_at = len;
             return CNET_OK;
         }
-yy70:
+yy49:
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy72;
-        default: goto yy69;
-    }
-yy71:
+    yych = *cur;
+    if (yych <= 0x00) goto yy48;
+    if (yych <= '/') goto yy32;
+    if (yych >= ':') goto yy32;
     ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4': goto yy72;
-        case '5': goto yy73;
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy68;
-        default: goto yy69;
-    }
-yy72:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5':
-        case '6':
-        case '7':
-        case '8':
-        case '9': goto yy68;
-        default: goto yy69;
-    }
-yy73:
-    ++cur;
-    yych = (cur < lim ? *cur : 0);
-    switch (yych) {
-        case '0':
-        case '1':
-        case '2':
-        case '3':
-        case '4':
-        case '5': goto yy68;
-        default: goto yy69;
-    }
-yy74:
-    {
-            *where = 0;
-            return CNET_EADDR_EMPTY;
-        }
+    yych = *cur;
+    if (yych <= 0x00) goto yy48;
+    goto yy32;
 }
 
 }
@@ -1614,14 +901,10 @@ static cnet_err fail_at(const char *function, cnet_err err, const unsigned char 
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out)
 {
     const unsigned char *s = (const unsigned char *)text;
-    cnet_ip_address result;
     size_t zone_at, where;
-    cnet_err err = parse_text(s, len, &result, &zone_at, &where);
+    cnet_err err = parse_text(s, len, out, false, &zone_at, &where);
     if (err != CNET_OK)
         return fail_at("cnet_parse_ip_address", err, s, len, where);
-    if (zone_at != len)
-        return fail_at("cnet_parse_ip_address", CNET_EADDR_ZONE, s, len, zone_at);
-    *out = result;
     return CNET_OK;
 }
 
@@ -1667,7 +950,7 @@ cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_add
     cnet_ip_address result;
     size_t zone_at, where;
     uint32_t scope = 0;
-    cnet_err err = parse_text(s, len, &result, &zone_at, &where);
+    cnet_err err = parse_text(s, len, &result, true, &zone_at, &where);
     if (err != CNET_OK)
         return fail_at("cnet_parse_ip_address_scoped", err, s, len, where);
     if (zone_at != len) {
@@ -1686,6 +969,5 @@ bool cnet_is_ip_address(const char *text, size_t len)
     size_t zone_at, where;
     if (text == NULL)
         return false;
-    return parse_text((const unsigned char *)text, len, &result, &zone_at, &where) == CNET_OK &&
-           zone_at == len;
+    return parse_text((const unsigned char *)text, len, &result, false, &zone_at, &where) == CNET_OK;
 }

@@ -145,6 +145,27 @@ CNET_API const char *cnet_version(void);
  */
 CNET_API const char *cnet_backend_name(void);
 
+/**
+ * Which path serves socket I/O on the calling thread.
+ *
+ * [zh] 调用线程上的套接字 I/O 由哪条路径处理。
+ *
+ * The io_uring backend answers "io_uring" when the thread's ring is in use and
+ * "posix" when it fell back (no io_uring in the kernel, EPERM,
+ * kernel.io_uring_disabled, or CNET_IO_URING=off in the environment). Other
+ * backends answer their own name.
+ *
+ * [zh] io_uring 后端在线程的环可用时回答 "io_uring"，在回退时（内核没有
+ * io_uring、EPERM、kernel.io_uring_disabled，或环境变量 CNET_IO_URING=off）回答
+ * "posix"。其他后端回答自己的名称。
+ *
+ * @return "io_uring", "posix" or "winsock"
+ *         [zh] "io_uring"、"posix" 或 "winsock"
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API const char *cnet_backend_active(void);
+
 #ifdef __cplusplus
 }
 #endif

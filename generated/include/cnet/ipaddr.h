@@ -185,14 +185,15 @@ CNET_API cnet_err cnet_parse_ip_address(const char *text, size_t len, cnet_ip_ad
  * The address part follows the rules of cnet_parse_ip_address. An IPv6
  * address may be followed by "%" and a zone (RFC 4007 section 11): a
  * decimal number 0-4294967295 without leading zeros is the scope id
- * itself; any other name of printable ASCII characters (no "%" or "/")
- * is looked up as a network interface name, and its index is the scope
- * id. An IPv4 address with a zone fails with CNET_EADDR_ZONE. Without a
+ * itself; any other name of printable ASCII characters other than
+ * "%", "/", "[" and "]" is looked up as a network interface name, and
+ * its index is the scope id. An IPv4 address with a zone fails with
+ * CNET_EADDR_ZONE. Without a
  * zone *scope_id is 0. On failure *out and *scope_id are left unchanged.
  *
  * [zh] 地址部分遵循 cnet_parse_ip_address 的规则。IPv6 地址后面可以跟 "%" 和一个
  * 区域（RFC 4007 第 11 节）：不带前导零的十进制数 0-4294967295 就是范围 id
- * 本身；其他由可打印 ASCII 字符组成（不含 "%" 或 "/"）的名称按网络接口名查找，
+ * 本身；其他由可打印 ASCII 字符组成（不含 "%"、"/"、"[" 和 "]"）的名称按网络接口名查找，
  * 其索引即范围 id。带区域的 IPv4 地址以 CNET_EADDR_ZONE 失败。没有区域时
  * *scope_id 为 0。失败时 *out 与 *scope_id 保持不变。
  *

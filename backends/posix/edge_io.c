@@ -1,9 +1,14 @@
 /*
- * The POSIX edge of the net layer: one receive, one send, connect and accept
- * with deadlines. Every wait is poll() on the remaining time, so EINTR never
- * restarts a deadline; every send uses MSG_NOSIGNAL (SO_NOSIGPIPE is set at
- * creation where MSG_NOSIGNAL does not exist). errno is read here and only
- * here, and translated on the spot.
+ * The POSIX I/O edge: socket lifecycle (create, close, bind, listen, accept)
+ * and the data path of the net layer (one receive, one send, connect and
+ * accept with deadlines). Every wait is poll() on the remaining time, so
+ * EINTR never restarts a deadline; every send uses MSG_NOSIGNAL (SO_NOSIGPIPE
+ * is set at creation where MSG_NOSIGNAL does not exist). errno is read here
+ * and translated on the spot.
+ *
+ * The io_uring backend compiles this file with CNET_POSIX_IO_PREFIX defined:
+ * the functions are then named cnet__posix_* and serve as its exact
+ * fallback when the kernel lacks io_uring or an opcode.
  */
 #define _GNU_SOURCE 1
 
@@ -18,6 +23,14 @@
 
 #include "internal.h"
 
+/* Name of an I/O edge function: cnet__sys_NAME, or cnet__posix_NAME when the
+ * io_uring backend builds this file as its fallback. */
+#ifdef CNET_POSIX_IO_PREFIX
+#define CNET_POSIX_IO(name) cnet__posix_##name
+#else
+#define CNET_POSIX_IO(name) cnet__sys_##name
+#endif
+
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0
 #endif
@@ -28,7 +41,101 @@ static cnet_err fail_errno(const char *function, const char *what)
     return cnet__fail_os(cnet__err_from_errno(e), e, function, what);
 }
 
-int64_t cnet__sys_now_ms(void)
+/* ------------------------------------------------------------- lifecycle */
+
+cnet_err CNET_POSIX_IO(create_native_socket_int)(int domain, int type, int protocol, bool inheritable,
+                                            cnet_socket_handle *out)
+{
+    *out = CNET_INVALID_SOCKET;
+#ifdef SOCK_CLOEXEC
+    int fd = socket(domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol);
+    if (fd < 0)
+        return fail_errno("cnet_create_native_socket", "socket");
+#else
+    int fd = socket(domain, type, protocol);
+    if (fd < 0)
+        return fail_errno("cnet_create_native_socket", "socket");
+    if (!inheritable && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+        cnet_err err = fail_errno("cnet_create_native_socket", "fcntl(FD_CLOEXEC)");
+        close(fd);
+        return err;
+    }
+#endif
+#ifdef SO_NOSIGPIPE
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    *out = fd;
+    return CNET_OK;
+}
+
+cnet_err CNET_POSIX_IO(close)(cnet_socket_handle handle)
+{
+    /* On Linux the descriptor is released even when close() reports EINTR;
+     * retrying could close a descriptor another thread just received. */
+    if (close(handle) < 0 && errno != EINTR)
+        return fail_errno("cnet_close", "close");
+    return CNET_OK;
+}
+
+cnet_err CNET_POSIX_IO(bind_addr)(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
+{
+    if (bind(handle, name, namelen) < 0)
+        return fail_errno("cnet_bind_addr", "bind");
+    return CNET_OK;
+}
+
+cnet_err CNET_POSIX_IO(listen)(cnet_socket_handle handle, int backlog)
+{
+    if (listen(handle, backlog) < 0)
+        return fail_errno("cnet_listen", "listen");
+    return CNET_OK;
+}
+
+cnet_err CNET_POSIX_IO(accept)(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client,
+                          char *address, size_t address_size)
+{
+    *client = CNET_INVALID_SOCKET;
+    /* Checked before accepting: a connection taken off the queue and then
+     * dropped for a small buffer would be lost. */
+    if (address != NULL && address_size < CNET_ADDRSTRLEN)
+        return cnet__fail(CNET_ERANGE, "cnet_accept: address_size must be at least CNET_ADDRSTRLEN");
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int fd;
+    do {
+        len = sizeof ss;
+#ifdef SOCK_CLOEXEC
+        fd = accept4(handle, (struct sockaddr *)&ss, &len, inheritable ? 0 : SOCK_CLOEXEC);
+#else
+        fd = accept(handle, (struct sockaddr *)&ss, &len);
+        if (fd >= 0 && !inheritable)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+#endif
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0)
+        return fail_errno("cnet_accept", "accept");
+#ifdef SO_NOSIGPIPE
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    if (address != NULL) {
+        cnet_err err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address, address_size, NULL);
+        if (err != CNET_OK) {
+            close(fd);
+            return err;
+        }
+    }
+    *client = fd;
+    return CNET_OK;
+}
+
+const char *CNET_POSIX_IO(backend_active)(void)
+{
+    return "posix";
+}
+
+int64_t CNET_POSIX_IO(now_ms)(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -42,7 +149,7 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
     for (;;) {
         int wait = -1;
         if (deadline >= 0) {
-            int64_t left = deadline - cnet__sys_now_ms();
+            int64_t left = deadline - CNET_POSIX_IO(now_ms)();
             if (left <= 0)
                 left = 0;
             wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
@@ -51,7 +158,7 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
         if (rc > 0)
             return CNET_OK;
         if (rc == 0) {
-            if (deadline >= 0 && cnet__sys_now_ms() >= deadline)
+            if (deadline >= 0 && CNET_POSIX_IO(now_ms)() >= deadline)
                 return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
             continue; /* woke early: wait for the rest */
         }
@@ -60,7 +167,7 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
     }
 }
 
-cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
+cnet_err CNET_POSIX_IO(recv)(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
                         size_t *received)
 {
     /* With a deadline, try without waiting first: one system call when data
@@ -84,7 +191,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
     }
 }
 
-cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
+cnet_err CNET_POSIX_IO(send)(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
 {
     int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
     for (;;) {
@@ -105,7 +212,7 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
     }
 }
 
-cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
+cnet_err CNET_POSIX_IO(sendv2)(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
                           int64_t deadline, size_t *sent)
 {
     struct iovec iov[2] = {{(void *)a, a_size}, {(void *)b, b_size}};
@@ -144,7 +251,7 @@ static cnet_err connect_result(int fd)
     return CNET_OK;
 }
 
-cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
+cnet_err CNET_POSIX_IO(connect)(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
                            int64_t deadline)
 {
     int flags = fcntl(handle, F_GETFL);
@@ -174,7 +281,7 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
     return err;
 }
 
-cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline,
+cnet_err CNET_POSIX_IO(accept_deadline)(cnet_socket_handle handle, bool inheritable, int64_t deadline,
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     *client = CNET_INVALID_SOCKET;
@@ -230,7 +337,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     return CNET_OK;
 }
 
-cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
+cnet_err CNET_POSIX_IO(sendto)(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
                           cnet_socklen len, int64_t deadline)
 {
     int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
@@ -250,7 +357,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
     }
 }
 
-cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
+cnet_err CNET_POSIX_IO(recvfrom)(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
                             cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
 {
     struct iovec iov = {data, size};
@@ -281,7 +388,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     }
 }
 
-cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
+cnet_err CNET_POSIX_IO(shutdown)(cnet_socket_handle handle, bool read, bool write)
 {
     int how = read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR;
     if (shutdown(handle, how) < 0)

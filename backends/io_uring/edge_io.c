@@ -1,0 +1,457 @@
+/*
+ * The io_uring I/O edge. Every socket operation of the I/O edge (create,
+ * close, bind, listen, accept, connect, send, recv, sendmsg/recvmsg,
+ * shutdown) is one submission on the calling thread's ring; a deadline is an
+ * IORING_OP_LINK_TIMEOUT linked to the operation, never poll(). The negative
+ * errno of a completion is translated here and nowhere else.
+ *
+ * Fallbacks are exact: the POSIX edge (backends/posix/edge_io.c, built under
+ * the names cnet__posix_*) serves a whole thread when its ring cannot be set
+ * up (ENOSYS, EPERM, kernel.io_uring_disabled, or CNET_IO_URING=off in the
+ * environment) and a single operation when the kernel lacks its opcode.
+ */
+#define _GNU_SOURCE 1
+
+#include <errno.h>
+#include <liburing.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* liburing 2.3 predates these opcodes; their numbers are the kernel ABI. */
+#define CNET_IORING_OP_BIND 56
+#define CNET_IORING_OP_LISTEN 57
+#define CNET_RING_OPS 64
+
+#ifndef MSG_NOSIGNAL
+#define MSG_NOSIGNAL 0
+#endif
+
+struct ring_state {
+    struct io_uring ring;
+    bool tried;  /* setup was attempted on this thread */
+    bool usable; /* the ring works */
+    bool op[CNET_RING_OPS];
+};
+
+static _Thread_local struct ring_state tls;
+static pthread_key_t ring_key;
+static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
+
+/* Release the ring when its thread ends. */
+static void ring_release(void *arg)
+{
+    struct ring_state *st = arg;
+    if (st != NULL && st->usable) {
+        io_uring_queue_exit(&st->ring);
+        st->usable = false;
+    }
+}
+
+/* A forked child must not share its parent's ring: it builds its own. */
+static void ring_after_fork(void)
+{
+    if (tls.usable)
+        io_uring_queue_exit(&tls.ring); /* unmaps only the child's view */
+    memset(&tls, 0, sizeof tls);
+}
+
+static void ring_once_init(void)
+{
+    pthread_key_create(&ring_key, ring_release);
+    pthread_atfork(NULL, NULL, ring_after_fork);
+}
+
+static bool forced_off(void)
+{
+    const char *v = getenv("CNET_IO_URING");
+    return v != NULL && (strcmp(v, "off") == 0 || strcmp(v, "0") == 0);
+}
+
+static void ring_setup(void)
+{
+    tls.tried = true;
+    pthread_once(&ring_once, ring_once_init);
+    if (forced_off())
+        return;
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    /* One submitter per ring, completions run when we wait: the cheapest
+     * mode for blocking calls. Older kernels refuse the flags: retry plain. */
+    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    if (io_uring_queue_init_params(8, &tls.ring, &p) < 0) {
+        memset(&p, 0, sizeof p);
+        if (io_uring_queue_init_params(8, &tls.ring, &p) < 0)
+            return;
+    }
+    struct io_uring_probe *probe = io_uring_get_probe_ring(&tls.ring);
+    if (probe == NULL) {
+        io_uring_queue_exit(&tls.ring);
+        return;
+    }
+    for (int op = 0; op < CNET_RING_OPS; op++)
+        tls.op[op] = io_uring_opcode_supported(probe, op);
+    io_uring_free_probe(probe);
+    /* Linked timeouts are how deadlines work: without them, no ring. */
+    if (!tls.op[IORING_OP_LINK_TIMEOUT]) {
+        io_uring_queue_exit(&tls.ring);
+        return;
+    }
+    io_uring_register_ring_fd(&tls.ring);
+    tls.usable = true;
+    pthread_setspecific(ring_key, &tls);
+}
+
+/* The calling thread's ring if it can run `op`, else NULL (use the fallback). */
+static struct io_uring *ring_for(int op)
+{
+    if (!tls.tried)
+        ring_setup();
+    return tls.usable && tls.op[op] ? &tls.ring : NULL;
+}
+
+const char *cnet__sys_backend_active(void)
+{
+    if (!tls.tried)
+        ring_setup();
+    return tls.usable ? "io_uring" : "posix";
+}
+
+static struct __kernel_timespec remaining(int64_t deadline)
+{
+    int64_t left = deadline - cnet__posix_now_ms();
+    if (left < 0)
+        left = 0;
+    struct __kernel_timespec ts = {left / 1000, (left % 1000) * 1000000};
+    return ts;
+}
+
+/*
+ * Submit the prepared `sqe` (plus a linked timeout when deadline >= 0) and
+ * wait for it. Returns the operation's result (bytes, fd, or -errno);
+ * *timed_out tells a deadline from any other cancellation.
+ */
+static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool *timed_out)
+{
+    struct __kernel_timespec ts;
+    unsigned expect = 1;
+    *timed_out = false;
+    io_uring_sqe_set_data64(sqe, 1);
+    if (deadline >= 0) {
+        ts = remaining(deadline);
+        io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+        struct io_uring_sqe *t = io_uring_get_sqe(ring);
+        io_uring_prep_link_timeout(t, &ts, 0);
+        io_uring_sqe_set_data64(t, 2);
+        expect = 2;
+    }
+    int rc;
+    do
+        rc = io_uring_submit_and_wait(ring, expect);
+    while (rc == -EINTR);
+    int res = -ECANCELED, tres = 0;
+    for (unsigned got = 0; got < expect;) {
+        struct io_uring_cqe *cqe;
+        rc = io_uring_wait_cqe(ring, &cqe);
+        if (rc == -EINTR)
+            continue; /* the deadline is in the kernel: waiting on keeps it */
+        if (rc < 0)
+            return rc;
+        if (io_uring_cqe_get_data64(cqe) == 1)
+            res = cqe->res;
+        else
+            tres = cqe->res;
+        io_uring_cqe_seen(ring, cqe);
+        got++;
+    }
+    if (res == -ECANCELED && tres == -ETIME)
+        *timed_out = true;
+    return res;
+}
+
+/* An sqe of the ring; the ring is drained after every call, so there is one. */
+static struct io_uring_sqe *sqe_of(struct io_uring *ring)
+{
+    return io_uring_get_sqe(ring);
+}
+
+static cnet_err fail_res(int res, bool timed_out, const char *function, const char *what)
+{
+    if (timed_out)
+        return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
+    return cnet__fail_os(cnet__err_from_errno(-res), -res, function, what);
+}
+
+/* ------------------------------------------------------------- lifecycle */
+
+cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, bool inheritable,
+                                            cnet_socket_handle *out)
+{
+    struct io_uring *ring = ring_for(IORING_OP_SOCKET);
+    if (ring == NULL)
+        return cnet__posix_create_native_socket_int(domain, type, protocol, inheritable, out);
+    *out = CNET_INVALID_SOCKET;
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_socket(sqe, domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol, 0);
+    bool to;
+    int res = run(ring, sqe, -1, &to);
+    if (res < 0)
+        return fail_res(res, to, "cnet_create_native_socket", "socket");
+    *out = res;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_close(cnet_socket_handle handle)
+{
+    struct io_uring *ring = ring_for(IORING_OP_CLOSE);
+    if (ring == NULL)
+        return cnet__posix_close(handle);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_close(sqe, handle);
+    bool to;
+    int res = run(ring, sqe, -1, &to);
+    if (res < 0 && res != -EINTR)
+        return fail_res(res, to, "cnet_close", "close");
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
+{
+    struct io_uring *ring = ring_for(CNET_IORING_OP_BIND);
+    if (ring == NULL)
+        return cnet__posix_bind_addr(handle, name, namelen);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_rw(CNET_IORING_OP_BIND, sqe, handle, name, 0, namelen);
+    bool to;
+    int res = run(ring, sqe, -1, &to);
+    return res < 0 ? fail_res(res, to, "cnet_bind_addr", "bind") : CNET_OK;
+}
+
+cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
+{
+    struct io_uring *ring = ring_for(CNET_IORING_OP_LISTEN);
+    if (ring == NULL)
+        return cnet__posix_listen(handle, backlog);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_rw(CNET_IORING_OP_LISTEN, sqe, handle, NULL, (unsigned)backlog, 0);
+    bool to;
+    int res = run(ring, sqe, -1, &to);
+    return res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
+}
+
+cnet_err cnet__sys_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client, char *address,
+                          size_t address_size)
+{
+    struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
+    if (ring == NULL)
+        return cnet__posix_accept(handle, inheritable, client, address, address_size);
+    *client = CNET_INVALID_SOCKET;
+    if (address != NULL && address_size < CNET_ADDRSTRLEN)
+        return cnet__fail(CNET_ERANGE, "cnet_accept: address_size must be at least CNET_ADDRSTRLEN");
+    struct sockaddr_storage ss;
+    cnet_socklen len;
+    cnet_socket_handle fd;
+    cnet_err err = cnet__sys_accept_deadline(handle, inheritable, -1, &fd, &ss, &len);
+    if (err != CNET_OK)
+        return err;
+    if (address != NULL) {
+        err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address, address_size, NULL);
+        if (err != CNET_OK) {
+            cnet__sys_close(fd);
+            return err;
+        }
+    }
+    *client = fd;
+    return CNET_OK;
+}
+
+/* ------------------------------------------------------------ data path */
+
+int64_t cnet__sys_now_ms(void)
+{
+    return cnet__posix_now_ms();
+}
+
+cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
+                        size_t *received)
+{
+    struct io_uring *ring = ring_for(IORING_OP_RECV);
+    if (ring == NULL)
+        return cnet__posix_recv(handle, data, size, peek, deadline, received);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_recv(sqe, handle, data, size, peek ? MSG_PEEK : 0);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    if (res < 0)
+        return fail_res(res, to, "recv", "recv");
+    *received = (size_t)res;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
+{
+    struct io_uring *ring = ring_for(IORING_OP_SEND);
+    if (ring == NULL)
+        return cnet__posix_send(handle, data, size, deadline, sent);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_send(sqe, handle, data, size, MSG_NOSIGNAL);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    if (res < 0)
+        return fail_res(res, to, "send", "send");
+    *sent = (size_t)res;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
+                          int64_t deadline, size_t *sent)
+{
+    struct io_uring *ring = ring_for(IORING_OP_SEND);
+    if (ring == NULL)
+        return cnet__posix_sendv2(handle, a, a_size, b, b_size, deadline, sent);
+    if (deadline >= 0 || b_size == 0) {
+        /* A deadline covers one operation: send both buffers with sendmsg. */
+        struct iovec iov[2] = {{(void *)a, a_size}, {(void *)b, b_size}};
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = iov;
+        msg.msg_iovlen = 2;
+        struct io_uring_sqe *sqe = sqe_of(ring);
+        io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
+        bool to;
+        int res = run(ring, sqe, deadline, &to);
+        if (res < 0)
+            return fail_res(res, to, "send", "sendmsg");
+        *sent = (size_t)res;
+        return CNET_OK;
+    }
+    /* Header and payload as two linked sends in one submission; a short
+     * first send cancels the second and the caller sends the rest. */
+    struct io_uring_sqe *first = sqe_of(ring), *second = sqe_of(ring);
+    io_uring_prep_send(first, handle, a, a_size, MSG_NOSIGNAL);
+    io_uring_sqe_set_flags(first, IOSQE_IO_LINK);
+    io_uring_sqe_set_data64(first, 1);
+    io_uring_prep_send(second, handle, b, b_size, MSG_NOSIGNAL);
+    io_uring_sqe_set_data64(second, 2);
+    int rc;
+    do
+        rc = io_uring_submit_and_wait(ring, 2);
+    while (rc == -EINTR);
+    int r1 = -ECANCELED, r2 = -ECANCELED;
+    for (int got = 0; got < 2;) {
+        struct io_uring_cqe *cqe;
+        rc = io_uring_wait_cqe(ring, &cqe);
+        if (rc == -EINTR)
+            continue;
+        if (rc < 0)
+            return fail_res(rc, false, "send", "io_uring_wait_cqe");
+        if (io_uring_cqe_get_data64(cqe) == 1)
+            r1 = cqe->res;
+        else
+            r2 = cqe->res;
+        io_uring_cqe_seen(ring, cqe);
+        got++;
+    }
+    if (r1 < 0)
+        return fail_res(r1, false, "send", "send");
+    *sent = (size_t)r1;
+    if ((size_t)r1 == a_size && r2 >= 0)
+        *sent += (size_t)r2;
+    else if ((size_t)r1 == a_size && r2 != -ECANCELED)
+        return fail_res(r2, false, "send", "send");
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
+                           int64_t deadline)
+{
+    struct io_uring *ring = ring_for(IORING_OP_CONNECT);
+    if (ring == NULL)
+        return cnet__posix_connect(handle, addr, len, deadline);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_connect(sqe, handle, addr, len);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    return res < 0 ? fail_res(res, to, "connect", "connect") : CNET_OK;
+}
+
+cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline,
+                                   cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
+{
+    struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
+    if (ring == NULL)
+        return cnet__posix_accept_deadline(handle, inheritable, deadline, client, addr, len);
+    *client = CNET_INVALID_SOCKET;
+    socklen_t slen = sizeof *addr;
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_accept(sqe, handle, (struct sockaddr *)addr, &slen, inheritable ? 0 : SOCK_CLOEXEC);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    if (res < 0)
+        return fail_res(res, to, "accept", "accept");
+    *client = res;
+    *len = (cnet_socklen)slen;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
+                          cnet_socklen len, int64_t deadline)
+{
+    struct io_uring *ring = ring_for(IORING_OP_SENDMSG);
+    if (ring == NULL)
+        return cnet__posix_sendto(handle, data, size, addr, len, deadline);
+    struct iovec iov = {(void *)data, size};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = (void *)addr;
+    msg.msg_namelen = addr ? len : 0;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    return res < 0 ? fail_res(res, to, "sendto", "sendmsg") : CNET_OK;
+}
+
+cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
+                            cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
+{
+    struct io_uring *ring = ring_for(IORING_OP_RECVMSG);
+    if (ring == NULL)
+        return cnet__posix_recvfrom(handle, data, size, addr, len, deadline, received, truncated);
+    struct iovec iov = {data, size};
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = addr;
+    msg.msg_namelen = sizeof *addr;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    /* MSG_TRUNC makes a datagram socket report its real length. */
+    io_uring_prep_recvmsg(sqe, handle, &msg, MSG_TRUNC);
+    bool to;
+    int res = run(ring, sqe, deadline, &to);
+    if (res < 0)
+        return fail_res(res, to, "recvfrom", "recvmsg");
+    *truncated = (size_t)res > size || (msg.msg_flags & MSG_TRUNC);
+    *received = (size_t)res > size ? size : (size_t)res;
+    *len = (cnet_socklen)msg.msg_namelen;
+    return CNET_OK;
+}
+
+cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
+{
+    struct io_uring *ring = ring_for(IORING_OP_SHUTDOWN);
+    if (ring == NULL)
+        return cnet__posix_shutdown(handle, read, write);
+    struct io_uring_sqe *sqe = sqe_of(ring);
+    io_uring_prep_shutdown(sqe, handle, read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR);
+    bool to;
+    int res = run(ring, sqe, -1, &to);
+    return res < 0 ? fail_res(res, to, "cnet_socket_shutdown", "shutdown") : CNET_OK;
+}

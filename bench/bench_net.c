@@ -1,0 +1,960 @@
+/*
+ * Throughput of cnet's buffered socket (readLine, bulk send/recv, ping-pong)
+ * against plain C socket code doing the same job, measured in the same run.
+ *
+ * Every measurement is two processes (fork) joined by a loopback TCP
+ * connection. By default both are pinned to ONE CPU: on this VM a wakeup
+ * that crosses vCPUs costs 40-100 us and makes unpinned figures bimodal
+ * (see reliability-checklist.md part B). A second, smaller pass pins the
+ * two processes to different CPUs. Each figure is the median of several
+ * runs; raw and cnet runs alternate so drift hits both alike.
+ *
+ *   readline  10M lines of 64 bytes ("...\r\n", 640 MB) from a plain sender.
+ *             raw:  recv() into a 4000-byte buffer + memchr('\n') + copy of
+ *                   the line into a line buffer (the "raw memchr reader").
+ *             cnet: cnet_socket_read_line on a buffered cnet_socket.
+ *   bulk      1 GiB in 64 KiB pieces.
+ *             raw:  blocking send() / recv().
+ *             cnet: cnet_socket_send / cnet_socket_recv_some (and, as an
+ *                   extra row, cnet_socket_recv, which fills all 64 KiB).
+ *   pingpong  200k round trips of 64 bytes, TCP_NODELAY on both ends.
+ *             raw:  send() + recv() loop; cnet: cnet_socket_send +
+ *                   cnet_socket_recv(64) on both ends.
+ *
+ * Extra (informational, no target) rows: the same cnet calls with a
+ * per-socket deadline (cnet_socket_set_timeout), which switches the posix
+ * backend to MSG_DONTWAIT + poll, and cnet_socket_recv_line (one malloc per
+ * line).
+ *
+ * Only the public API is used for the cnet side (cnet_socket_from_handle on
+ * a connected descriptor), so the program runs unchanged on any backend.
+ *
+ * Every load is bounded: counts are fixed, each run has a wall-clock limit
+ * (BENCH_RUN_TIMEOUT seconds, SIGALRM in both processes plus SO_RCVTIMEO /
+ * SO_SNDTIMEO on both sockets) and everything stays on 127.0.0.1.
+ *
+ * Usage: bench_net [quick] [same|cross] [readline] [bulk] [pingpong] [noextra]
+ * Environment (all optional):
+ *   BENCH_REPS=5            runs per variant (median reported)
+ *   BENCH_SCALE=1.0         multiplies every count (quick = 0.1)
+ *   BENCH_LINES=10000000    lines per readline run
+ *   BENCH_BULK_MB=1024      MiB per bulk run
+ *   BENCH_PINGS=200000      round trips per same-CPU ping-pong run
+ *   BENCH_PINGS_CROSS=20000 round trips per cross-CPU ping-pong run
+ *   BENCH_CROSS=1           0 skips the cross-CPU pass
+ *   BENCH_EXTRA=1           0 skips the informational rows
+ *   BENCH_CPU=<n>           CPU for the same-CPU pass (default: first allowed)
+ *   BENCH_CPU2=<n>          second CPU for the cross pass (default: next allowed)
+ *   BENCH_RUN_TIMEOUT=60    seconds allowed for one run
+ *   BENCH_VERBOSE=0         1 prints every run
+ *   BENCH_STRICT=0          1 exits with status 1 when a same-CPU ratio misses its target
+ *
+ * Each result also shows the spread, the median of the per-repetition
+ * cnet/raw ratios (a drift check) and the receiver's CPU time per unit
+ * (CLOCK_THREAD_CPUTIME_ID around the measured loop, kernel time included),
+ * which separates the library's own cost from the scheduling of two
+ * processes on one CPU.
+ *
+ * Build: see bench/run.sh (release library in build-bench/, then
+ *   gcc -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_net.c \
+ *       build-bench/libcnet.a -lpthread -o build-bench/bench_net
+ * and -luring as well for an io_uring build).
+ */
+#define _GNU_SOURCE 1
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cnet/cnet.h>
+
+#define LINE_BYTES 64             /* on the wire, "\r\n" included */
+#define LINE_TEXT (LINE_BYTES - 2) /* what a reader returns */
+#define RAW_LINE_BUF 4000         /* the raw reader's recv buffer, as cnet's */
+#define LINE_CAP 1024             /* both readers' line buffers */
+#define BULK_CHUNK 65536
+#define PING_SIZE 64
+#define DEADLINE_MS 30000         /* the per-socket deadline of the *-deadline rows */
+
+/* ------------------------------------------------------------ config */
+
+typedef struct {
+    int reps;
+    double scale;
+    long lines;
+    long long bulk_bytes;
+    long pings, pings_cross;
+    bool cross, same, extra, verbose;
+    bool do_readline, do_bulk, do_pingpong;
+    int cpu, cpu2;
+    int run_timeout;
+} config;
+
+static config cfg;
+
+static long env_long(const char *name, long def)
+{
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0')
+        return def;
+    char *end;
+    long x = strtol(v, &end, 10);
+    if (*end != '\0' || x < 0) {
+        fprintf(stderr, "bench_net: %s=%s is not a non-negative integer\n", name, v);
+        exit(2);
+    }
+    return x;
+}
+
+static double env_double(const char *name, double def)
+{
+    const char *v = getenv(name);
+    if (v == NULL || *v == '\0')
+        return def;
+    char *end;
+    double x = strtod(v, &end);
+    if (*end != '\0' || !(x > 0)) {
+        fprintf(stderr, "bench_net: %s=%s is not a positive number\n", name, v);
+        exit(2);
+    }
+    return x;
+}
+
+static long scaled(long n, double scale, long min)
+{
+    double x = (double)n * scale;
+    return x < (double)min ? min : (long)x;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, "bench_net: %s: %s\n", what, strerror(errno));
+    exit(1);
+}
+
+static void die_cnet(const char *what, cnet_err err)
+{
+    fprintf(stderr, "bench_net: %s: %s (%s)\n", what, cnet_err_name(err), cnet_last_error_message());
+    exit(1);
+}
+
+static void pin_to(int cpu)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0)
+        die("sched_setaffinity");
+}
+
+static void set_io_timeouts(int fd)
+{
+    struct timeval tv = {.tv_sec = cfg.run_timeout, .tv_usec = 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+static int raw_send_all(int fd, const void *data, size_t size)
+{
+    const char *p = data;
+    while (size > 0) {
+        ssize_t n = send(fd, p, size, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += n;
+        size -= (size_t)n;
+    }
+    return 0;
+}
+
+/* 1 when size bytes arrived, 0 at end of stream, -1 on error. */
+static int raw_recv_all(int fd, void *data, size_t size)
+{
+    char *p = data;
+    while (size > 0) {
+        ssize_t n = recv(fd, p, size, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (n == 0)
+            return 0;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 1;
+}
+
+static cnet_socket *wrap(int fd)
+{
+    cnet_socket *s;
+    cnet_err err = cnet_socket_from_handle(fd, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, &s);
+    if (err != CNET_OK)
+        die_cnet("cnet_socket_from_handle", err);
+    return s;
+}
+
+static void raw_nodelay(int fd)
+{
+    int one = 1;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
+        die("setsockopt(TCP_NODELAY)");
+}
+
+static void cnet_nodelay(cnet_socket *s)
+{
+    cnet_err err = cnet_socket_set_sock_opt(s, CNET_OPT_NO_DELAY, true, CNET_OPT_LEVEL_AUTO);
+    if (err != CNET_OK)
+        die_cnet("cnet_socket_set_sock_opt(NO_DELAY)", err);
+}
+
+static void cnet_deadline(cnet_socket *s)
+{
+    cnet_err err = cnet_socket_set_timeout(s, DEADLINE_MS);
+    if (err != CNET_OK)
+        die_cnet("cnet_socket_set_timeout", err);
+}
+
+/* The measuring side sends one byte when its clock runs; the streaming side
+ * waits for it, so no data piles up before the clock starts. */
+static void go_send(int fd)
+{
+    if (raw_send_all(fd, "G", 1) != 0)
+        die("send(go)");
+}
+
+static void go_wait(int fd)
+{
+    char c;
+    if (raw_recv_all(fd, &c, 1) != 1)
+        die("recv(go)");
+}
+
+/* ------------------------------------------------------------ readline */
+
+/* 1024 distinct 64-byte lines; line i of the stream is pattern line i%1024. */
+#define PATTERN_LINES 1024
+static char *line_pattern;
+
+static char line_first(long i) { return (char)('A' + i % 26); }
+static char line_last(long i) { return (char)('a' + (i / 26) % 26); }
+
+static void build_line_pattern(void)
+{
+    line_pattern = malloc((size_t)PATTERN_LINES * LINE_BYTES);
+    if (line_pattern == NULL)
+        die("malloc");
+    for (long i = 0; i < PATTERN_LINES; i++) {
+        char *l = line_pattern + i * LINE_BYTES;
+        for (int k = 0; k < LINE_TEXT; k++)
+            l[k] = (char)('0' + (i * 7 + k) % 10);
+        l[0] = line_first(i);
+        l[LINE_TEXT - 1] = line_last(i);
+        l[LINE_TEXT] = '\r';
+        l[LINE_TEXT + 1] = '\n';
+    }
+}
+
+static uint64_t expected_line_sum(long lines)
+{
+    uint64_t sum = 0;
+    for (long i = 0; i < lines; i++) {
+        long p = i % PATTERN_LINES;
+        sum += (unsigned char)line_first(p) * 256u + (unsigned char)line_last(p);
+    }
+    return sum;
+}
+
+typedef struct {
+    long lines;
+    uint64_t bytes;
+    uint64_t sum;
+} line_stats;
+
+/* What both readers do with a line: count it and look at both ends. */
+static inline void consume_line(line_stats *st, const char *line, size_t len)
+{
+    st->lines++;
+    st->bytes += len;
+    if (len > 0)
+        st->sum += (unsigned char)line[0] * 256u + (unsigned char)line[len - 1];
+}
+
+static int child_line_sender(int fd, int variant)
+{
+    (void)variant;
+    go_wait(fd);
+    long left = cfg.lines;
+    while (left > 0) {
+        long k = left < PATTERN_LINES ? left : PATTERN_LINES;
+        if (raw_send_all(fd, line_pattern, (size_t)k * LINE_BYTES) != 0)
+            return 1;
+        left -= k;
+    }
+    return 0;
+}
+
+static int check_lines(const line_stats *st)
+{
+    static uint64_t want_sum;
+    static long want_for = -1;
+    if (want_for != cfg.lines) {
+        want_sum = expected_line_sum(cfg.lines);
+        want_for = cfg.lines;
+    }
+    if (st->lines != cfg.lines || st->bytes != (uint64_t)cfg.lines * LINE_TEXT || st->sum != want_sum) {
+        fprintf(stderr, "bench_net: readline: got %ld lines / %llu bytes / sum %llu, want %ld / %llu / %llu\n",
+                st->lines, (unsigned long long)st->bytes, (unsigned long long)st->sum, cfg.lines,
+                (unsigned long long)cfg.lines * LINE_TEXT, (unsigned long long)want_sum);
+        return -1;
+    }
+    return 0;
+}
+
+static int parent_lines_raw(int fd, int variant, double *units)
+{
+    (void)variant;
+    static char buf[RAW_LINE_BUF];
+    static char line[LINE_CAP];
+    size_t ll = 0;
+    line_stats st = {0};
+    go_send(fd);
+    for (;;) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            die("recv(lines)");
+        }
+        if (n == 0)
+            break;
+        const char *p = buf, *end = buf + n;
+        while (p < end) {
+            const char *nl = memchr(p, '\n', (size_t)(end - p));
+            size_t k = (size_t)((nl ? nl : end) - p);
+            if (ll + k >= LINE_CAP) {
+                fprintf(stderr, "bench_net: readline: line too long\n");
+                exit(1);
+            }
+            memcpy(line + ll, p, k);
+            ll += k;
+            if (nl == NULL)
+                break;
+            if (ll > 0 && line[ll - 1] == '\r')
+                ll--;
+            line[ll] = '\0';
+            consume_line(&st, line, ll);
+            ll = 0;
+            p = nl + 1;
+        }
+    }
+    if (ll > 0)
+        consume_line(&st, line, ll);
+    if (check_lines(&st) != 0)
+        exit(1);
+    *units = (double)st.lines;
+    return 0;
+}
+
+enum { V_PLAIN = 0, V_DEADLINE = 1, V_RECV_LINE = 2, V_RECV_EXACT = 3 };
+
+static int parent_lines_cnet(int fd, int variant, double *units)
+{
+    static char line[LINE_CAP];
+    line_stats st = {0};
+    cnet_socket *s = wrap(fd);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    go_send(fd);
+    for (;;) {
+        size_t len;
+        cnet_read_line_result res;
+        cnet_err err;
+        if (variant == V_RECV_LINE) {
+            char *p;
+            err = cnet_socket_recv_line(s, -1, CNET_FLAGS_DEFAULT, LINE_CAP - 1, &p, &len, &res);
+            if (err == CNET_OK && res == CNET_READ_FULL_LINE)
+                consume_line(&st, p, len);
+            free(p);
+        } else {
+            err = cnet_socket_read_line(s, line, sizeof line, &len, &res, -1, CNET_FLAGS_DEFAULT);
+            if (err == CNET_OK && res == CNET_READ_FULL_LINE)
+                consume_line(&st, line, len);
+        }
+        if (err != CNET_OK)
+            die_cnet("cnet_socket_read_line", err);
+        if (res == CNET_READ_DISCONNECTED)
+            break;
+        if (res != CNET_READ_FULL_LINE) {
+            fprintf(stderr, "bench_net: readline: unexpected result %d\n", (int)res);
+            exit(1);
+        }
+    }
+    cnet_socket_free(s);
+    if (check_lines(&st) != 0)
+        exit(1);
+    *units = (double)st.lines;
+    return 1; /* the socket owns (and closed) fd */
+}
+
+/* ------------------------------------------------------------ bulk */
+
+static int child_bulk_raw(int fd, int variant)
+{
+    (void)variant;
+    static char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK;
+        if (raw_send_all(fd, buf, k) != 0)
+            return 1;
+        left -= (long long)k;
+    }
+    return 0;
+}
+
+static int child_bulk_cnet(int fd, int variant)
+{
+    static char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    cnet_socket *s = wrap(fd);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK, sent;
+        cnet_err err = cnet_socket_send(s, buf, k, CNET_FLAGS_DEFAULT, &sent);
+        if (err != CNET_OK || sent != k)
+            return 1;
+        left -= (long long)k;
+    }
+    cnet_socket_free(s);
+    return 0;
+}
+
+static void check_bulk(long long got)
+{
+    if (got != cfg.bulk_bytes) {
+        fprintf(stderr, "bench_net: bulk: got %lld bytes, want %lld\n", got, cfg.bulk_bytes);
+        exit(1);
+    }
+}
+
+static int parent_bulk_raw(int fd, int variant, double *units)
+{
+    (void)variant;
+    static char buf[BULK_CHUNK];
+    long long got = 0;
+    go_send(fd);
+    for (;;) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            die("recv(bulk)");
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    check_bulk(got);
+    *units = (double)got;
+    return 0;
+}
+
+static int parent_bulk_cnet(int fd, int variant, double *units)
+{
+    static char buf[BULK_CHUNK];
+    long long got = 0;
+    cnet_socket *s = wrap(fd);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    go_send(fd);
+    for (;;) {
+        size_t n;
+        cnet_err err = variant == V_RECV_EXACT
+                           ? cnet_socket_recv(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n)
+                           : cnet_socket_recv_some(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK)
+            die_cnet("cnet_socket_recv", err);
+        if (n == 0)
+            break;
+        got += (long long)n;
+        if (variant == V_RECV_EXACT && n < sizeof buf)
+            break; /* a short count means the peer closed */
+    }
+    cnet_socket_free(s);
+    check_bulk(got);
+    *units = (double)got;
+    return 1;
+}
+
+/* ------------------------------------------------------------ ping-pong */
+
+static long cur_pings;
+
+static int child_echo_raw(int fd, int variant)
+{
+    (void)variant;
+    char msg[PING_SIZE];
+    raw_nodelay(fd);
+    for (;;) {
+        int r = raw_recv_all(fd, msg, sizeof msg);
+        if (r == 0)
+            return 0;
+        if (r < 0 || raw_send_all(fd, msg, sizeof msg) != 0)
+            return 1;
+    }
+}
+
+static int child_echo_cnet(int fd, int variant)
+{
+    char msg[PING_SIZE];
+    cnet_socket *s = wrap(fd);
+    cnet_nodelay(s);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    for (;;) {
+        size_t n;
+        cnet_err err = cnet_socket_recv(s, msg, sizeof msg, -1, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK)
+            return 1;
+        if (n == 0)
+            break;
+        if (n != sizeof msg)
+            return 1;
+        err = cnet_socket_send(s, msg, sizeof msg, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK || n != sizeof msg)
+            return 1;
+    }
+    cnet_socket_free(s);
+    return 0;
+}
+
+static int parent_ping_raw(int fd, int variant, double *units)
+{
+    (void)variant;
+    char msg[PING_SIZE], back[PING_SIZE];
+    memset(msg, 'p', sizeof msg);
+    raw_nodelay(fd);
+    for (long i = 0; i < cur_pings; i++) {
+        msg[0] = (char)i;
+        if (raw_send_all(fd, msg, sizeof msg) != 0)
+            die("send(ping)");
+        if (raw_recv_all(fd, back, sizeof back) != 1)
+            die("recv(pong)");
+        if (back[0] != msg[0]) {
+            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
+            exit(1);
+        }
+    }
+    *units = (double)cur_pings;
+    return 0;
+}
+
+static int parent_ping_cnet(int fd, int variant, double *units)
+{
+    char msg[PING_SIZE], back[PING_SIZE];
+    memset(msg, 'p', sizeof msg);
+    cnet_socket *s = wrap(fd);
+    cnet_nodelay(s);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    for (long i = 0; i < cur_pings; i++) {
+        size_t n;
+        msg[0] = (char)i;
+        cnet_err err = cnet_socket_send(s, msg, sizeof msg, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK || n != sizeof msg)
+            die_cnet("cnet_socket_send(ping)", err);
+        err = cnet_socket_recv(s, back, sizeof back, -1, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK || n != sizeof back)
+            die_cnet("cnet_socket_recv(pong)", err);
+        if (back[0] != msg[0]) {
+            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
+            exit(1);
+        }
+    }
+    cnet_socket_free(s);
+    *units = (double)cur_pings;
+    return 1;
+}
+
+/* ------------------------------------------------------------ one run */
+
+typedef struct {
+    const char *name;
+    int (*child)(int fd, int variant);
+    /* Runs the measured loop between the two clock reads; returns 1 when it
+     * has closed fd itself. */
+    int (*parent)(int fd, int variant, double *units);
+    int variant;
+} variant_def;
+
+typedef struct {
+    double wall, cpu, units;
+} run_result;
+
+static volatile pid_t current_child = -1;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "bench_net: a run exceeded BENCH_RUN_TIMEOUT; giving up\n";
+    if (current_child > 0)
+        kill(current_child, SIGKILL);
+    ssize_t w = write(2, msg, sizeof msg - 1);
+    (void)w;
+    _exit(3);
+}
+
+static int loopback_listener(uint16_t *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        die("socket");
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4) != 0)
+        die("bind/listen 127.0.0.1");
+    socklen_t len = sizeof sa;
+    if (getsockname(fd, (struct sockaddr *)&sa, &len) != 0)
+        die("getsockname");
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
+static run_result run_once(const variant_def *v, int parent_cpu, int child_cpu)
+{
+    uint16_t port;
+    int lfd = loopback_listener(&port);
+    pin_to(parent_cpu);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    if (pid == 0) {
+        /* The streaming / echoing side. */
+        signal(SIGALRM, SIG_DFL);
+        alarm((unsigned)cfg.run_timeout + 5);
+        close(lfd);
+        pin_to(child_cpu);
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            die("socket");
+        struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
+            die("connect 127.0.0.1");
+        set_io_timeouts(fd);
+        int rc = v->child(fd, v->variant);
+        _exit(rc);
+    }
+    current_child = pid;
+    alarm((unsigned)cfg.run_timeout);
+    struct pollfd p = {.fd = lfd, .events = POLLIN};
+    if (poll(&p, 1, cfg.run_timeout * 1000) != 1)
+        die("accept: no connection");
+    int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+    if (fd < 0)
+        die("accept");
+    close(lfd);
+    set_io_timeouts(fd);
+
+    run_result r = {0};
+    double c0 = cpu_s(), t0 = now_s();
+    int owned = v->parent(fd, v->variant, &r.units);
+    double t1 = now_s(), c1 = cpu_s();
+    r.wall = t1 - t0;
+    r.cpu = c1 - c0;
+    if (owned == 0)
+        close(fd);
+
+    int status;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            die("waitpid");
+    }
+    alarm(0);
+    current_child = -1;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        fprintf(stderr, "bench_net: %s: the peer process failed (status 0x%x)\n", v->name, status);
+        exit(1);
+    }
+    return r;
+}
+
+/* ------------------------------------------------------------ statistics */
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+typedef struct {
+    double rate_med, rate_min, rate_max; /* units per second */
+    double cpu_med;                       /* receiver CPU seconds per unit */
+} summary;
+
+/* ------------------------------------------------------------ a test */
+
+typedef struct {
+    const char *name;
+    const char *unit;     /* "M lines/s" ... */
+    double unit_div;      /* rate / unit_div = shown number */
+    const char *cpu_unit; /* "ns/line" ... */
+    double cpu_mul;       /* cpu seconds per unit * cpu_mul = shown number */
+    double target;
+    variant_def base, cnet;
+    variant_def extras[3];
+    int n_extras;
+} test_def;
+
+#define MAX_REPS 64
+
+static bool any_below; /* a same-CPU ratio missed its target */
+
+static void run_test(const test_def *t, const char *placement, int pcpu, int ccpu, bool with_extras,
+                     bool judge)
+{
+    int nv = 2 + (with_extras ? t->n_extras : 0);
+    const variant_def *vs[5] = {&t->base, &t->cnet};
+    for (int i = 0; i < t->n_extras; i++)
+        vs[2 + i] = &t->extras[i];
+    static double rate[5][MAX_REPS], cpu[5][MAX_REPS];
+    int reps = cfg.reps;
+    for (int rep = 0; rep < reps; rep++) {
+        for (int k = 0; k < nv; k++) {
+            /* Alternate the order so drift does not favour one side. */
+            int i = rep % 2 ? nv - 1 - k : k;
+            run_result r = run_once(vs[i], pcpu, ccpu);
+            rate[i][rep] = r.units / r.wall;
+            cpu[i][rep] = r.cpu / r.units;
+            if (cfg.verbose)
+                fprintf(stderr, "  [%s %s run %d] %-22s %10.3f %s  rx cpu %.2f %s  (%.3f s)\n", t->name,
+                        placement, rep + 1, vs[i]->name, rate[i][rep] / t->unit_div, t->unit,
+                        cpu[i][rep] * t->cpu_mul, t->cpu_unit, r.wall);
+        }
+    }
+    summary s[5] = {{0}};
+    for (int i = 0; i < nv; i++) {
+        double tmp[MAX_REPS];
+        memcpy(tmp, rate[i], sizeof(double) * (size_t)reps);
+        s[i].rate_med = median(tmp, reps);
+        s[i].rate_min = tmp[0];
+        s[i].rate_max = tmp[reps - 1];
+        memcpy(tmp, cpu[i], sizeof(double) * (size_t)reps);
+        s[i].cpu_med = median(tmp, reps);
+    }
+    double ratio = s[1].rate_med / s[0].rate_med;
+    /* Judge the ratio as printed (2 decimals), so "0.95 (target 0.95)" passes. */
+    bool below = (double)(long)(ratio * 100 + 0.5) < t->target * 100 - 1e-9;
+    /* The ratio of each raw/cnet pair of the same repetition, as a drift check. */
+    double paired[MAX_REPS];
+    for (int rep = 0; rep < reps; rep++)
+        paired[rep] = rate[1][rep] / rate[0][rep];
+    double paired_med = median(paired, reps);
+    if (judge && below)
+        any_below = true;
+    const char *verdict = !judge ? "  (informational: cross-vCPU placement is noisy)" : below ? "  BELOW TARGET" : "";
+    printf("%s: raw %.3g %s, cnet %.3g %s, ratio %.2f (target %.2f)%s  [%s, median of %d]\n", t->name,
+           s[0].rate_med / t->unit_div, t->unit, s[1].rate_med / t->unit_div, t->unit, ratio, t->target, verdict,
+           placement, reps);
+    printf("    spread: raw %.3g-%.3g, cnet %.3g-%.3g %s; paired ratio median %.2f (%.2f-%.2f)\n",
+           s[0].rate_min / t->unit_div, s[0].rate_max / t->unit_div, s[1].rate_min / t->unit_div,
+           s[1].rate_max / t->unit_div, t->unit, paired_med, paired[0], paired[reps - 1]);
+    printf("    receiver CPU: raw %.3g, cnet %.3g %s (cnet/raw %.2f)\n", s[0].cpu_med * t->cpu_mul,
+           s[1].cpu_med * t->cpu_mul, t->cpu_unit, s[1].cpu_med / s[0].cpu_med);
+    for (int i = 2; i < nv; i++)
+        printf("    extra %-26s %.3g %s, ratio %.2f vs raw (spread %.3g-%.3g); receiver CPU %.3g %s\n",
+               vs[i]->name, s[i].rate_med / t->unit_div, t->unit, s[i].rate_med / s[0].rate_med,
+               s[i].rate_min / t->unit_div, s[i].rate_max / t->unit_div, s[i].cpu_med * t->cpu_mul,
+               t->cpu_unit);
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------ main */
+
+static int allowed_cpus(int *out, int max)
+{
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) != 0)
+        die("sched_getaffinity");
+    int n = 0;
+    for (int c = 0; c < CPU_SETSIZE && n < max; c++)
+        if (CPU_ISSET(c, &set))
+            out[n++] = c;
+    return n;
+}
+
+int main(int argc, char **argv)
+{
+    cfg.reps = (int)env_long("BENCH_REPS", 5);
+    cfg.scale = env_double("BENCH_SCALE", 1.0);
+    bool any_test = false, any_place = false;
+    cfg.extra = env_long("BENCH_EXTRA", 1) != 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "quick") == 0)
+            cfg.scale *= 0.1;
+        else if (strcmp(a, "noextra") == 0)
+            cfg.extra = false;
+        else if (strcmp(a, "same") == 0)
+            cfg.same = any_place = true;
+        else if (strcmp(a, "cross") == 0)
+            cfg.cross = any_place = true;
+        else if (strcmp(a, "readline") == 0)
+            cfg.do_readline = any_test = true;
+        else if (strcmp(a, "bulk") == 0)
+            cfg.do_bulk = any_test = true;
+        else if (strcmp(a, "pingpong") == 0)
+            cfg.do_pingpong = any_test = true;
+        else {
+            fprintf(stderr,
+                    "usage: %s [quick] [same|cross] [readline] [bulk] [pingpong] [noextra]\n"
+                    "(environment: see the comment at the top of bench/bench_net.c)\n",
+                    argv[0]);
+            return 2;
+        }
+    }
+    if (!any_test)
+        cfg.do_readline = cfg.do_bulk = cfg.do_pingpong = true;
+    if (!any_place) {
+        cfg.same = true;
+        cfg.cross = env_long("BENCH_CROSS", 1) != 0;
+    }
+    if (cfg.reps < 1 || cfg.reps > MAX_REPS) {
+        fprintf(stderr, "bench_net: BENCH_REPS must be 1..%d\n", MAX_REPS);
+        return 2;
+    }
+    cfg.lines = scaled(env_long("BENCH_LINES", 10000000), cfg.scale, 1000);
+    cfg.bulk_bytes = (long long)scaled(env_long("BENCH_BULK_MB", 1024), cfg.scale, 1) << 20;
+    long pings = scaled(env_long("BENCH_PINGS", 200000), cfg.scale, 100);
+    long pings_cross = scaled(env_long("BENCH_PINGS_CROSS", 20000), cfg.scale, 100);
+    cfg.verbose = env_long("BENCH_VERBOSE", 0) != 0;
+    cfg.run_timeout = (int)env_long("BENCH_RUN_TIMEOUT", 60);
+    if (cfg.run_timeout < 1)
+        cfg.run_timeout = 1;
+
+    int cpus[2];
+    int ncpu = allowed_cpus(cpus, 2);
+    cfg.cpu = (int)env_long("BENCH_CPU", cpus[0]);
+    cfg.cpu2 = (int)env_long("BENCH_CPU2", ncpu > 1 ? (cpus[1] == cfg.cpu ? cpus[0] : cpus[1]) : -1);
+    if (cfg.cross && (cfg.cpu2 < 0 || cfg.cpu2 == cfg.cpu)) {
+        fprintf(stderr, "bench_net: only one CPU available: skipping the cross-CPU pass\n");
+        cfg.cross = false;
+    }
+
+    signal(SIGPIPE, SIG_IGN);
+    signal(SIGALRM, on_alarm);
+    build_line_pattern();
+
+    printf("bench_net: cnet %s, backend %s; %d runs each, median; same-CPU pass on CPU %d", cnet_version(),
+           cnet_backend_name(), cfg.reps, cfg.cpu);
+    if (cfg.cross)
+        printf(", cross pass: receiver CPU %d, sender CPU %d", cfg.cpu, cfg.cpu2);
+    printf("\n  readline %ld lines x %d B (%.0f MB), bulk %lld MiB in %d KiB pieces, pingpong %ld (cross %ld) x %d B\n",
+           cfg.lines, LINE_BYTES, (double)cfg.lines * LINE_BYTES / 1e6, cfg.bulk_bytes >> 20, BULK_CHUNK / 1024,
+           pings, pings_cross, PING_SIZE);
+    fflush(stdout);
+
+    test_def readline = {
+        .name = "readline", .unit = "M lines/s", .unit_div = 1e6, .cpu_unit = "ns/line", .cpu_mul = 1e9,
+        .target = 0.80,
+        .base = {"raw memchr reader", child_line_sender, parent_lines_raw, V_PLAIN},
+        .cnet = {"cnet_socket_read_line", child_line_sender, parent_lines_cnet, V_PLAIN},
+        .extras = {{"read_line + deadline", child_line_sender, parent_lines_cnet, V_DEADLINE},
+                   {"recv_line (malloc/line)", child_line_sender, parent_lines_cnet, V_RECV_LINE}},
+        .n_extras = 2,
+    };
+    test_def bulk = {
+        .name = "bulk", .unit = "GB/s", .unit_div = 1e9, .cpu_unit = "ns/KiB", .cpu_mul = 1e9 * 1024,
+        .target = 0.95,
+        .base = {"raw send/recv", child_bulk_raw, parent_bulk_raw, V_PLAIN},
+        .cnet = {"cnet send/recv_some", child_bulk_cnet, parent_bulk_cnet, V_PLAIN},
+        .extras = {{"cnet send/recv (exact)", child_bulk_cnet, parent_bulk_cnet, V_RECV_EXACT},
+                   {"send/recv_some + deadline", child_bulk_cnet, parent_bulk_cnet, V_DEADLINE}},
+        .n_extras = 2,
+    };
+    test_def pingpong = {
+        .name = "pingpong", .unit = "k RTT/s", .unit_div = 1e3, .cpu_unit = "us/RTT", .cpu_mul = 1e6,
+        .target = 0.95,
+        .base = {"raw send/recv", child_echo_raw, parent_ping_raw, V_PLAIN},
+        .cnet = {"cnet send/recv", child_echo_cnet, parent_ping_cnet, V_PLAIN},
+        .extras = {{"cnet send/recv + deadline", child_echo_cnet, parent_ping_cnet, V_DEADLINE}},
+        .n_extras = 1,
+    };
+
+    double t0 = now_s();
+    if (cfg.same) {
+        printf("\n== same CPU (both processes on CPU %d) ==\n", cfg.cpu);
+        char place[32];
+        snprintf(place, sizeof place, "same CPU %d", cfg.cpu);
+        cur_pings = pings;
+        if (cfg.do_readline)
+            run_test(&readline, place, cfg.cpu, cfg.cpu, cfg.extra, true);
+        if (cfg.do_bulk)
+            run_test(&bulk, place, cfg.cpu, cfg.cpu, cfg.extra, true);
+        if (cfg.do_pingpong)
+            run_test(&pingpong, place, cfg.cpu, cfg.cpu, cfg.extra, true);
+    }
+    if (cfg.cross) {
+        printf("\n== cross CPU (receiver/initiator on CPU %d, sender/echo on CPU %d) ==\n", cfg.cpu, cfg.cpu2);
+        char place[32];
+        snprintf(place, sizeof place, "cross CPU %d/%d", cfg.cpu, cfg.cpu2);
+        cur_pings = pings_cross;
+        if (cfg.do_readline)
+            run_test(&readline, place, cfg.cpu, cfg.cpu2, false, false);
+        if (cfg.do_bulk)
+            run_test(&bulk, place, cfg.cpu, cfg.cpu2, false, false);
+        if (cfg.do_pingpong)
+            run_test(&pingpong, place, cfg.cpu, cfg.cpu2, false, false);
+    }
+    printf("\ntotal %.1f s\n", now_s() - t0);
+    /* Noisy by nature: a missed target fails the run only when asked to. */
+    return any_below && env_long("BENCH_STRICT", 0) != 0 ? 1 : 0;
+}

@@ -1,0 +1,33 @@
+#!/bin/sh
+# Build cnet in release mode and run the socket benchmark (bench/bench_net.c).
+#
+#   sh bench/run.sh                 # full run, about 70 s (same-CPU and cross-CPU passes)
+#   sh bench/run.sh quick           # counts x 0.1, a few seconds
+#   sh bench/run.sh same readline   # one pass, one test (see bench_net.c for all arguments)
+#
+# Environment: BENCH_BUILD (build directory, default build-bench), NET_BACKEND
+# (meson net_backend option, default auto; io_uring works with the same
+# program), CC (default gcc), BENCH_TOTAL_TIMEOUT (seconds for the whole run,
+# default 600) and the BENCH_* knobs described at the top of bench_net.c.
+set -eu
+
+cd "$(dirname "$0")/.."
+BUILD=${BENCH_BUILD:-build-bench}
+CC=${CC:-gcc}
+
+if [ ! -f "$BUILD/build.ninja" ]; then
+    meson setup "$BUILD" -Dbuildtype=release -Dtests=false -Dexamples=false \
+        -Dnet_backend="${NET_BACKEND:-auto}"
+elif [ -n "${NET_BACKEND:-}" ]; then
+    meson configure "$BUILD" -Dnet_backend="$NET_BACKEND"
+fi
+ninja -C "$BUILD"
+
+# The static library needs what its backend links with (threads, liburing for
+# io_uring): take it from the pkg-config file meson wrote for this build.
+libs=$(PKG_CONFIG_PATH="$BUILD/meson-private" pkg-config --static --libs-only-l --libs-only-other cnet \
+       2>/dev/null | sed 's/-lcnet//') || libs=
+"$CC" -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Igenerated/include \
+    bench/bench_net.c "$BUILD/libcnet.a" $libs -lpthread -o "$BUILD/bench_net"
+
+exec timeout --kill-after=10 "${BENCH_TOTAL_TIMEOUT:-600}" "$BUILD/bench_net" "$@"
