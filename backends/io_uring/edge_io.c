@@ -13,6 +13,7 @@
 #define _GNU_SOURCE 1
 
 #include <errno.h>
+#include <fcntl.h>
 #include <liburing.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -173,6 +174,7 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
     return res;
 }
 
+
 /* An sqe of the ring; the ring is drained after every call, so there is one. */
 static struct io_uring_sqe *sqe_of(struct io_uring *ring)
 {
@@ -243,11 +245,19 @@ cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
     return res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
 }
 
+/* io_uring waits for a connection even on an O_NONBLOCK listener; such a
+ * listener asked for "would block", which the POSIX edge gives. */
+static bool nonblocking(cnet_socket_handle handle)
+{
+    int fl = fcntl(handle, F_GETFL);
+    return fl >= 0 && (fl & O_NONBLOCK);
+}
+
 cnet_err cnet__sys_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client, char *address,
                           size_t address_size)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    if (ring == NULL)
+    if (ring == NULL || nonblocking(handle))
         return cnet__posix_accept(handle, inheritable, client, address, address_size);
     *client = CNET_INVALID_SOCKET;
     if (address != NULL && address_size < CNET_ADDRSTRLEN)
@@ -298,7 +308,10 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
     if (ring == NULL)
         return cnet__posix_send(handle, data, size, deadline, sent);
     struct io_uring_sqe *sqe = sqe_of(ring);
-    io_uring_prep_send(sqe, handle, data, size, MSG_NOSIGNAL);
+    /* MSG_WAITALL: the ring finishes a stream send like a blocking send does
+     * (one submission, not one per partial write); a cancelled send still
+     * reports the bytes it wrote. Datagram sockets ignore the flag. */
+    io_uring_prep_send(sqe, handle, data, size, MSG_NOSIGNAL | MSG_WAITALL);
     bool to;
     int res = run(ring, sqe, deadline, &to);
     if (res < 0)
@@ -383,7 +396,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    if (ring == NULL)
+    if (ring == NULL || nonblocking(handle))
         return cnet__posix_accept_deadline(handle, inheritable, deadline, client, addr, len);
     *client = CNET_INVALID_SOCKET;
     socklen_t slen = sizeof *addr;
