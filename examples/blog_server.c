@@ -114,6 +114,7 @@ int main(int argc, char **argv)
     cnet_socket *client = NULL;
     for (unsigned long served = 0; count == 0 || served < count;) {
         puts("server waitting");
+        fflush(stdout); /* Windows' C library has no line buffering (_IOLBF is full) */
         char address[CNET_ADDRSTRLEN];
         if (cnet_socket_accept_addr(server, &client, address, sizeof address, CNET_FLAGS_DEFAULT) != CNET_OK) {
             status = fail("accept");

@@ -4,6 +4,11 @@
  *   cnet-cat [options] HOST PORT        connect to HOST:PORT
  *   cnet-cat -l [options] [HOST] PORT   wait for one client on [HOST:]PORT
  *
+ * --tls speaks TLS: as a client it verifies the server against the system
+ * CA store (or --cafile) and the name HOST (or --servername); as a listener
+ * it needs --cert and --key. At the end of standard input a TLS connection
+ * sends close_notify before shutting down its write side.
+ *
  * Standard input goes to the socket and the socket goes to standard output.
  * TCP: at the end of standard input the write side is shut down (the peer
  * sees end of stream) and cnet-cat goes on reading until the peer closes.
@@ -38,6 +43,8 @@ typedef struct {
     int timeout; /* ms; -1 waits forever */
     const char *host; /* NULL: every address (listen mode only) */
     cnet_port port;
+    bool tls, insecure;
+    const char *cafile, *servername, *alpn, *cert, *key; /* TLS settings, NULL when not given */
 } options;
 
 static unsigned char in_buf[IO_SIZE], out_buf[IO_SIZE];
@@ -58,6 +65,13 @@ static void usage(FILE *to)
             "                and end the session after MS milliseconds without traffic\n"
             "                (an error for TCP, the normal end for UDP)\n"
             "  -v            report addresses on standard error\n"
+            "  --tls         speak TLS (the server is verified; the name checked is HOST)\n"
+            "  --cafile FILE trust the CAs in FILE instead of the system store\n"
+            "  --servername NAME  verify NAME (and send it as SNI) instead of HOST\n"
+            "  --alpn LIST   offer (client) or accept (listener) these ALPN protocols, e.g. h2,http/1.1\n"
+            "  --insecure    do not verify the server's certificate (dangerous)\n"
+            "  --cert FILE   the listener's certificate chain (PEM; with -l --tls)\n"
+            "  --key FILE    the listener's private key (PEM; with -l --tls)\n"
             "  -h, --help    show this help (exit status 2)\n"
             "\n"
             "At the end of standard input a TCP connection's write side is shut down and\n"
@@ -118,6 +132,21 @@ static int parse_args(int argc, char **argv, options *o)
             int rc = parse_timeout(a + 10, &o->timeout);
             if (rc != 0)
                 return rc;
+        } else if (strcmp(a, "--tls") == 0) {
+            o->tls = true;
+        } else if (strcmp(a, "--insecure") == 0) {
+            o->insecure = true;
+        } else if (strcmp(a, "--cafile") == 0 || strcmp(a, "--servername") == 0 || strcmp(a, "--alpn") == 0 ||
+                   strcmp(a, "--cert") == 0 || strcmp(a, "--key") == 0) {
+            if (i + 1 >= argc || argv[i + 1][0] == '\0')
+                return usage_error("%s needs a value", a);
+            const char *v = argv[++i];
+            switch (a[2]) {
+            case 'c': *(a[3] == 'a' ? &o->cafile : &o->cert) = v; break;
+            case 's': o->servername = v; break;
+            case 'a': o->alpn = v; break;
+            default: o->key = v; break;
+            }
         } else if (a[1] == '-') {
             return usage_error("unknown option '%s'", a);
         } else {
@@ -148,6 +177,17 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("bad PORT '%s': expected 0 to 65535", port_text);
     if (o->port.value == 0 && !o->listen)
         return usage_error("%s", "cannot connect to port 0");
+    bool tls_option = o->insecure || o->cafile || o->servername || o->alpn || o->cert || o->key;
+    if (tls_option && !o->tls)
+        return usage_error("%s", "--cafile, --servername, --alpn, --insecure, --cert and --key need --tls");
+    if (o->tls && o->udp)
+        return usage_error("%s", "--tls works over TCP only");
+    if (o->tls && o->listen && (o->cert == NULL || o->key == NULL))
+        return usage_error("%s", "-l --tls needs --cert FILE and --key FILE");
+    if (o->tls && !o->listen && (o->cert || o->key))
+        return usage_error("%s", "--cert and --key are for the listener (-l)");
+    if (o->tls && o->listen && (o->cafile || o->servername || o->insecure))
+        return usage_error("%s", "--cafile, --servername and --insecure are for the client");
     return -1;
 }
 
@@ -187,8 +227,38 @@ static cnet_err host_domain(const options *o, cnet_domain *out)
     return err;
 }
 
+/* The TLS context of the options (NULL without --tls); 1 on failure. */
+static int open_tls(const options *o, cnet_ssl_context **out)
+{
+    *out = NULL;
+    if (!o->tls)
+        return 0;
+    cnet_ssl_options so;
+    memset(&so, 0, sizeof so);
+    so.verify_mode = o->insecure ? CNET_VERIFY_NONE : CNET_VERIFY_PEER;
+    so.ca_file = o->cafile;
+    so.cert_file = o->cert;
+    so.key_file = o->key;
+    if (cnet_ssl_context_new(&so, out) != CNET_OK)
+        return net_error("TLS");
+    if (o->alpn != NULL && cnet_ssl_context_set_alpn_protocols(*out, o->alpn) != CNET_OK) {
+        cnet_ssl_context_free(*out);
+        *out = NULL;
+        return net_error("--alpn");
+    }
+    return 0;
+}
+
+/* -v: what TLS negotiated. */
+static void say_tls(const options *o, cnet_socket *s)
+{
+    char proto[CNET_ALPN_PROTOCOL_MAX];
+    if (o->verbose && o->tls && cnet_socket_get_alpn_protocol(s, proto, sizeof proto) == CNET_OK)
+        fprintf(stderr, PROG ": TLS established%s%s\n", proto[0] ? ", ALPN " : "", proto);
+}
+
 /* Client: a socket connected to HOST:PORT (UDP: its default peer). */
-static int open_client(const options *o, cnet_socket **out)
+static int open_client(const options *o, cnet_ssl_context *tls, cnet_socket **out)
 {
     cnet_err err;
     if (o->family == 0) {
@@ -202,6 +272,12 @@ static int open_client(const options *o, cnet_socket **out)
         if (err == CNET_OK)
             err = cnet_socket_connect(*out, o->host, o->port, o->timeout);
     }
+    if (err == CNET_OK && tls != NULL) {
+        /* The handshake, verified against --servername or HOST, within --timeout. */
+        err = cnet_socket_set_timeout(*out, o->timeout);
+        if (err == CNET_OK)
+            err = cnet_socket_wrap_connected(tls, *out, CNET_HANDSHAKE_AS_CLIENT, o->servername ? o->servername : o->host);
+    }
     if (err != CNET_OK) {
         char what[300];
         snprintf(what, sizeof what, "cannot connect to %s port %u", o->host, (unsigned)o->port.value);
@@ -213,6 +289,7 @@ static int open_client(const options *o, cnet_socket **out)
         if (cnet_socket_get_peer_addr(*out, address, sizeof address, &port) == CNET_OK)
             say_endpoint(o, o->udp ? "sending to" : "connected to", address, port);
     }
+    say_tls(o, *out);
     return 0;
 }
 
@@ -280,6 +357,7 @@ static int accept_client(const options *o, cnet_socket *server, cnet_socket **cl
     cnet_port port;
     if (o->verbose && cnet_socket_get_peer_addr(*client, address, sizeof address, &port) == CNET_OK)
         say_endpoint(o, "connection from", address, port);
+    say_tls(o, *client);
     return 0;
 }
 
@@ -394,6 +472,13 @@ static int run(session *ss)
         }
         if (!o->udp && ss->shut && ss->net_eof)
             return 0;
+        if (!ss->net_eof && cnet_socket_has_data_buffered(ss->s)) {
+            /* TLS: bytes already decrypted inside OpenSSL do not wake poll(). */
+            int rc = from_net(ss);
+            if (rc >= 0)
+                return rc;
+            continue;
+        }
         struct pollfd fds[2];
         nfds_t nfds = 0;
         int in = -1, net = -1;
@@ -447,11 +532,17 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
 
     session ss = {.o = &o};
-    if (!o.listen) {
-        rc = open_client(&o, &ss.s);
+    cnet_ssl_context *tls = NULL;
+    rc = open_tls(&o, &tls);
+    if (rc != 0) {
+        /* no context: nothing to open */
+    } else if (!o.listen) {
+        rc = open_client(&o, tls, &ss.s);
     } else {
         cnet_socket *server = NULL;
         rc = open_listener(&o, &server);
+        if (rc == 0 && tls != NULL && cnet_socket_wrap(tls, server) != CNET_OK)
+            rc = net_error("TLS");
         if (rc == 0 && !o.udp) {
             rc = accept_client(&o, server, &ss.s);
             cnet_socket_free(server);
@@ -470,5 +561,6 @@ int main(int argc, char **argv)
     if (ss.s != NULL && cnet_socket_close(ss.s, 0) != CNET_OK && rc == 0)
         rc = net_error("close");
     cnet_socket_free(ss.s);
+    cnet_ssl_context_free(tls);
     return rc;
 }

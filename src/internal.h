@@ -9,6 +9,21 @@
 #include "backend.h"
 
 /*
+ * AF_UNIX socket addresses (struct sockaddr_un) come from <sys/un.h> on POSIX
+ * and from <afunix.h> on Windows where the headers have it; CNET__HAVE_UNIX
+ * is defined when they exist. This is the only place that knows which.
+ */
+#if !defined(_WIN32)
+#include <sys/un.h>
+#define CNET__HAVE_UNIX 1
+#elif defined(__has_include)
+#if __has_include(<afunix.h>)
+#include <afunix.h>
+#define CNET__HAVE_UNIX 1
+#endif
+#endif
+
+/*
  * Write the text of an address (IPv4 dotted, IPv6 in RFC 5952 form with
  * "%scope" when scope_id is not 0) into buf. Returns CNET_ERANGE when buf is
  * too small, CNET_EAFNOSUPPORT for another family.

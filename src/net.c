@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "tls_internal.h"
 
 struct cnet_socket {
     cnet_socket_handle fd;
@@ -22,6 +23,7 @@ struct cnet_socket {
     cnet_err last_error;
     int timeout;        /* default deadline of every blocking call, ms or -1 */
     int send_timeout;   /* deadline of sends, ms or -1 for `timeout` */
+    cnet__tls *tls;     /* TLS state (tls.c), NULL for a plain socket */
     size_t pos, len;    /* unread window of buf */
     unsigned char buf[]; /* CNET_BUFFER_SIZE bytes when buffered */
 };
@@ -88,6 +90,22 @@ static bool is_disconnection(unsigned flags, cnet_err err)
     return (flags & CNET_FLAG_SAFE_DISCONN) && cnet__err_is_disconnection(err);
 }
 
+/* One receive from the stream: through TLS when the socket is wrapped. */
+static cnet_err sock_recv(cnet_socket *s, void *data, size_t size, bool peek, int64_t deadline, size_t *n)
+{
+    if (s->tls != NULL)
+        return cnet__tls_read(s->tls, data, size, peek, deadline, n);
+    return cnet__sys_recv(s->fd, data, size, peek, deadline, n);
+}
+
+/* One send (TLS: all of it, record by record). */
+static cnet_err sock_send(cnet_socket *s, const void *data, size_t size, int64_t deadline, size_t *n)
+{
+    if (s->tls != NULL)
+        return cnet__tls_write(s->tls, data, size, deadline, n);
+    return cnet__sys_send(s->fd, data, size, deadline, n);
+}
+
 /*
  * Read from the OS (never from the buffer) and apply the pending "\r\n"
  * rule: after a line ended in "\r", a first byte "\n" belongs to that line.
@@ -102,7 +120,7 @@ static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, dea
     if (s->read_eof)
         return CNET_OK;
     for (;;) {
-        cnet_err err = cnet__sys_recv(s->fd, data, size, peek, deadline, n);
+        cnet_err err = sock_recv(s, data, size, peek, deadline, n);
         if (err != CNET_OK) {
             if (err != CNET_ETIMEDOUT && err != CNET_EWOULDBLOCK && err != CNET_EINTR)
                 s->latched = err;
@@ -123,7 +141,7 @@ static cnet_err raw_read(cnet_socket *s, void *data, size_t size, bool peek, dea
             /* Consume the "\n" for real, then look again. */
             char lf;
             size_t one;
-            err = cnet__sys_recv(s->fd, &lf, 1, false, deadline, &one);
+            err = sock_recv(s, &lf, 1, false, deadline, &one);
             if (err != CNET_OK)
                 return sock_fail(s, err);
             continue;
@@ -288,6 +306,11 @@ cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags)
     if (socket->closed)
         return CNET_OK;
     socket->closed = true;
+    if (socket->tls != NULL) {
+        /* close_notify first (skipped after a fatal error), by the send deadline. */
+        cnet__tls_close(socket->tls, send_deadline(socket));
+        socket->tls = NULL;
+    }
     cnet_socket_handle fd = socket->fd;
     socket->fd = CNET_INVALID_SOCKET;
     socket->pos = socket->len = 0;
@@ -312,8 +335,7 @@ cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
 
 bool cnet_socket_is_ssl(const cnet_socket *socket)
 {
-    (void)socket;
-    return false;
+    return socket != NULL && !socket->closed && socket->tls != NULL;
 }
 
 cnet_err cnet_socket_last_error(const cnet_socket *socket)
@@ -345,6 +367,42 @@ cnet_err cnet__socket_set_send_timeout(cnet_socket *socket, int timeout)
 {
     socket->send_timeout = timeout;
     return CNET_OK;
+}
+
+/* ------------------------------------------------- TLS (tls_internal.h) */
+
+cnet__tls **cnet__socket_tls_slot(cnet_socket *socket)
+{
+    return &socket->tls;
+}
+
+cnet__tls *cnet__socket_tls(const cnet_socket *socket)
+{
+    return socket->closed ? NULL : socket->tls;
+}
+
+cnet_err cnet__socket_tls_prepare(cnet_socket *socket, const char *function, cnet_socket_handle *fd,
+                                  int64_t *deadline)
+{
+    CHECK_OPEN(socket, function);
+    char msg[160];
+    if (socket->type != CNET_SOCK_STREAM) {
+        snprintf(msg, sizeof msg, "%s: TLS needs a stream socket", function);
+        return sock_fail(socket, cnet__fail(CNET_EINVAL, msg));
+    }
+    if (socket->pos < socket->len) {
+        /* Bytes read before the handshake must never pass as protected. */
+        snprintf(msg, sizeof msg, "%s: the socket holds buffered plaintext bytes", function);
+        return sock_fail(socket, cnet__fail(CNET_EINVAL, msg));
+    }
+    *fd = socket->fd;
+    *deadline = deadline_after(socket->timeout);
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_record_error(cnet_socket *socket, cnet_err err)
+{
+    return sock_fail(socket, err);
 }
 
 /* ------------------------------------------------------------- options */
@@ -528,15 +586,7 @@ cnet_err cnet__socket_bind_addr(cnet_socket *socket, cnet_port port, const char 
     return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
 }
 
-#if !defined(_WIN32)
-#include <sys/un.h>
-#define CNET__HAVE_UNIX 1
-#elif __has_include(<afunix.h>)
-#include <afunix.h>
-#define CNET__HAVE_UNIX 1
-#endif
-
-#ifdef CNET__HAVE_UNIX
+#ifdef CNET__HAVE_UNIX /* internal.h */
 static cnet_err unix_addr(const char *path, struct sockaddr_un *sun, cnet_socklen *len, const char *function)
 {
     size_t n = strlen(path);
@@ -576,8 +626,30 @@ cnet_err cnet__socket_listen(cnet_socket *socket, int backlog)
     return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
 }
 
-cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, char *address, size_t address_size,
-                                  unsigned flags)
+/*
+ * A TLS listener: the accepted client shares its context and completes the
+ * server handshake within the server's default deadline, counted from the
+ * accepted connection. On failure a client allocated here is freed.
+ */
+static cnet_err accept_tls(cnet_socket *server, cnet_socket **client, bool fresh, bool *tls_failed)
+{
+    cnet_socket *c = *client;
+    if (server->tls == NULL)
+        return CNET_OK;
+    cnet_err err = cnet__tls_accept(server->tls, c->fd, deadline_after(server->timeout), &c->tls);
+    if (err == CNET_OK)
+        return CNET_OK;
+    *tls_failed = true;
+    cnet__socket_close(c, 0);
+    if (fresh) {
+        free(c);
+        *client = NULL;
+    }
+    return sock_fail(server, err);
+}
+
+static cnet_err accept_once(cnet_socket *server, cnet_socket **client, char *address, size_t address_size,
+                            unsigned flags, bool *tls_failed)
 {
     CHECK_OPEN(server, "cnet_socket_accept_addr");
     if (*client != NULL && !(*client)->closed)
@@ -617,7 +689,7 @@ cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, cha
             return sock_fail(server, err);
         }
         *client = c;
-        return CNET_OK;
+        return accept_tls(server, client, true, tls_failed);
     }
     bool buffered = c->buffered;
     memset(c, 0, sizeof *c);
@@ -627,7 +699,20 @@ cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, cha
     c->protocol = server->protocol;
     c->buffered = buffered;
     c->timeout = c->send_timeout = -1;
-    return CNET_OK;
+    return accept_tls(server, client, false, tls_failed);
+}
+
+cnet_err cnet__socket_accept_addr(cnet_socket *server, cnet_socket **client, char *address, size_t address_size,
+                                  unsigned flags)
+{
+    for (;;) {
+        bool tls_failed = false;
+        cnet_err err = accept_once(server, client, address, address_size, flags, &tls_failed);
+        /* SafeDisconn: a client that vanished during the TLS handshake is
+         * skipped like one that vanished before accept returned. */
+        if (!tls_failed || !is_disconnection(flags, err))
+            return err;
+    }
 }
 
 cnet_err cnet__socket_accept(cnet_socket *server, cnet_socket **client, unsigned flags)
@@ -660,6 +745,9 @@ cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_por
         return sock_fail(socket, err);
     err = connect_list(socket, l, deadline);
     free(l);
+    /* TLS: the handshake shares the connect deadline. */
+    if (err == CNET_OK && socket->tls != NULL)
+        err = cnet__tls_connect(socket->tls, address, deadline);
     return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
 }
 
@@ -670,8 +758,12 @@ cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path)
     struct sockaddr_un sun;
     cnet_socklen len = 0;
     cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_connect_unix");
+    int64_t deadline = deadline_after(socket->timeout);
     if (err == CNET_OK)
-        err = cnet__sys_connect(socket->fd, (struct sockaddr *)&sun, len, deadline_after(socket->timeout));
+        err = cnet__sys_connect(socket->fd, (struct sockaddr *)&sun, len, deadline);
+    /* TLS over AF_UNIX verifies the name set with cnet_socket_set_server_name. */
+    if (err == CNET_OK && socket->tls != NULL)
+        err = cnet__tls_connect(socket->tls, NULL, deadline);
     return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
 #else
     (void)path;
@@ -819,7 +911,9 @@ cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address 
 
 bool cnet_socket_has_data_buffered(const cnet_socket *socket)
 {
-    return socket != NULL && !socket->closed && socket->buffered && socket->pos < socket->len;
+    if (socket == NULL || socket->closed)
+        return false;
+    return (socket->buffered && socket->pos < socket->len) || (socket->tls != NULL && cnet__tls_pending(socket->tls));
 }
 
 /* Receive exactly size bytes (or until the end of stream) by a deadline. */
@@ -1047,7 +1141,7 @@ static cnet_err read_line_unbuffered(cnet_socket *s, line_sink *k, deadline_t *d
         if (!sink_add(k, chunk, keep))
             return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
         for (size_t done = 0; done < take; done += used) {
-            err = cnet__sys_recv(s->fd, chunk, take - done, false, deadline_of(dl), &used);
+            err = sock_recv(s, chunk, take - done, false, deadline_of(dl), &used);
             if (err != CNET_OK || used == 0)
                 return err != CNET_OK ? sock_fail(s, err) : CNET_OK;
         }
@@ -1193,7 +1287,7 @@ static cnet_err send_all(cnet_socket *s, const unsigned char *data, size_t size,
     while (done < size || once) {
         size_t n;
         once = false;
-        err = cnet__sys_send(s->fd, data + done, size - done, deadline, &n);
+        err = sock_send(s, data + done, size - done, deadline, &n);
         if (err != CNET_OK)
             break;
         done += n;
@@ -1224,7 +1318,7 @@ bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t size)
     if (socket == NULL || socket->closed || (data == NULL && size > 0))
         return false;
     size_t n = 0;
-    return cnet__sys_send(socket->fd, data, size, send_deadline(socket), &n) == CNET_OK && n == size;
+    return sock_send(socket, data, size, send_deadline(socket), &n) == CNET_OK && n == size;
 }
 
 cnet_err cnet__socket_send_to(cnet_socket *socket, const char *address, cnet_port port, const void *data,
@@ -1265,6 +1359,12 @@ cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write)
     CHECK_OPEN(socket, "cnet_socket_shutdown");
     if (!read && !write)
         return CNET_OK;
+    /* TLS: the write side ends with close_notify, so the peer sees a clean end. */
+    if (write && socket->tls != NULL) {
+        cnet_err tls_err = cnet__tls_shutdown_write(socket->tls, send_deadline(socket));
+        if (tls_err != CNET_OK)
+            return sock_fail(socket, tls_err);
+    }
     cnet_err err = cnet__sys_shutdown(socket->fd, read, write);
     return err == CNET_OK ? CNET_OK : sock_fail(socket, err);
 }
@@ -1289,8 +1389,20 @@ cnet_err cnet__socket_send_frame(cnet_socket *socket, cnet_frame_format format, 
     }
     int64_t deadline = send_deadline(socket);
     size_t n = 0;
-    /* Prefix and payload in one gathering send; finish whatever is left. */
-    cnet_err err = cnet__sys_sendv2(socket->fd, prefix, 4, data, size, deadline, &n);
+    /* Prefix and payload in one gathering send; finish whatever is left.
+     * TLS has no gathering write: a small frame goes out as one record. */
+    cnet_err err = CNET_OK;
+    if (socket->tls != NULL) {
+        unsigned char one[4 + 4096];
+        if (size <= sizeof one - 4) {
+            memcpy(one, prefix, 4);
+            if (size > 0)
+                memcpy(one + 4, data, size);
+            err = send_all(socket, one, 4 + size, deadline, 0, &n);
+        }
+    } else {
+        err = cnet__sys_sendv2(socket->fd, prefix, 4, data, size, deadline, &n);
+    }
     if (err == CNET_OK && n < 4)
         err = send_all(socket, prefix + n, 4 - n, deadline, 0, NULL);
     if (err == CNET_OK && n < 4 + size) {

@@ -1,9 +1,6 @@
 /* Text forms of socket addresses, the same everywhere in cnet. */
 #include <stdlib.h>
 #include <string.h>
-#if !defined(_WIN32)
-#include <sys/un.h>
-#endif
 
 #include "internal.h"
 
@@ -101,7 +98,7 @@ cnet_err cnet__format_sockaddr(const struct sockaddr *addr, cnet_socklen len,
             port->value = cnet_ntohs(sin6.sin6_port);
         return cnet__format_ip(AF_INET6, &sin6.sin6_addr, (uint32_t)sin6.sin6_scope_id, buf, size);
     }
-#if !defined(_WIN32)
+#ifdef CNET__HAVE_UNIX
     case AF_UNIX: {
         struct sockaddr_un sun;
         size_t path_offset = offsetof(struct sockaddr_un, sun_path);

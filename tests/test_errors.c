@@ -47,7 +47,7 @@ Test(errors, last_error_records_code_os_error_and_message)
     cr_assert_str_eq(cnet_last_error_message(), "");
     cr_assert_eq(cnet_close(1000000), CNET_EBADF);
     cr_assert_eq(cnet_last_error(), CNET_EBADF);
-    cr_assert_eq(cnet_last_os_error(), EBADF);
+    cr_assert_eq(cnet_last_os_error(), TC_OS_EBADF);
     cr_assert(strstr(cnet_last_error_message(), "cnet_close") != NULL);
     /* A check done by cnet itself has no OS error. */
     cr_assert_eq(cnet_listen(CNET_INVALID_SOCKET, 1), CNET_EBADF);

@@ -1,13 +1,15 @@
 /* Module net: the buffered socket, every proc and every fixed defect of Nim. */
 #include <fcntl.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <time.h>
+#if !defined(_WIN32)
+#include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <sys/time.h>
-#include <time.h>
+#endif
 
 #include "test_common.h"
 
@@ -62,7 +64,7 @@ static void raw_send(cnet_socket *s, const char *data, size_t n)
 static void abortive(cnet_socket *s)
 {
     struct linger lg = {1, 0};
-    cr_assert_eq(setsockopt(cnet_socket_get_fd(s), SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+    cr_assert_eq(setsockopt(cnet_socket_get_fd(s), SOL_SOCKET, SO_LINGER, (const void *)&lg, sizeof lg), 0);
 }
 
 /* ---------------------------------------------------------- lifecycle */
@@ -76,12 +78,12 @@ Test(net_socket, new_forms_and_properties)
     cr_assert_not(v6only, "AF_INET6 sockets are dual stack, set explicitly");
     cr_assert_not(cnet_socket_is_ssl(s));
     cr_assert_neq(cnet_socket_get_fd(s), CNET_INVALID_SOCKET);
-    cr_assert(fcntl(cnet_socket_get_fd(s), F_GETFD) & FD_CLOEXEC);
+    cr_assert(tc_cloexec(cnet_socket_get_fd(s)));
     cr_assert_eq(cnet_socket_last_error(s), CNET_OK);
     cnet_socket_free(s);
 
     TC_OK(cnet_socket_new_int(AF_INET, SOCK_DGRAM, 0, false, true, &s));
-    cr_assert_not(fcntl(cnet_socket_get_fd(s), F_GETFD) & FD_CLOEXEC, "inheritable");
+    cr_assert_not(tc_cloexec(cnet_socket_get_fd(s)), "inheritable");
     cnet_socket_free(s);
 
     cnet_socket_handle h;
@@ -157,9 +159,13 @@ Test(net_options, levels_are_right)
     int dbg = -1;
     TC_OK(cnet_get_sock_opt_int(cnet_socket_get_fd(s), CNET_SOL_SOCKET, CNET_SO_DEBUG, &dbg));
     cr_assert_eq(dbg, 0);
-    static const cnet_sobool opts[] = {CNET_OPT_BROADCAST, CNET_OPT_DONT_ROUTE, CNET_OPT_KEEP_ALIVE,
-                                       CNET_OPT_OOB_INLINE, CNET_OPT_REUSE_ADDR, CNET_OPT_REUSE_PORT,
-                                       CNET_OPT_NO_DELAY};
+    static const cnet_sobool opts[] = {
+        CNET_OPT_BROADCAST,  CNET_OPT_KEEP_ALIVE, CNET_OPT_OOB_INLINE, CNET_OPT_REUSE_ADDR,
+#if !defined(_WIN32)
+        CNET_OPT_DONT_ROUTE, /* wine ignores SO_DONTROUTE (see spec sockopts) */
+        CNET_OPT_REUSE_PORT, /* no SO_REUSEPORT on Windows */
+#endif
+        CNET_OPT_NO_DELAY};
     for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
         bool b = false;
         TC_OK(cnet_socket_set_sock_opt(s, opts[i], true, CNET_OPT_LEVEL_AUTO));
@@ -324,33 +330,41 @@ Test(net_server, accept_honours_the_default_deadline)
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
     cr_assert_geq(now_ms() - t0, 75);
     cr_assert_null(a);
-    cr_assert_not(fcntl(cnet_socket_get_fd(srv), F_GETFL) & O_NONBLOCK, "the listener stays blocking");
+    cr_assert_not(tc_nonblocking(cnet_socket_get_fd(srv)), "the listener stays blocking");
     TC_ERR(CNET_EINVAL, cnet_socket_set_timeout(srv, -2));
     cnet_socket_free(srv);
 }
 
+static void connect_accept_close(cnet_socket *srv, cnet_port port, cnet_socket **a)
+{
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", port, 1000));
+    TC_OK(cnet_socket_accept(srv, a, CNET_FLAGS_DEFAULT));
+    TC_OK(cnet_socket_close(*a, CNET_FLAGS_DEFAULT));
+    cnet_socket_free(c);
+}
+
 Test(net_server, no_descriptor_leak_over_1000_cycles)
 {
-    int before = tc_open_fds();
     cnet_port port;
     cnet_socket *srv = listener(CNET_AF_INET, &port);
-    cnet_socket *a = NULL;
-    for (int i = 0; i < 1000; i++) {
-        cnet_socket *c;
-        TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
-        TC_OK(cnet_socket_connect(c, "127.0.0.1", port, 1000));
-        TC_OK(cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
-        TC_OK(cnet_socket_close(a, CNET_FLAGS_DEFAULT));
-        cnet_socket_free(c);
-    }
+    cnet_socket *a = NULL, *d = NULL;
+    /* One warm-up round first: what the system allocates once (the io_uring
+     * ring, handles wine opens lazily) is not a leak. */
+    connect_accept_close(srv, port, &a);
+    cr_assert_neq(cnet_dial("127.0.0.1", CNET_PORT(1), CNET_IPPROTO_TCP, true, 1000, &d), CNET_OK);
+    int before = tc_open_fds();
+    for (int i = 0; i < 1000; i++)
+        connect_accept_close(srv, port, &a);
     /* Failed connects and dials leak nothing either. */
     for (int i = 0; i < 50; i++) {
-        cnet_socket *d = NULL;
         cr_assert_neq(cnet_dial("127.0.0.1", CNET_PORT(1), CNET_IPPROTO_TCP, true, 1000, &d), CNET_OK);
+        cr_assert_null(d);
     }
+    cr_assert_eq(tc_open_fds(), before);
     cnet_socket_free(a);
     cnet_socket_free(srv);
-    cr_assert_eq(tc_open_fds(), before);
 }
 
 /* ------------------------------------------------------------- connect */
@@ -360,9 +374,9 @@ Test(net_client, connect_refused_and_unknown_host)
     cnet_socket *s;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
     TC_ERR(CNET_ECONNREFUSED, cnet_socket_connect(s, "127.0.0.1", CNET_PORT(1), -1));
-    cr_assert_not(fcntl(cnet_socket_get_fd(s), F_GETFL) & O_NONBLOCK);
+    cr_assert_not(tc_nonblocking(cnet_socket_get_fd(s)));
     TC_ERR(CNET_ECONNREFUSED, cnet_socket_connect(s, "127.0.0.1", CNET_PORT(1), 500));
-    cr_assert_not(fcntl(cnet_socket_get_fd(s), F_GETFL) & O_NONBLOCK, "blocking mode restored");
+    cr_assert_not(tc_nonblocking(cnet_socket_get_fd(s)), "blocking mode restored");
     TC_ERR(CNET_ENOTFOUND, cnet_socket_connect(s, TC_UNKNOWN_HOST, CNET_PORT(80), 500));
     TC_ERR(CNET_EINVAL, cnet_socket_connect(s, NULL, CNET_PORT(80), 500));
     TC_ERR(CNET_EINVAL, cnet_socket_connect(s, "127.0.0.1", CNET_PORT(80), -7));
@@ -391,7 +405,7 @@ Test(net_client, connect_timeout_against_a_blackhole)
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_connect(s, "127.0.0.1", port, 150));
     int64_t took = now_ms() - t0;
     cr_assert_geq(took, 145, "returned after %lld ms", (long long)took);
-    cr_assert_not(fcntl(cnet_socket_get_fd(s), F_GETFL) & O_NONBLOCK, "Nim leaves the socket non-blocking");
+    cr_assert_not(tc_nonblocking(cnet_socket_get_fd(s)), "Nim leaves the socket non-blocking");
     cr_assert_eq(tc_open_fds(), before);
     /* The per-socket default deadline covers connect too. */
     cnet_socket *s2;
@@ -541,6 +555,7 @@ Test(net_recv, skip)
 
 Test(net_recv, reset_is_latched_and_queued_data_comes_first)
 {
+    tc_require_reset_on_abortive_close();
     for (int buffered = 0; buffered < 2; buffered++) {
         cnet_socket *a, *b;
         tcp_pair(buffered, &a, &b);
@@ -589,6 +604,7 @@ static void *blocked_recv_thread(void *arg)
 
 Test(net_recv, peer_reset_while_blocked)
 {
+    tc_require_reset_on_abortive_close();
     cnet_socket *a, *b;
     tcp_pair(true, &a, &b);
     struct blocked_recv br = {a, CNET_OK, 0};
@@ -602,15 +618,20 @@ Test(net_recv, peer_reset_while_blocked)
     cnet_socket_free(a);
 }
 
+#if !defined(_WIN32)
 static volatile sig_atomic_t alarms;
 static void on_alarm(int sig)
 {
     (void)sig;
     alarms++;
 }
+#endif
 
 Test(net_recv, eintr_keeps_the_original_deadline)
 {
+#if defined(_WIN32)
+    cr_skip_test("POSIX only: signals (SIGALRM, setitimer) and EINTR do not exist for Winsock waits");
+#else
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_alarm; /* no SA_RESTART */
@@ -631,6 +652,7 @@ Test(net_recv, eintr_keeps_the_original_deadline)
     cr_assert_lt(took, 5000, "EINTR must not restart the deadline forever");
     cnet_socket_free(a);
     cnet_socket_free(b);
+#endif
 }
 
 /* ------------------------------------------------------------- readLine */
@@ -947,7 +969,9 @@ Test(net_send, partial_writes_continue_from_the_offset)
 
 Test(net_send, dead_peer_returns_at_once_and_no_sigpipe)
 {
+#ifdef SIGPIPE /* Windows has none */
     signal(SIGPIPE, SIG_DFL); /* a SIGPIPE would kill this test */
+#endif
     cnet_socket *a, *b;
     tcp_pair(true, &a, &b);
     abortive(b);
@@ -978,7 +1002,7 @@ Test(net_send, send_timeout_when_the_peer_never_reads)
     cr_assert_geq(now_ms() - t0, 95);
     cr_assert_gt(sent, 0, "what went out is reported");
     cr_assert_lt(sent, sizeof big);
-    cr_assert_not(fcntl(cnet_socket_get_fd(a), F_GETFL) & O_NONBLOCK);
+    cr_assert_not(tc_nonblocking(cnet_socket_get_fd(a)));
     cnet_socket_free(a);
     cnet_socket_free(b);
 }
@@ -1170,6 +1194,7 @@ Test(net_select, buffered_data_counts_as_ready)
 
 Test(net_unix, bind_and_connect)
 {
+    tc_require_unix();
     char path[64];
     snprintf(path, sizeof path, "/tmp/cnet-net-%d.sock", (int)getpid());
     unlink(path);

@@ -19,7 +19,7 @@ RE2C_TARGETS = [
     ("src/ipaddr.c", "src/ipaddr.re"),
 ]
 RE2C_FLAGS = ["-W", "-Werror", "-i", "--no-generation-date", "--no-version"]
-MANAGED = ("include/", "src/", "backends/", "tests/")
+MANAGED = ("include/", "src/", "backends/", "tests/", "docs/")
 
 
 def run_re2c(root, re2c):

@@ -148,12 +148,13 @@ class Field:
 class TypeDef:
     name: str
     nim: Optional[str]
-    kind: str            # struct | opaque
-    fields: List[Field]
+    kind: str            # struct | opaque | callback
+    fields: List[Field]  # a callback's parameters
     summary: Doc
     description: Optional[Doc]
     loc: Loc
     module: "Module" = None
+    returns: str = "void"  # a callback's return type
 
 
 @dataclass
@@ -234,6 +235,7 @@ class SockOpt:
     sock_type: str
     set_value: int
     expect: str          # eq | ge | bool
+    skip: Dict[str, str]  # platform -> why the round trip cannot hold there
     loc: Loc
 
 
@@ -260,6 +262,16 @@ class Module:
 
 
 @dataclass
+class Difference:
+    """One general difference between cnet and Nim (spec/differences.yaml)."""
+    id: str
+    title: Doc
+    text: Doc
+    see: List[str]       # C names of the entries that show it
+    loc: Loc
+
+
+@dataclass
 class Spec:
     platforms: List[Platform]
     backends: List[Backend]
@@ -268,6 +280,8 @@ class Spec:
     modules: List[Module]
     error_file: str
     platform_file: str
+    differences: List[Difference] = field(default_factory=list)
+    differences_file: Optional[str] = None
 
     def platform(self, name):
         return next(p for p in self.platforms if p.name == name)
@@ -396,6 +410,8 @@ class _Builder:
         error_file = next((d for d, v in docs.items() if "errors" in v), None)
         if error_file is None:
             raise SpecError(Loc(self.display_dir, 1), "no spec file declares 'errors'")
+        # Optional: the general differences from Nim, shown in the reference.
+        differences_file = next((d for d, v in docs.items() if "differences" in v), None)
 
         pdata = docs[platform_file]
         _check_keys(pdata, {"platforms", "backends", "platform_types"}, "the platform file")
@@ -418,7 +434,7 @@ class _Builder:
 
         modules = []
         for display, data in docs.items():
-            if display in (platform_file, error_file):
+            if display in (platform_file, error_file, differences_file):
                 continue
             modules.append(self.module(data, display))
         self.known_types = set(C_BUILTIN_TYPES) | {"cnet_err"}
@@ -432,8 +448,32 @@ class _Builder:
         for m in modules:
             self.check_module(m)
         modules.sort(key=lambda m: m.name)
+        differences = []
+        if differences_file is not None:
+            ddata = docs[differences_file]
+            _check_keys(ddata, {"differences"}, "the differences file")
+            dlist = _require(ddata, "differences", ddata.loc, list)
+            differences = [self.difference(n, dlist.loc) for n in dlist]
         return Spec(self.platforms, self.backends, self.platform_types, self.errors,
-                    modules, error_file, platform_file)
+                    modules, error_file, platform_file, differences, differences_file)
+
+    # --- differences file
+    def difference(self, node, where):
+        if not isinstance(node, dict):
+            raise SpecError(where, "a difference must be a mapping")
+        _check_keys(node, {"id", "title", "text", "see"}, "a difference")
+        ident = _require(node, "id", node.loc, str)
+        if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", ident):
+            raise SpecError(node.loc, f"difference id '{ident}' must be lowercase words joined by '-'")
+        self.claim("difference:" + ident, node.loc)
+        see = node.get("see") or []
+        if not isinstance(see, list):
+            raise SpecError(node.loc, "'see' must be a list")
+        for name in see:
+            if (name not in self.names or ":" in name) and name != "cnet_err":
+                raise SpecError(node.loc, f"'see' names unknown entry '{name}'")
+        return Difference(ident, _doc(node, "title", node.loc), _doc(node, "text", node.loc),
+                          list(see), node.loc)
 
     # --- platform file
     def platform(self, node):
@@ -601,14 +641,19 @@ class _Builder:
                     bool(node.get("os_values", False)), node.loc)
 
     def typedef(self, node):
-        _check_keys(node, {"type", "nim", "kind", "fields", "summary", "description"}, "a type")
+        _check_keys(node, {"type", "nim", "kind", "fields", "params", "returns", "summary", "description"},
+                    "a type")
         name = _ident(node, "type", PUBLIC_TYPE, "type")
         self.claim(name, node.loc)
         kind = node.get("kind", "struct")
-        if kind not in ("struct", "opaque"):
-            raise SpecError(node.loc, f"type kind must be struct or opaque, not '{kind}'")
+        if kind not in ("struct", "opaque", "callback"):
+            raise SpecError(node.loc, f"type kind must be struct, opaque or callback, not '{kind}'")
+        if kind != "callback" and ("params" in node or "returns" in node):
+            raise SpecError(node.loc, f"only a callback type has 'params' and 'returns'")
+        if kind == "callback" and "fields" in node:
+            raise SpecError(node.loc, f"a callback type has 'params', not 'fields'")
         fields = []
-        for f in node.get("fields") or []:
+        for f in node.get("params" if kind == "callback" else "fields") or []:
             _check_keys(f, {"name", "type", "doc"}, "a field")
             fields.append(Field(_ident(f, "name", IDENT, "field"), _require(f, "type", f.loc, str),
                                 _doc(f, "doc", f.loc), f.loc))
@@ -616,7 +661,8 @@ class _Builder:
             raise SpecError(node.loc, f"struct {name} has no fields")
         return TypeDef(name, (_nim_names(node) or [None])[0], kind, fields,
                        _doc(node, "summary", node.loc),
-                       _doc(node, "description", node.loc, required=False), node.loc)
+                       _doc(node, "description", node.loc, required=False), node.loc,
+                       returns=node.get("returns", "void"))
 
     def proc(self, node):
         _check_keys(node, {"proc", "nim", "summary", "description", "differs", "params", "returns",
@@ -647,22 +693,35 @@ class _Builder:
         errors = node.get("errors") or []
         if not isinstance(errors, list):
             raise SpecError(node.loc, "'errors' must be a list")
+        example = node.get("example")
+        if example is not None and (not isinstance(example, str) or not example.strip()):
+            raise SpecError(node.loc, "'example' must be a non-empty string of C statements")
+        if example is not None and impl == "edge":
+            raise SpecError(node.loc, f"{name} is an internal edge function: it has no reference entry for an example")
         return Proc(name, _nim_names(node), _doc(node, "summary", node.loc),
                     _doc(node, "description", node.loc, required=False),
                     _doc(node, "differs", node.loc, required=False),
                     params, returns,
                     _doc(node, "returns_doc", node.loc, required=returns not in ("cnet_err", "void")),
                     list(errors), impl, self.entry_platforms(node) or list(self.platform_names),
-                    node.get("example"), bool(node.get("ring", False)), node.loc)
+                    example.strip("\n") if example else None, bool(node.get("ring", False)), node.loc)
 
     def sockopt(self, node):
-        _check_keys(node, {"level", "name", "domain", "type", "set", "expect"}, "a sockopt")
+        _check_keys(node, {"level", "name", "domain", "type", "set", "expect", "skip"}, "a sockopt")
         expect = node.get("expect", "eq")
         if expect not in ("eq", "ge", "bool"):
             raise SpecError(node.loc, "'expect' must be eq, ge or bool")
+        skip = node.get("skip") or {}
+        if not isinstance(skip, dict):
+            raise SpecError(node.loc, "'skip' must map platforms to reasons")
+        for plat, why in skip.items():
+            if plat not in self.platform_names:
+                raise SpecError(node.loc, f"'skip' names unknown platform '{plat}'")
+            if not isinstance(why, str) or not why.strip():
+                raise SpecError(node.loc, f"'skip' for '{plat}' needs a reason")
         return SockOpt(_require(node, "level", node.loc, str), _require(node, "name", node.loc, str),
                        node.get("domain", "CNET_AF_INET"), node.get("type", "CNET_SOCK_STREAM"),
-                       _require(node, "set", node.loc, int), expect, node.loc)
+                       _require(node, "set", node.loc, int), expect, dict(skip), node.loc)
 
     # --- cross-reference checks
     def base_type(self, ctype):
@@ -682,6 +741,8 @@ class _Builder:
         for t in m.types:
             for f in t.fields:
                 self.check_type(f.type, f.loc)
+            if t.returns != "void":
+                self.check_type(t.returns, t.loc)
         for p in m.procs:
             for prm in p.params:
                 self.check_type(prm.type, prm.loc)

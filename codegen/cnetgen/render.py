@@ -9,15 +9,18 @@ from dataclasses import dataclass
 
 import jinja2
 
+from .docs import FIXED_PAGES, DocFilters, DocIndex, load_labels
+from .model import LANGS
+
 REGEN_COMMAND = "make regen"
 
 
 @dataclass
 class Target:
     """One output file (or one per module / per backend) and its template."""
-    output: str          # path under generated/, may use {module}, {header}, {backend}
+    output: str          # path under generated/, may use {module}, {header}, {backend}, {lang}
     template: str        # file under codegen/templates/
-    scope: str           # spec | module | backend
+    scope: str           # spec | module | backend | lang | module_lang
 
 
 TARGETS = [
@@ -31,6 +34,12 @@ TARGETS = [
     Target("backends/{backend}/tables.c", "tables.c.j2", "backend"),
     Target("tests/sockopts.c", "sockopts.c.j2", "spec"),
     Target("meson.build", "meson.build.j2", "spec"),
+    # The reference, one tree per language (docs/en/, docs/zh/).
+    Target("docs/{lang}/index.md", "docs_index.md.j2", "lang"),
+    Target("docs/{lang}/errors.md", "docs_errors.md.j2", "lang"),
+    Target("docs/{lang}/differences.md", "docs_differences.md.j2", "lang"),
+    Target("docs/{lang}/platform.md", "docs_platform.md.j2", "lang"),
+    Target("docs/{lang}/{module}.md", "docs_module.md.j2", "module_lang"),
 ]
 
 
@@ -49,6 +58,12 @@ def c_params(proc):
     if not proc.params:
         return "void"
     return ", ".join(c_decl(p.type, p.name) for p in proc.params)
+
+
+def c_callback(t):
+    """The typedef of a callback type: a pointer to a function."""
+    params = ", ".join(c_decl(f.type, f.name) for f in t.fields) or "void"
+    return f"typedef {c_decl(t.returns, '(*' + t.name + ')')}({params})"
 
 
 def c_args(proc):
@@ -116,13 +131,35 @@ class Renderer:
         f["c_decl"] = c_decl
         f["c_params"] = c_params
         f["c_args"] = c_args
+        f["c_callback"] = c_callback
         f["c_string"] = c_string
         f["comment_lines"] = comment_lines
         f["doc_comment"] = doc_comment
         f["pp_define"] = self.pp_define
         f["pp_enum_value"] = self.pp_enum_value
+        f["pp_typedef"] = self.pp_typedef
         f["entity_doc"] = self.entity_doc
         f["platform_guard"] = self.platform_guard
+        # The reference pages.
+        for m in spec.modules:
+            if m.name in FIXED_PAGES:
+                raise ValueError(f"module name '{m.name}' is taken by a reference page")
+        self.doc_index = DocIndex(spec)
+        self.labels = load_labels(template_dir)
+        d = DocFilters(spec, self.doc_index, self)
+        f["md"] = d.md_prose
+        f["md_cell"] = d.md_cell
+        f["md_code"] = d.md_code_cell
+        f["md_link"] = d.md_link
+        f["md_type"] = d.md_type
+        f["signature"] = d.signature
+        f["nim_refs"] = d.nim_refs
+        f["values_text"] = d.values_text
+        f["returned_by"] = d.returned_by
+        f["differing_procs"] = d.differing_procs
+        f["platform_titles"] = d.platform_titles
+        self.env.globals["doc_index"] = self.doc_index
+        self.env.globals["langs"] = LANGS
         self.env.globals["spec"] = spec
         self.env.globals["targets"] = TARGETS
         self.env.globals["extra_sources"] = []
@@ -160,6 +197,9 @@ class Renderer:
             return f"#define {const.name} {v}{suffix}"
         return "\n".join(self._chain(const.values, fmt))
 
+    def pp_typedef(self, ptype):
+        return "\n".join(self._chain(ptype.c, lambda c: f"typedef {c} {ptype.name};"))
+
     def pp_enum_value(self, value):
         return "\n".join(self._chain(value.values, lambda v: f"    {value.name} = {v},"))
 
@@ -171,12 +211,16 @@ class Renderer:
         desc = getattr(entity, "description", None)
         if desc:
             lines += [""] + comment_lines(desc.en) + [""] + comment_lines("[zh] " + desc.zh)
+        if kind == "type" and getattr(entity, "kind", None) == "callback":
+            for p in entity.fields:
+                lines += [""] + comment_lines(f"@param {p.name} {p.doc.en}")
+                lines += comment_lines(f"       [zh] {p.doc.zh}")
         if kind == "proc":
             for p in entity.params:
                 extra = f" (Nim default: {p.default})" if p.default else ""
                 lines += [""] + comment_lines(f"@param {p.name} {p.doc.en}{extra}")
                 lines += comment_lines(f"       [zh] {p.doc.zh}")
-            if entity.fallible:
+            if entity.fallible and entity.errors:
                 lines += ["", "@return CNET_OK on success, or one of:"]
                 for e in entity.errors:
                     lines.append(f"        {e}: {self.spec.error(e).message.en}")
@@ -209,9 +253,26 @@ class Renderer:
         """Yield (relative path, text) for every target, in a stable order."""
         spec_files = sorted({self.spec.platform_file, self.spec.error_file} |
                             {m.file for m in self.spec.modules})
+        # The reference pages also show the general differences.
+        doc_files = sorted(set(spec_files) |
+                           ({self.spec.differences_file} if self.spec.differences_file else set()))
         for target in TARGETS:
             tmpl = self.env.get_template(target.template)
-            if target.scope == "spec":
+            if target.scope == "lang":
+                for lang in LANGS:
+                    path = target.output.format(lang=lang)
+                    ctx = dict(lang=lang, t=self.labels[lang], page=path.rsplit("/", 1)[-1][:-3],
+                               banner=self.banner(doc_files, target.template, "md"))
+                    yield path, tmpl.render(**ctx)
+            elif target.scope == "module_lang":
+                for lang in LANGS:
+                    for m in self.spec.modules:
+                        path = target.output.format(lang=lang, module=m.name)
+                        ctx = dict(lang=lang, t=self.labels[lang], page=m.name, module=m,
+                                   banner=self.banner(sorted({m.file, self.spec.error_file}),
+                                                      target.template, "md"))
+                        yield path, tmpl.render(**ctx)
+            elif target.scope == "spec":
                 ctx = dict(banner=self.banner(spec_files, target.template))
                 yield target.output, tmpl.render(**ctx)
             elif target.scope == "module":

@@ -79,7 +79,8 @@ def test_bad_specs():
                 if f != "small.yaml":
                     shutil.copy(os.path.join(FIXTURE, f), tmp)
             # A case named errors-*.yaml / platforms-*.yaml replaces that file.
-            target = name.split("-", 1)[0] + ".yaml" if name.startswith(("errors-", "platforms-")) else name
+            target = name.split("-", 1)[0] + ".yaml" \
+                if name.startswith(("errors-", "platforms-", "differences-")) else name
             if target != name:
                 shutil.copy(os.path.join(FIXTURE, "small.yaml"), tmp)
             shutil.copy(path, os.path.join(tmp, target))
@@ -114,12 +115,47 @@ def test_compiles(files):
         check("fixture headers compile as C11 with -Wpedantic -Werror", r.returncode == 0, r.stderr)
 
 
+def test_docs(files):
+    """The fixture's reference: both languages, links resolve, C blocks compile."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(HERE)), "docs"))
+    import check_docs  # noqa: E402  (docs/check_docs.py)
+    docs = sorted(rel for rel in files if rel.startswith("docs/"))
+    for lang in ("en", "zh"):
+        want = {f"docs/{lang}/{p}.md" for p in ("index", "errors", "differences", "platform", "small")}
+        check(f"fixture reference pages in {lang}", want <= set(docs), ", ".join(sorted(want - set(docs))))
+    small = files["docs/en/small.md"]
+    check("a proc entry has its signature, defaults, errors, Nim name, difference and example",
+          all(s in small for s in ('<a id="cnet_do_backend"></a>', "cnet_err cnet_do_backend(",
+                                   "| `CNET_RED` |", "(errors.md#CNET_ETIMEDOUT)", "`smallmod.doIt`",
+                                   "Nim raises.", "<!-- compile: body -->")))
+    check("prose escapes Markdown and links symbols",
+          "a \\*pointer,\n\\[brackets\\] and a_b\\_ stay" in files["docs/en/differences.md"]
+          and "[`cnet_do_backend`](small.md#cnet_do_backend)" in files["docs/en/differences.md"])
+    check("wrapped Chinese lines are joined", "而 Nim 抛出异常。" in files["docs/zh/differences.md"])
+    with tempfile.TemporaryDirectory() as tmp:
+        write_tree(files, tmp, ("",))
+        res = check_docs.Results()
+        out = sys.stdout
+        sys.stdout = open(os.devnull, "w")
+        try:
+            check_docs.check_md_links(check_docs.md_files(os.path.join(tmp, "docs")), res)
+            links_failed = res.failed
+            check_docs.check_coverage(os.path.join(tmp, "docs"), os.path.join(tmp, "include", "cnet"), res)
+        finally:
+            sys.stdout.close()
+            sys.stdout = out
+        check("fixture reference: every link resolves", links_failed == 0)
+        check("fixture reference: every header symbol documented in both languages", res.failed == 0,
+              f"{res.failed} problems (run docs/check_docs.py coverage on the fixture output)")
+
+
 def main():
     update = "--update" in sys.argv
     files = test_golden(update)
     test_deterministic()
     test_bad_specs()
     test_compiles(files)
+    test_docs(files)
     passed = sum(results)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")

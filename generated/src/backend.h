@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
 /*
  * The internal interface between the shared code and a backend. Every
  * function named cnet__sys_* has the signature of the public function it
@@ -379,6 +379,20 @@ cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write);
 cnet_err cnet__socket_send_frame(cnet_socket *socket, cnet_frame_format format, const void *data, size_t size);
 cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, void *data, size_t size, size_t *len, int timeout);
 cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int timeout);
+cnet_err cnet__ssl_context_new(const cnet_ssl_options *options, cnet_ssl_context **out);
+cnet_err cnet__ssl_context_set_session_id_context(cnet_ssl_context *context, const void *id, size_t size);
+cnet_err cnet__ssl_context_set_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func callback);
+cnet_err cnet__ssl_context_set_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func callback);
+cnet_err cnet__ssl_context_set_psk_identity_hint(cnet_ssl_context *context, const char *hint);
+cnet_err cnet__ssl_context_get_extra_data(cnet_ssl_context *context, int index, void **out);
+cnet_err cnet__ssl_context_set_extra_data(cnet_ssl_context *context, int index, void *data);
+cnet_err cnet__ssl_context_set_alpn_protocols(cnet_ssl_context *context, const char *protocols);
+cnet_err cnet__socket_wrap(cnet_ssl_context *context, cnet_socket *socket);
+cnet_err cnet__socket_wrap_connected(cnet_ssl_context *context, cnet_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname);
+cnet_err cnet__socket_set_server_name(cnet_socket *socket, const char *name);
+cnet_err cnet__socket_got_handshake(cnet_socket *socket, bool *out);
+cnet_err cnet__socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
+cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size);
 
 /* --------------------------------------- enum checks (from the spec's enums) */
 static inline bool cnet__ip_address_family_is_valid(int value)
@@ -472,6 +486,51 @@ static inline bool cnet__frame_format_is_valid(int value)
     switch (value) {
     case CNET_FRAME_DECIMAL4:
     case CNET_FRAME_BE32:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__ssl_verify_mode_is_valid(int value)
+{
+    switch (value) {
+    case CNET_VERIFY_PEER:
+    case CNET_VERIFY_NONE:
+    case CNET_VERIFY_PEER_USE_ENV_VARS:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__tls_version_is_valid(int value)
+{
+    switch (value) {
+    case CNET_TLS_1_2:
+    case CNET_TLS_1_3:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__ssl_handshake_type_is_valid(int value)
+{
+    switch (value) {
+    case CNET_HANDSHAKE_AS_CLIENT:
+    case CNET_HANDSHAKE_AS_SERVER:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static inline bool cnet__cert_format_is_valid(int value)
+{
+    switch (value) {
+    case CNET_CERT_DER:
+    case CNET_CERT_PEM:
         return true;
     default:
         return false;

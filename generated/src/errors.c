@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/errors.c.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/errors.c.j2 - do not edit; regenerate with `make regen` */
 #include <cnet/cnet.h>
 
 const char *cnet_strerror(cnet_err err)
@@ -63,6 +63,20 @@ const char *cnet_strerror(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "the frame length prefix is malformed";
     case CNET_ETRUNCATED: return "the datagram was longer than the buffer and was truncated";
     case CNET_EEOF: return "the peer closed the connection";
+    case CNET_ETLS: return "TLS error";
+    case CNET_ETLS_HANDSHAKE: return "the TLS handshake failed";
+    case CNET_ETLS_VERIFY: return "the peer's certificate failed verification";
+    case CNET_ETLS_HOSTNAME: return "the peer's certificate does not match the host name or address";
+    case CNET_ETLS_EXPIRED: return "the peer's certificate has expired or is not yet valid";
+    case CNET_ETLS_UNTRUSTED: return "the peer's certificate is not issued by a trusted CA (self-signed or unknown issuer)";
+    case CNET_ETLS_TRUNCATED: return "the peer closed the connection without a TLS close_notify (possible truncation attack)";
+    case CNET_ETLS_PROTOCOL: return "the peer violated the TLS protocol or does not speak TLS";
+    case CNET_ETLS_VERSION: return "no TLS version that both sides accept";
+    case CNET_ETLS_FILE: return "a certificate, key or CA file could not be loaded";
+    case CNET_ETLS_NO_CA: return "no trusted CA certificates were found to verify the peer";
+    case CNET_ETLS_NOT_TLS: return "the socket is not a TLS socket";
+    case CNET_ETLS_ALPN: return "no application protocol (ALPN) in common with the peer";
+    case CNET_ETLS_PEER_ALERT: return "the peer rejected the TLS connection with an alert";
     }
     return "unknown error";
 }
@@ -129,6 +143,20 @@ const char *cnet_strerror_zh(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "帧长度前缀格式错误";
     case CNET_ETRUNCATED: return "数据报比缓冲区长，已被截断";
     case CNET_EEOF: return "对端已关闭连接";
+    case CNET_ETLS: return "TLS 错误";
+    case CNET_ETLS_HANDSHAKE: return "TLS 握手失败";
+    case CNET_ETLS_VERIFY: return "对端证书验证失败";
+    case CNET_ETLS_HOSTNAME: return "对端证书与主机名或地址不匹配";
+    case CNET_ETLS_EXPIRED: return "对端证书已过期或尚未生效";
+    case CNET_ETLS_UNTRUSTED: return "对端证书不是由受信任的 CA 签发的（自签名或签发者未知）";
+    case CNET_ETLS_TRUNCATED: return "对端未发送 TLS close_notify 就关闭了连接（可能是截断攻击）";
+    case CNET_ETLS_PROTOCOL: return "对端违反了 TLS 协议或不使用 TLS";
+    case CNET_ETLS_VERSION: return "双方没有都接受的 TLS 版本";
+    case CNET_ETLS_FILE: return "无法加载证书、私钥或 CA 文件";
+    case CNET_ETLS_NO_CA: return "找不到用于验证对端的受信任 CA 证书";
+    case CNET_ETLS_NOT_TLS: return "该套接字不是 TLS 套接字";
+    case CNET_ETLS_ALPN: return "与对端没有共同的应用层协议（ALPN）";
+    case CNET_ETLS_PEER_ALERT: return "对端以 TLS 警报拒绝了连接";
     }
     return "未知错误";
 }
@@ -195,6 +223,20 @@ const char *cnet_err_name(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "CNET_EFRAME_MALFORMED";
     case CNET_ETRUNCATED: return "CNET_ETRUNCATED";
     case CNET_EEOF: return "CNET_EEOF";
+    case CNET_ETLS: return "CNET_ETLS";
+    case CNET_ETLS_HANDSHAKE: return "CNET_ETLS_HANDSHAKE";
+    case CNET_ETLS_VERIFY: return "CNET_ETLS_VERIFY";
+    case CNET_ETLS_HOSTNAME: return "CNET_ETLS_HOSTNAME";
+    case CNET_ETLS_EXPIRED: return "CNET_ETLS_EXPIRED";
+    case CNET_ETLS_UNTRUSTED: return "CNET_ETLS_UNTRUSTED";
+    case CNET_ETLS_TRUNCATED: return "CNET_ETLS_TRUNCATED";
+    case CNET_ETLS_PROTOCOL: return "CNET_ETLS_PROTOCOL";
+    case CNET_ETLS_VERSION: return "CNET_ETLS_VERSION";
+    case CNET_ETLS_FILE: return "CNET_ETLS_FILE";
+    case CNET_ETLS_NO_CA: return "CNET_ETLS_NO_CA";
+    case CNET_ETLS_NOT_TLS: return "CNET_ETLS_NOT_TLS";
+    case CNET_ETLS_ALPN: return "CNET_ETLS_ALPN";
+    case CNET_ETLS_PEER_ALERT: return "CNET_ETLS_PEER_ALERT";
     }
     return "CNET_E_UNKNOWN";
 }

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/cnet.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/cnet.h.j2 - do not edit; regenerate with `make regen` */
 /**
  * cnet: Nim's nativesockets and net modules for C. Include this header to get
  * the whole public API.
@@ -14,5 +14,6 @@
 #include <cnet/ipaddr.h>
 #include <cnet/nativesockets.h>
 #include <cnet/net.h>
+#include <cnet/tls.h>
 
 #endif /* CNET_CNET_H */

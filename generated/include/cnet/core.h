@@ -85,7 +85,9 @@ CNET_API const char *cnet_err_name(cnet_err err);
  *
  * [zh] 如果本线程尚未有 cnet 调用失败，返回 CNET_OK。成功的调用不会重置它。
  *
- * @return CNET_OK on success, or one of:
+ * @return the code of the last failure, or CNET_OK when nothing has failed on
+ * this thread
+ *         [zh] 最近一次失败的错误码；本线程没有失败过时为 CNET_OK
  *
  * @note Differs from Nim: Nim's getSocketError raises when no error code is
  * available; cnet returns CNET_OK.

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
 #ifndef CNET_ERRORS_H
 #define CNET_ERRORS_H
 
@@ -127,6 +127,34 @@ typedef enum cnet_err {
     CNET_ETRUNCATED = 153,
     /** the peer closed the connection / 对端已关闭连接 */
     CNET_EEOF = 154,
+    /** TLS error / TLS 错误 */
+    CNET_ETLS = 200,
+    /** the TLS handshake failed / TLS 握手失败 */
+    CNET_ETLS_HANDSHAKE = 201,
+    /** the peer's certificate failed verification / 对端证书验证失败 */
+    CNET_ETLS_VERIFY = 202,
+    /** the peer's certificate does not match the host name or address / 对端证书与主机名或地址不匹配 */
+    CNET_ETLS_HOSTNAME = 203,
+    /** the peer's certificate has expired or is not yet valid / 对端证书已过期或尚未生效 */
+    CNET_ETLS_EXPIRED = 204,
+    /** the peer's certificate is not issued by a trusted CA (self-signed or unknown issuer) / 对端证书不是由受信任的 CA 签发的（自签名或签发者未知） */
+    CNET_ETLS_UNTRUSTED = 205,
+    /** the peer closed the connection without a TLS close_notify (possible truncation attack) / 对端未发送 TLS close_notify 就关闭了连接（可能是截断攻击） */
+    CNET_ETLS_TRUNCATED = 206,
+    /** the peer violated the TLS protocol or does not speak TLS / 对端违反了 TLS 协议或不使用 TLS */
+    CNET_ETLS_PROTOCOL = 207,
+    /** no TLS version that both sides accept / 双方没有都接受的 TLS 版本 */
+    CNET_ETLS_VERSION = 208,
+    /** a certificate, key or CA file could not be loaded / 无法加载证书、私钥或 CA 文件 */
+    CNET_ETLS_FILE = 209,
+    /** no trusted CA certificates were found to verify the peer / 找不到用于验证对端的受信任 CA 证书 */
+    CNET_ETLS_NO_CA = 210,
+    /** the socket is not a TLS socket / 该套接字不是 TLS 套接字 */
+    CNET_ETLS_NOT_TLS = 211,
+    /** no application protocol (ALPN) in common with the peer / 与对端没有共同的应用层协议（ALPN） */
+    CNET_ETLS_ALPN = 212,
+    /** the peer rejected the TLS connection with an alert / 对端以 TLS 警报拒绝了连接 */
+    CNET_ETLS_PEER_ALERT = 213,
 } cnet_err;
 
 /** X-macro list of every error code: X(name, value). */
@@ -189,6 +217,20 @@ typedef enum cnet_err {
     X(CNET_EFRAME_TOO_LARGE, 151) \
     X(CNET_EFRAME_MALFORMED, 152) \
     X(CNET_ETRUNCATED, 153) \
-    X(CNET_EEOF, 154)
+    X(CNET_EEOF, 154) \
+    X(CNET_ETLS, 200) \
+    X(CNET_ETLS_HANDSHAKE, 201) \
+    X(CNET_ETLS_VERIFY, 202) \
+    X(CNET_ETLS_HOSTNAME, 203) \
+    X(CNET_ETLS_EXPIRED, 204) \
+    X(CNET_ETLS_UNTRUSTED, 205) \
+    X(CNET_ETLS_TRUNCATED, 206) \
+    X(CNET_ETLS_PROTOCOL, 207) \
+    X(CNET_ETLS_VERSION, 208) \
+    X(CNET_ETLS_FILE, 209) \
+    X(CNET_ETLS_NO_CA, 210) \
+    X(CNET_ETLS_NOT_TLS, 211) \
+    X(CNET_ETLS_ALPN, 212) \
+    X(CNET_ETLS_PEER_ALERT, 213)
 
 #endif /* CNET_ERRORS_H */

@@ -535,8 +535,9 @@ CNET_API cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket);
  * @param socket the socket
  *        [zh] 套接字
  *
- * @return false until TLS is wrapped around the socket
- *         [zh] 在套接字被包装为 TLS 之前为 false
+ * @return true from cnet_socket_wrap (or an accept on a TLS listener) until
+ * the socket is closed
+ *         [zh] 从 cnet_socket_wrap（或在 TLS 监听套接字上 accept）起直到套接字关闭为 true
  *
  * Ports Nim: net.isSsl
  */
@@ -550,7 +551,8 @@ CNET_API bool cnet_socket_is_ssl(const cnet_socket *socket);
  * @param socket the socket
  *        [zh] 套接字
  *
- * @return CNET_OK on success, or one of:
+ * @return CNET_OK when no call on this socket has failed
+ *         [zh] 该套接字上没有调用失败时为 CNET_OK
  *
  * @note Differs from Nim: Nim raises "No valid socket error code available"
  * when there is none; cnet returns CNET_OK.
@@ -1735,6 +1737,11 @@ CNET_API cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_addr
  * Shuts down the reading side, the writing side or both.
  *
  * [zh] 关闭读端、写端或两端。
+ *
+ * On a TLS socket shutting down the writing side first sends close_notify, so
+ * the peer sees a clean end of stream and can go on sending.
+ *
+ * [zh] 在 TLS 套接字上关闭写端时先发送 close_notify，使对端看到正常的流结束，并且对端仍可以继续发送。
  *
  * @param socket the socket
  *        [zh] 套接字

@@ -1,0 +1,1255 @@
+/*
+ * Module tls: contexts, verification (each bad certificate rejected with its
+ * own code), interop with `openssl s_server` and `openssl s_client`, lines
+ * split across records, truncation, close_notify, deadlines, ALPN, PSK,
+ * STARTTLS, framing and SIGPIPE. Certificates are made at test time by
+ * tests/tls_mkcerts.sh (TLS_MKCERTS) with the openssl CLI.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "test_common.h"
+
+#ifdef CNET_TEST_HAVE_OPENSSL
+#include <openssl/ssl.h>
+#endif
+
+/* ------------------------------------------------------------ helpers */
+
+static int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static bool have_openssl_cli(void)
+{
+    return system("command -v openssl >/dev/null 2>&1") == 0;
+}
+
+/* Skip unless this cnet has TLS and the openssl CLI exists. */
+static void need_tls(void)
+{
+    if (!cnet_tls_available())
+        cr_skip_test("cnet was built without TLS");
+    if (!have_openssl_cli())
+        cr_skip_test("no openssl CLI to make certificates");
+}
+
+/* The certificate directory of this test run (made once, shared by the
+ * forked tests: keyed by the runner's pid, published by an atomic rename). */
+static char cert_dir[256];
+
+static const char *certs(void)
+{
+    snprintf(cert_dir, sizeof cert_dir, "%s/cnet-tls-%ld", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (long)getppid());
+    char done[300];
+    snprintf(done, sizeof done, "%s/done", cert_dir);
+    struct stat st;
+    if (stat(done, &st) == 0)
+        return cert_dir;
+    char tmp[300], cmd[1200];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", cert_dir, (long)getpid());
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && sh '%s' '%s'", tmp, tmp, TLS_MKCERTS, tmp);
+    cr_assert_eq(system(cmd), 0, "tls_mkcerts.sh failed");
+    if (rename(tmp, cert_dir) != 0) {
+        /* Another test published the directory first. */
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+        cr_assert_eq(system(cmd), 0);
+    }
+    cr_assert_eq(stat(done, &st), 0);
+    return cert_dir;
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+    (void)stats;
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/cnet-tls-%ld'", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
+             (long)getpid());
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove the test certificates\n");
+}
+
+static char path_buf[8][320];
+static int path_next;
+
+/* DIR/name (a few at a time). */
+static const char *cert(const char *name)
+{
+    char *p = path_buf[path_next++ % 8];
+    snprintf(p, sizeof path_buf[0], "%s/%s", certs(), name);
+    return p;
+}
+
+/* A context for a server with the leaf NAME (NAME.pem, NAME.key). */
+static cnet_ssl_context *server_ctx(const char *name)
+{
+    char pem[64], key[64];
+    snprintf(pem, sizeof pem, "%s.pem", name);
+    snprintf(key, sizeof key, "%s.key", name);
+    cnet_ssl_options o = {0};
+    o.cert_file = cert(pem);
+    o.key_file = cert(key);
+    cnet_ssl_context *ctx;
+    TC_OK(cnet_ssl_context_new(&o, &ctx));
+    return ctx;
+}
+
+/* A client context trusting the test CA. */
+static cnet_ssl_context *client_ctx(void)
+{
+    cnet_ssl_options o = {0};
+    o.ca_file = cert("ca.pem");
+    cnet_ssl_context *ctx;
+    TC_OK(cnet_ssl_context_new(&o, &ctx));
+    return ctx;
+}
+
+/* ---------------------------------------------------- a server thread */
+
+typedef struct server server;
+typedef void (*serve_fn)(server *sv, cnet_socket *client);
+
+struct server {
+    cnet_socket *listener;
+    cnet_port port;
+    serve_fn serve;
+    void *arg;
+    bool tls;
+    cnet_err accept_err;
+    char accept_msg[256];
+    char text[256]; /* what serve() saw, for the test to check */
+    cnet_err serve_err;
+    pthread_t thread;
+};
+
+static void *server_main(void *p)
+{
+    server *sv = p;
+    cnet_socket *c = NULL;
+    sv->accept_err = cnet_socket_accept(sv->listener, &c, CNET_FLAGS_DEFAULT);
+    snprintf(sv->accept_msg, sizeof sv->accept_msg, "%s", cnet_last_error_message());
+    if (sv->accept_err == CNET_OK && sv->serve != NULL)
+        sv->serve(sv, c);
+    cnet_socket_free(c);
+    return NULL;
+}
+
+/* Listen on loopback of the domain (port 0), TLS with ctx unless NULL. */
+static void server_start_arg(server *sv, cnet_ssl_context *ctx, cnet_domain domain, serve_fn serve, void *arg)
+{
+    memset(sv, 0, sizeof *sv);
+    sv->serve = serve;
+    sv->arg = arg;
+    sv->tls = ctx != NULL;
+    TC_OK(cnet_socket_new(domain, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &sv->listener));
+    if (ctx != NULL)
+        TC_OK(cnet_socket_wrap(ctx, sv->listener));
+    TC_OK(cnet_socket_bind_addr(sv->listener, CNET_PORT(0), domain == CNET_AF_INET6 ? "::1" : "127.0.0.1"));
+    TC_OK(cnet_socket_listen(sv->listener, 8));
+    TC_OK(cnet_socket_set_timeout(sv->listener, 5000));
+    char addr[CNET_ADDRSTRLEN];
+    TC_OK(cnet_socket_get_local_addr(sv->listener, addr, sizeof addr, &sv->port));
+    cr_assert_eq(pthread_create(&sv->thread, NULL, server_main, sv), 0);
+}
+
+static void server_start(server *sv, cnet_ssl_context *ctx, cnet_domain domain, serve_fn serve)
+{
+    server_start_arg(sv, ctx, domain, serve, NULL);
+}
+
+static void server_join(server *sv)
+{
+    pthread_join(sv->thread, NULL);
+    cnet_socket_free(sv->listener);
+}
+
+/* A TLS client socket of the domain, connected to host:port (result returned). */
+static cnet_err client_connect(cnet_ssl_context *ctx, cnet_domain domain, const char *host, cnet_port port,
+                               bool buffered, cnet_socket **out)
+{
+    TC_OK(cnet_socket_new(domain, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, buffered, false, out));
+    TC_OK(cnet_socket_wrap(ctx, *out));
+    return cnet_socket_connect(*out, host, port, 5000);
+}
+
+/* Echo lines until the end of the stream. */
+static void serve_echo(server *sv, cnet_socket *c)
+{
+    char line[256];
+    size_t len;
+    cnet_read_line_result r;
+    for (;;) {
+        sv->serve_err = cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT);
+        if (sv->serve_err != CNET_OK || r != CNET_READ_FULL_LINE)
+            return;
+        line[len++] = '\n';
+        if (cnet_socket_send(c, line, len, 0, NULL) != CNET_OK)
+            return;
+    }
+}
+
+/* Wait for the client to say anything (or close), so the handshake is over on both sides. */
+static void serve_wait(server *sv, cnet_socket *c)
+{
+    char buf[16];
+    size_t n;
+    sv->serve_err = cnet_socket_recv(c, buf, 1, 5000, 0, &n);
+}
+
+/* ----------------------------------------------- a process to run */
+
+static pid_t spawn(const char *cmd)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setpgid(0, 0);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static int reap(pid_t pid, bool kill_it)
+{
+    if (kill_it)
+        kill(-pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static bool file_has(const char *path, const char *text, int ms)
+{
+    for (int i = 0; i <= ms / 20; i++) {
+        FILE *f = fopen(path, "r");
+        if (f != NULL) {
+            char buf[8192];
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            if (strstr(buf, text) != NULL)
+                return true;
+        }
+        sleep_ms(20);
+    }
+    return false;
+}
+
+/* A TCP port that was free a moment ago. */
+static cnet_port free_port(void)
+{
+    cnet_socket *s;
+    cnet_port port;
+    char addr[CNET_ADDRSTRLEN];
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    TC_OK(cnet_socket_bind_addr(s, CNET_PORT(0), "127.0.0.1"));
+    TC_OK(cnet_socket_get_local_addr(s, addr, sizeof addr, &port));
+    cnet_socket_free(s);
+    return port;
+}
+
+/* =================================================== without TLS */
+
+Test(tls, without_tls_every_call_is_enotsup)
+{
+    if (cnet_tls_available())
+        cr_skip_test("this cnet has TLS: covered by the other tests");
+    cnet_ssl_context *ctx = (cnet_ssl_context *)1;
+    TC_ERR(CNET_ENOTSUP, cnet_ssl_context_new(NULL, &ctx));
+    cr_assert_null(ctx);
+    cnet_socket *s;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    cr_assert_not(cnet_socket_is_ssl(s));
+    cr_assert_null(cnet_socket_ssl_handle(s));
+    bool b;
+    TC_ERR(CNET_ENOTSUP, cnet_socket_got_handshake(s, &b));
+    cnet_socket_free(s);
+}
+
+/* ====================================================== contexts */
+
+Test(tls, context_defaults_and_option_errors)
+{
+    need_tls();
+    cr_assert(cnet_tls_available());
+    cnet_ssl_context *ctx = NULL;
+    TC_OK(cnet_ssl_context_new(NULL, &ctx));
+    cr_assert_not_null(ctx);
+    cnet_ssl_context_free(ctx);
+
+    cnet_ssl_options o = {0};
+    o.cert_file = cert("missing.pem");
+    TC_ERR(CNET_ETLS_FILE, cnet_ssl_context_new(&o, &ctx));
+    cr_assert_null(ctx);
+    cr_assert(strstr(cnet_last_error_message(), "missing.pem") != NULL, "%s", cnet_last_error_message());
+    o.cert_file = cert("valid.pem");
+    o.key_file = cert("other.key");
+    TC_ERR(CNET_ETLS_FILE, cnet_ssl_context_new(&o, &ctx)); /* the key of another certificate */
+    o.cert_file = NULL;
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_new(&o, &ctx)); /* a key without a certificate */
+    memset(&o, 0, sizeof o);
+    o.cipher_list = "NO-SUCH-CIPHER";
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_new(&o, &ctx));
+    memset(&o, 0, sizeof o);
+    o.ca_file = cert("missing-ca.pem");
+    TC_ERR(CNET_ETLS_FILE, cnet_ssl_context_new(&o, &ctx));
+    memset(&o, 0, sizeof o);
+    o.min_version = (cnet_tls_version)7;
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_new(&o, &ctx));
+    memset(&o, 0, sizeof o);
+    o.verify_mode = (cnet_ssl_verify_mode)-1;
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_new(&o, &ctx));
+    cnet_ssl_context_free(NULL);
+}
+
+Test(tls, context_settings)
+{
+    need_tls();
+    cnet_ssl_context *ctx;
+    TC_OK(cnet_ssl_context_new(NULL, &ctx));
+    unsigned char id[33] = {1, 2, 3};
+    TC_OK(cnet_ssl_context_set_session_id_context(ctx, id, 32));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_session_id_context(ctx, id, 33));
+    void *p = NULL;
+    int marker = 42;
+    TC_ERR(CNET_ENOTFOUND, cnet_ssl_context_get_extra_data(ctx, 3, &p));
+    TC_OK(cnet_ssl_context_set_extra_data(ctx, 3, &marker));
+    TC_OK(cnet_ssl_context_get_extra_data(ctx, 3, &p));
+    cr_assert_eq(p, &marker);
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_extra_data(ctx, CNET_SSL_EXTRA_DATA_SLOTS, &marker));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_get_extra_data(ctx, -1, &p));
+    TC_OK(cnet_ssl_context_set_extra_data(ctx, 3, NULL));
+    TC_ERR(CNET_ENOTFOUND, cnet_ssl_context_get_extra_data(ctx, 3, &p));
+    TC_OK(cnet_ssl_context_set_alpn_protocols(ctx, "h2,http/1.1"));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_alpn_protocols(ctx, "h2,,http/1.1"));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_alpn_protocols(ctx, "h2,"));
+    TC_OK(cnet_ssl_context_set_alpn_protocols(ctx, NULL));
+    TC_OK(cnet_ssl_context_set_psk_identity_hint(ctx, "hint"));
+    char longhint[300];
+    memset(longhint, 'h', sizeof longhint - 1);
+    longhint[sizeof longhint - 1] = '\0';
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_psk_identity_hint(ctx, longhint));
+    cnet_ssl_context_free(ctx);
+}
+
+Test(tls, wrap_errors_and_queries_on_plain_sockets)
+{
+    need_tls();
+    cnet_ssl_context *ctx = client_ctx();
+    cnet_socket *s, *u;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    cr_assert_not(cnet_socket_is_ssl(s));
+    bool b;
+    TC_ERR(CNET_ETLS_NOT_TLS, cnet_socket_got_handshake(s, &b));
+    char proto[CNET_ALPN_PROTOCOL_MAX];
+    TC_ERR(CNET_ETLS_NOT_TLS, cnet_socket_get_alpn_protocol(s, proto, sizeof proto));
+    TC_ERR(CNET_ETLS_NOT_TLS, cnet_socket_set_server_name(s, "localhost"));
+    TC_OK(cnet_socket_wrap(ctx, s));
+    cr_assert(cnet_socket_is_ssl(s));
+    cr_assert_not_null(cnet_socket_ssl_handle(s));
+    TC_OK(cnet_socket_got_handshake(s, &b));
+    cr_assert_not(b);
+    TC_ERR(CNET_EINVAL, cnet_socket_wrap(ctx, s)); /* already TLS */
+    cnet_certificate_list chain;
+    TC_ERR(CNET_ENOTCONN, cnet_socket_get_peer_certificates(s, CNET_CERT_DER, &chain));
+    size_t n;
+    TC_ERR(CNET_ENOTCONN, cnet_socket_send(s, "x", 1, 0, &n)); /* no handshake yet */
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, true, false, &u));
+    TC_ERR(CNET_EINVAL, cnet_socket_wrap(ctx, u)); /* not a stream */
+    TC_OK(cnet_socket_close(s, 0));
+    cr_assert_not(cnet_socket_is_ssl(s));
+    TC_ERR(CNET_ECLOSED, cnet_socket_wrap(ctx, s));
+    cnet_socket_free(s);
+    cnet_socket_free(u);
+    cnet_ssl_context_free(ctx);
+}
+
+/* ============================================= the good case */
+
+static void good_case(cnet_domain domain, const char *host)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, domain, serve_echo);
+    cnet_ssl_context_free(sctx); /* the listener keeps it alive */
+    cnet_socket *c;
+    cnet_err err = client_connect(cctx, domain, host, sv.port, true, &c);
+    cr_assert_eq(err, CNET_OK, "connect to %s: %s", host, cnet_last_error_message());
+    cr_assert(cnet_socket_is_ssl(c));
+    bool done;
+    TC_OK(cnet_socket_got_handshake(c, &done));
+    cr_assert(done);
+    TC_OK(cnet_socket_send_str(c, "hello tls\n", 0));
+    char *line;
+    size_t len;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_recv_line(c, 5000, 0, 100, &line, &len, &r));
+    cr_assert_str_eq(line, "hello tls");
+    free(line);
+
+    cnet_certificate_list chain;
+    TC_OK(cnet_socket_get_peer_certificates(c, CNET_CERT_DER, &chain));
+    cr_assert_eq(chain.count, 2, "leaf and CA, got %zu", chain.count);
+    cr_assert_eq(chain.items[0].data[0], 0x30); /* a DER SEQUENCE */
+    cr_assert_gt(chain.items[0].size, 100);
+    cnet_certificate_list_free(&chain);
+    cr_assert_eq(chain.count, 0);
+    TC_OK(cnet_socket_get_peer_certificates(c, CNET_CERT_PEM, &chain));
+    cr_assert_eq(chain.count, 2);
+    cr_assert(strncmp((char *)chain.items[1].data, "-----BEGIN CERTIFICATE-----", 27) == 0);
+    cr_assert_eq(strlen((char *)chain.items[1].data), chain.items[1].size);
+    cnet_certificate_list_free(&chain);
+
+    TC_OK(cnet_socket_close(c, 0));
+    server_join(&sv);
+    cr_assert_eq(sv.accept_err, CNET_OK, "%s", sv.accept_msg);
+    cr_assert_eq(sv.serve_err, CNET_OK, "the server saw a clean close_notify, not %s", cnet_err_name(sv.serve_err));
+    cnet_socket_free(c);
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, good_certificate_by_name) { good_case(CNET_AF_INET, "localhost"); }
+Test(tls, good_certificate_by_ipv4_literal) { good_case(CNET_AF_INET, "127.0.0.1"); }
+Test(tls, good_certificate_by_ipv6_literal) { good_case(CNET_AF_INET6, "::1"); }
+
+/* ======================================= each bad case, its code */
+
+/* Connect a client (ctx) to a server with the leaf NAME; returns the
+ * client's result and the server's accept result in *server_err. */
+static cnet_err try_leaf(const char *leaf, cnet_ssl_context *cctx, const char *host, const char *server_name,
+                         cnet_err *server_err)
+{
+    cnet_ssl_context *sctx = server_ctx(leaf);
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_wait);
+    cnet_ssl_context_free(sctx);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_wrap(cctx, c));
+    if (server_name != NULL)
+        TC_OK(cnet_socket_set_server_name(c, server_name));
+    cnet_err err = cnet_socket_connect(c, host, sv.port, 5000);
+    char msg[256];
+    snprintf(msg, sizeof msg, "%s", cnet_last_error_message());
+    if (err == CNET_OK)
+        cnet_socket_send(c, "x", 1, 0, NULL);
+    cnet_socket_free(c);
+    server_join(&sv);
+    *server_err = sv.accept_err;
+    if (err != CNET_OK)
+        cr_assert_eq(cnet_last_error(), err, "the client's error was overwritten: %s", msg);
+    return err;
+}
+
+Test(tls, wrong_host_name_is_rejected)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_err serr;
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("other", cctx, "localhost", NULL, &serr));
+    cr_assert(strstr(cnet_last_error_message(), "hostname mismatch") != NULL, "%s", cnet_last_error_message());
+    cr_assert_eq(serr, CNET_ETLS_PEER_ALERT, "the server saw %s", cnet_err_name(serr));
+    /* The right certificate, but the client asked for another name. */
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("valid", cctx, "127.0.0.1", "example.com", &serr));
+    /* Case does not matter in DNS names; a trailing dot is dropped. */
+    TC_OK(try_leaf("valid", cctx, "127.0.0.1", "LocalHost.", &serr));
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, ip_literal_is_checked_against_the_ip_san)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_err serr;
+    /* other.pem has no IP SAN at all; valid.pem has 127.0.0.1, not 127.0.0.2. */
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("other", cctx, "127.0.0.1", NULL, &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("valid", cctx, "127.0.0.1", "127.0.0.2", &serr));
+    cr_assert(strstr(cnet_last_error_message(), "IP address mismatch") != NULL, "%s", cnet_last_error_message());
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, expired_certificate_is_rejected)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_err serr;
+    TC_ERR(CNET_ETLS_EXPIRED, try_leaf("expired", cctx, "localhost", NULL, &serr));
+    cr_assert(strstr(cnet_last_error_message(), "expired") != NULL, "%s", cnet_last_error_message());
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, self_signed_and_unknown_ca_are_rejected)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_err serr;
+    TC_ERR(CNET_ETLS_UNTRUSTED, try_leaf("self", cctx, "localhost", NULL, &serr));
+    cr_assert(strstr(cnet_last_error_message(), "self-signed") != NULL, "%s", cnet_last_error_message());
+    cnet_ssl_context_free(cctx);
+    /* The system store does not know the test CA. */
+    TC_OK(cnet_ssl_context_new(NULL, &cctx));
+    TC_ERR(CNET_ETLS_UNTRUSTED, try_leaf("valid", cctx, "localhost", NULL, &serr));
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, verify_none_accepts_anything_but_returns_no_chain)
+{
+    need_tls();
+    cnet_ssl_options o = {0};
+    o.verify_mode = CNET_VERIFY_NONE;
+    cnet_ssl_context *cctx, *sctx = server_ctx("self");
+    TC_OK(cnet_ssl_context_new(&o, &cctx));
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_echo);
+    cnet_ssl_context_free(sctx);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "127.0.0.1", sv.port, true, &c));
+    cnet_certificate_list chain;
+    TC_OK(cnet_socket_get_peer_certificates(c, CNET_CERT_DER, &chain));
+    cr_assert_eq(chain.count, 0, "an unverified chain must not be returned");
+    cnet_socket_free(c);
+    server_join(&sv);
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, security_defaults_are_set)
+{
+#ifdef CNET_TEST_HAVE_OPENSSL
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_socket *s;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    TC_OK(cnet_socket_wrap(cctx, s));
+    SSL *ssl = cnet_socket_ssl_handle(s);
+    cr_assert_not_null(ssl);
+    cr_assert(SSL_get_options(ssl) & SSL_OP_NO_RENEGOTIATION);
+    cr_assert_not(SSL_get_options(ssl) & SSL_OP_IGNORE_UNEXPECTED_EOF);
+    cr_assert_eq(SSL_get_min_proto_version(ssl), TLS1_2_VERSION);
+    cr_assert_geq(SSL_get_security_level(ssl), 2);
+    cr_assert_eq(SSL_get_verify_mode(ssl) & SSL_VERIFY_PEER, SSL_VERIFY_PEER);
+    cnet_socket_free(s);
+    cnet_ssl_context_free(cctx);
+#else
+    cr_skip_test("the test is not linked with OpenSSL");
+#endif
+}
+
+/* ======================================== SNI (seen by the server) */
+
+#ifdef CNET_TEST_HAVE_OPENSSL
+static void serve_sni(server *sv, cnet_socket *c)
+{
+    const char *name = SSL_get_servername(cnet_socket_ssl_handle(c), TLSEXT_NAMETYPE_host_name);
+    snprintf(sv->text, sizeof sv->text, "%s", name ? name : "(none)");
+}
+
+static void sni_case(const char *host, const char *server_name, const char *expect)
+{
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_sni);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_wrap(cctx, c));
+    if (server_name)
+        TC_OK(cnet_socket_set_server_name(c, server_name));
+    TC_OK(cnet_socket_connect(c, host, sv.port, 5000));
+    server_join(&sv);
+    cr_assert_str_eq(sv.text, expect);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+#endif
+
+Test(tls, sni_for_dns_names_only_without_trailing_dot)
+{
+#ifdef CNET_TEST_HAVE_OPENSSL
+    need_tls();
+    sni_case("localhost", NULL, "localhost");
+    sni_case("127.0.0.1", "localhost.", "localhost");
+    sni_case("127.0.0.1", NULL, "(none)");
+#else
+    cr_skip_test("the test is not linked with OpenSSL");
+#endif
+}
+
+/* ================================================ openssl processes */
+
+Test(tls, client_interop_with_openssl_s_server)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    TC_OK(cnet_ssl_context_set_alpn_protocols(cctx, "cnet/1"));
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_server.%ld.out", certs(), (long)getpid());
+    for (int attempt = 0; attempt < 5; attempt++) {
+        cnet_port port = free_port();
+        snprintf(cmd, sizeof cmd,
+                 "exec openssl s_server -accept 127.0.0.1:%u -cert %s -key %s -naccept 1 -rev -alpn cnet/1 >%s 2>&1",
+                 (unsigned)port.value, cert("valid.pem"), cert("valid.key"), out);
+        pid_t pid = spawn(cmd);
+        if (!file_has(out, "ACCEPT", 5000)) {
+            reap(pid, true);
+            continue; /* the port was taken again: retry */
+        }
+        cnet_socket *c;
+        TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", port, true, &c));
+        char proto[CNET_ALPN_PROTOCOL_MAX];
+        TC_OK(cnet_socket_get_alpn_protocol(c, proto, sizeof proto));
+        cr_assert_str_eq(proto, "cnet/1");
+        TC_OK(cnet_socket_send_str(c, "hello tls\n", 0));
+        char line[64];
+        size_t len;
+        cnet_read_line_result r;
+        TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+        cr_assert_str_eq(line, "slt olleh");
+        cnet_socket_free(c);
+        reap(pid, true);
+        cnet_ssl_context_free(cctx);
+        return;
+    }
+    cr_assert_fail("openssl s_server did not start");
+}
+
+Test(tls, minimum_version_is_enforced_against_s_server)
+{
+    need_tls();
+    cnet_ssl_options o = {0};
+    o.ca_file = cert("ca.pem");
+    o.min_version = CNET_TLS_1_3;
+    cnet_ssl_context *cctx;
+    TC_OK(cnet_ssl_context_new(&o, &cctx));
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_server12.%ld.out", certs(), (long)getpid());
+    cnet_port port = free_port();
+    snprintf(cmd, sizeof cmd, "exec openssl s_server -accept 127.0.0.1:%u -cert %s -key %s -naccept 1 -tls1_2 >%s 2>&1",
+             (unsigned)port.value, cert("valid.pem"), cert("valid.key"), out);
+    pid_t pid = spawn(cmd);
+    cr_assert(file_has(out, "ACCEPT", 5000), "s_server did not start");
+    cnet_socket *c;
+    TC_ERR(CNET_ETLS_VERSION, client_connect(cctx, CNET_AF_INET, "localhost", port, true, &c));
+    cnet_socket_free(c);
+    reap(pid, true);
+    cnet_ssl_context_free(cctx);
+}
+
+static void serve_ping_pong(server *sv, cnet_socket *c)
+{
+    char line[64];
+    size_t len;
+    cnet_read_line_result r;
+    sv->serve_err = cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0);
+    snprintf(sv->text, sizeof sv->text, "%s", line);
+    if (sv->serve_err == CNET_OK && cnet_socket_send_str(c, "pong\n", 0) == CNET_OK) {
+        /* s_client closes with close_notify: a clean end of stream. */
+        sv->serve_err = cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0);
+        if (sv->serve_err == CNET_OK && r != CNET_READ_DISCONNECTED)
+            sv->serve_err = CNET_EINVAL;
+    }
+}
+
+Test(tls, server_interop_with_openssl_s_client)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid");
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_ping_pong);
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_client.%ld.out", certs(), (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "(echo ping; sleep 1) | exec timeout 20 openssl s_client -connect 127.0.0.1:%u -servername localhost "
+             "-CAfile %s -verify_return_error -brief >%s 2>&1",
+             (unsigned)sv.port.value, cert("ca.pem"), out);
+    pid_t pid = spawn(cmd);
+    int rc = reap(pid, false);
+    server_join(&sv);
+    cr_assert_eq(sv.accept_err, CNET_OK, "%s", sv.accept_msg);
+    cr_assert_str_eq(sv.text, "ping");
+    cr_assert_eq(sv.serve_err, CNET_OK, "after pong: %s", cnet_err_name(sv.serve_err));
+    cr_assert(file_has(out, "pong", 0), "s_client output lacks the reply");
+    cr_assert(file_has(out, "Verification: OK", 0), "s_client did not verify the server");
+    cr_assert_eq(rc, 0);
+    cnet_ssl_context_free(sctx);
+}
+
+Test(tls, server_refuses_old_protocol_from_s_client)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid");
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, NULL);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd,
+             "exec timeout 20 openssl s_client -connect 127.0.0.1:%u -tls1_1 -cipher DEFAULT@SECLEVEL=0 </dev/null "
+             ">/dev/null 2>&1",
+             (unsigned)sv.port.value);
+    int rc = reap(spawn(cmd), false);
+    server_join(&sv);
+    cr_assert_neq(rc, 0);
+    cr_assert_eq(sv.accept_err, CNET_ETLS_VERSION, "accept: %s", sv.accept_msg);
+    cnet_ssl_context_free(sctx);
+}
+
+/* ============================================ records and streams */
+
+/* One byte per TLS record (one SSL_write each), lines split everywhere. */
+static void serve_bytewise(server *sv, cnet_socket *c)
+{
+    const char *text = "ab\r\ncd\r\nef\nlast";
+    for (const char *p = text; *p; p++)
+        if ((sv->serve_err = cnet_socket_send(c, p, 1, 0, NULL)) != CNET_OK)
+            return;
+    sv->serve_err = cnet_socket_close(c, 0); /* close_notify */
+}
+
+static void bytewise(bool buffered)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_bytewise);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, buffered, &c));
+    const char *expect[] = {"ab", "cd", "ef"};
+    char line[32];
+    size_t len;
+    cnet_read_line_result r;
+    for (int i = 0; i < 3; i++) {
+        TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+        cr_assert_eq(r, CNET_READ_FULL_LINE);
+        cr_assert_str_eq(line, expect[i]);
+    }
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_eq(r, CNET_READ_PARTIAL_LINE);
+    cr_assert_str_eq(line, "last");
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_eq(r, CNET_READ_DISCONNECTED, "close_notify is a clean end, got %d", r);
+    server_join(&sv);
+    cr_assert_eq(sv.serve_err, CNET_OK);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, read_line_across_one_byte_records_buffered) { bytewise(true); }
+Test(tls, read_line_across_one_byte_records_unbuffered) { bytewise(false); }
+
+/* Data, then the TCP connection ends without close_notify. */
+static void serve_truncate(server *sv, cnet_socket *c)
+{
+    sv->serve_err = cnet_socket_send_str(c, "line\npartial", 0);
+    shutdown((int)cnet_socket_get_fd(c), SHUT_RDWR);
+}
+
+Test(tls, eof_without_close_notify_is_truncation)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_truncate);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    server_join(&sv);
+    char line[32];
+    size_t len;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
+    cr_assert_str_eq(line, "line");
+    /* The bytes in hand first, then the error - even under SafeDisconn. */
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_PARTIAL_LINE);
+    cr_assert_str_eq(line, "partial");
+    TC_ERR(CNET_ETLS_TRUNCATED, cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
+    size_t n;
+    TC_ERR(CNET_ETLS_TRUNCATED, cnet_socket_recv(c, line, 1, 1000, CNET_FLAGS_DEFAULT, &n)); /* latched */
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+/* Two lines in one record: after the first, OpenSSL holds the second. */
+static void serve_two_lines(server *sv, cnet_socket *c)
+{
+    sv->serve_err = cnet_socket_send_str(c, "a\nb\n", 0);
+    serve_wait(sv, c);
+}
+
+Test(tls, has_data_buffered_and_select_see_openssl_pending)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_two_lines);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, false, &c));
+    char buf[4];
+    size_t n;
+    TC_OK(cnet_socket_recv(c, buf, 2, 5000, 0, &n));
+    cr_assert_eq(n, 2);
+    cr_assert(cnet_socket_has_data_buffered(c), "the second line waits inside OpenSSL");
+    cnet_socket *list[1] = {c};
+    size_t count = 1;
+    int64_t t0 = now_ms();
+    TC_OK(cnet_socket_select_read(list, &count, 3000));
+    cr_assert_eq(count, 1);
+    cr_assert_lt(now_ms() - t0, 1000);
+    TC_OK(cnet_socket_recv(c, buf, 2, 5000, 0, &n));
+    cr_assert(memcmp(buf, "b\n", 2) == 0);
+    cr_assert_not(cnet_socket_has_data_buffered(c));
+    TC_OK(cnet_socket_send_str(c, "x", 0));
+    server_join(&sv);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+#define BULK (4u << 20)
+
+static void serve_bulk(server *sv, cnet_socket *c)
+{
+    unsigned char *data = malloc(BULK);
+    for (size_t i = 0; i < BULK; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    sv->serve_err = cnet_socket_send(c, data, BULK, 0, NULL);
+    if (sv->serve_err == CNET_OK)
+        sv->serve_err = cnet_socket_send_frame(c, CNET_FRAME_BE32, data, 100000) == CNET_OK &&
+                                cnet_socket_send_frame(c, CNET_FRAME_DECIMAL4, "tiny", 4) == CNET_OK &&
+                                cnet_socket_try_send(c, "end", 3)
+                            ? CNET_OK
+                            : CNET_EINVAL;
+    free(data);
+    serve_wait(sv, c);
+}
+
+Test(tls, bulk_frames_try_send_and_skip)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_bulk);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    unsigned char *got = malloc(BULK);
+    size_t n, skipped;
+    TC_OK(cnet_socket_skip(c, 1000, 5000, &skipped));
+    cr_assert_eq(skipped, 1000);
+    TC_OK(cnet_socket_recv(c, got, BULK - 1000, 10000, 0, &n));
+    cr_assert_eq(n, BULK - 1000);
+    size_t bad = 0;
+    for (size_t i = 1000; i < BULK; i++)
+        bad += got[i - 1000] != (unsigned char)(i * 2654435761u >> 13);
+    cr_assert_eq(bad, 0);
+    TC_OK(cnet_socket_recv_frame(c, CNET_FRAME_BE32, got, BULK, &n, 5000));
+    cr_assert_eq(n, 100000);
+    cr_assert_eq(got[99999], (unsigned char)(99999u * 2654435761u >> 13));
+    TC_OK(cnet_socket_recv_frame(c, CNET_FRAME_DECIMAL4, got, 10, &n, 5000));
+    cr_assert(n == 4 && memcmp(got, "tiny", 4) == 0);
+    TC_OK(cnet_socket_recv(c, got, 3, 5000, 0, &n));
+    cr_assert(n == 3 && memcmp(got, "end", 3) == 0);
+    TC_OK(cnet_socket_send_str(c, "x", 0));
+    server_join(&sv);
+    cr_assert_eq(sv.serve_err, CNET_OK);
+    free(got);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+/* A recv timeout keeps the session usable: the late data still arrives. */
+static void serve_late(server *sv, cnet_socket *c)
+{
+    sleep_ms(300);
+    sv->serve_err = cnet_socket_send_str(c, "late\n", 0);
+    serve_wait(sv, c);
+}
+
+Test(tls, read_timeout_is_not_fatal)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_late);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    char line[16];
+    size_t len;
+    cnet_read_line_result r;
+    TC_ERR(CNET_ETIMEDOUT, cnet_socket_read_line(c, line, sizeof line, &len, &r, 50, 0));
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "late");
+    TC_OK(cnet_socket_send_str(c, "x", 0));
+    server_join(&sv);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+/* ================================================== deadlines */
+
+static void serve_silent(server *sv, cnet_socket *c)
+{
+    char buf[512];
+    size_t n = 1;
+    /* Accepts TCP, never speaks TLS: reads until the client gives up. */
+    while (n > 0 && (sv->serve_err = cnet_socket_recv_some(c, buf, sizeof buf, 5000, 0, &n)) == CNET_OK)
+        ;
+}
+
+Test(tls, handshake_honours_the_connect_deadline)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    server sv;
+    server_start(&sv, NULL, CNET_AF_INET, serve_silent);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_wrap(cctx, c));
+    int64_t t0 = now_ms();
+    TC_ERR(CNET_ETIMEDOUT, cnet_socket_connect(c, "127.0.0.1", sv.port, 200));
+    int64_t took = now_ms() - t0;
+    cr_assert(took >= 150 && took < 2000, "took %lld ms", (long long)took);
+    /* A handshake cut off does not resume: later calls fail at once. */
+    size_t n;
+    char b;
+    TC_ERR(CNET_ETLS_HANDSHAKE, cnet_socket_recv(c, &b, 1, 1000, 0, &n));
+    cnet_socket_free(c);
+    server_join(&sv);
+    cnet_ssl_context_free(cctx);
+}
+
+Test(tls, handshake_honours_the_default_deadline_on_both_sides)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    /* Client side: wrap_connected within cnet_socket_set_timeout. */
+    server plain;
+    server_start(&plain, NULL, CNET_AF_INET, serve_silent);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", plain.port, 2000));
+    TC_OK(cnet_socket_set_timeout(c, 150));
+    int64_t t0 = now_ms();
+    TC_ERR(CNET_ETIMEDOUT, cnet_socket_wrap_connected(cctx, c, CNET_HANDSHAKE_AS_CLIENT, "localhost"));
+    cr_assert_lt(now_ms() - t0, 2000);
+    cnet_socket_free(c);
+    server_join(&plain);
+    /* Server side: a TCP client that never says hello. */
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, NULL);
+    TC_OK(cnet_socket_set_timeout(sv.listener, 200));
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 2000));
+    server_join(&sv);
+    cr_assert_eq(sv.accept_err, CNET_ETIMEDOUT, "accept: %s", sv.accept_msg);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+static void serve_http(server *sv, cnet_socket *c)
+{
+    char buf[512];
+    size_t n;
+    cnet_socket_recv_some(c, buf, sizeof buf, 2000, 0, &n);
+    sv->serve_err = cnet_socket_send_str(c, "HTTP/1.0 400 Bad Request\r\n\r\nthis is not TLS at all\r\n", 0);
+}
+
+Test(tls, a_peer_that_is_not_tls_is_a_protocol_error)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    server sv;
+    server_start(&sv, NULL, CNET_AF_INET, serve_http);
+    cnet_socket *c;
+    TC_ERR(CNET_ETLS_PROTOCOL, client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    server_join(&sv);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(cctx);
+}
+
+/* ================================================ ALPN and PSK */
+
+static void serve_alpn(server *sv, cnet_socket *c)
+{
+    cnet_socket_get_alpn_protocol(c, sv->text, sizeof sv->text);
+    /* Tell the client the handshake is over here too before it may close. */
+    sv->serve_err = cnet_socket_send_str(c, "done\n", 0);
+    serve_wait(sv, c);
+}
+
+static cnet_err alpn_case(const char *server_list, const char *client_list, char *client_got, server *sv)
+{
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    if (server_list)
+        TC_OK(cnet_ssl_context_set_alpn_protocols(sctx, server_list));
+    if (client_list)
+        TC_OK(cnet_ssl_context_set_alpn_protocols(cctx, client_list));
+    server_start(sv, sctx, CNET_AF_INET, serve_alpn);
+    cnet_socket *c;
+    cnet_err err = client_connect(cctx, CNET_AF_INET, "localhost", sv->port, true, &c);
+    client_got[0] = '\0';
+    if (err == CNET_OK) {
+        TC_OK(cnet_socket_get_alpn_protocol(c, client_got, CNET_ALPN_PROTOCOL_MAX));
+        char tiny[3];
+        if (strlen(client_got) >= 3)
+            TC_ERR(CNET_ERANGE, cnet_socket_get_alpn_protocol(c, tiny, sizeof tiny));
+        char line[16];
+        size_t len;
+        cnet_read_line_result r;
+        TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+        cr_assert_str_eq(line, "done");
+        cnet_socket_send_str(c, "x", 0);
+    }
+    cnet_socket_free(c);
+    server_join(sv);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+    return err;
+}
+
+Test(tls, alpn_negotiation)
+{
+    need_tls();
+    char got[CNET_ALPN_PROTOCOL_MAX];
+    server sv;
+    TC_OK(alpn_case("h2,http/1.1", "foo,http/1.1,h2", got, &sv));
+    cr_assert_str_eq(got, "h2"); /* the server's preference */
+    cr_assert_str_eq(sv.text, "h2", "accept: %s; serve: %s", sv.accept_msg, cnet_err_name(sv.serve_err));
+    TC_OK(alpn_case("h2,http/1.1", NULL, got, &sv));
+    cr_assert_str_eq(got, "");
+    TC_ERR(CNET_ETLS_ALPN, alpn_case("h2", "foo", got, &sv));
+    cr_assert_eq(sv.accept_err, CNET_ETLS_ALPN, "accept: %s", sv.accept_msg);
+}
+
+static bool psk_client(cnet_ssl_context *ctx, const char *hint, char *identity, size_t identity_size, uint8_t *psk,
+                       size_t psk_size, size_t *psk_len)
+{
+    (void)hint;
+    void *who = NULL;
+    if (cnet_ssl_context_get_extra_data(ctx, 0, &who) != CNET_OK || psk_size < 16)
+        return false;
+    snprintf(identity, identity_size, "%s", (const char *)who);
+    memset(psk, 0x5a, 16);
+    *psk_len = 16;
+    return true;
+}
+
+static bool psk_server(cnet_ssl_context *ctx, const char *identity, uint8_t *psk, size_t psk_size, size_t *psk_len)
+{
+    (void)ctx;
+    if (strcmp(identity, "client1") != 0 || psk_size < 16)
+        return false;
+    memset(psk, 0x5a, 16);
+    *psk_len = 16;
+    return true;
+}
+
+static cnet_err psk_case(const char *identity, cnet_err *server_err)
+{
+    cnet_ssl_context *sctx, *cctx;
+    TC_OK(cnet_ssl_context_new(NULL, &sctx)); /* no certificate at all */
+    TC_OK(cnet_ssl_context_set_psk_server_callback(sctx, psk_server));
+    TC_OK(cnet_ssl_context_new(NULL, &cctx));
+    TC_OK(cnet_ssl_context_set_psk_client_callback(cctx, psk_client));
+    TC_OK(cnet_ssl_context_set_extra_data(cctx, 0, (void *)identity));
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_echo);
+    cnet_socket *c;
+    cnet_err err = client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c);
+    if (err == CNET_OK) {
+        char line[16];
+        size_t len;
+        cnet_read_line_result r;
+        TC_OK(cnet_socket_send_str(c, "psk\n", 0));
+        TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+        cr_assert_str_eq(line, "psk");
+    }
+    cnet_socket_free(c);
+    server_join(&sv);
+    *server_err = sv.accept_err;
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+    return err;
+}
+
+Test(tls, pre_shared_keys)
+{
+    need_tls();
+    cnet_err serr;
+    TC_OK(psk_case("client1", &serr));
+    cr_assert_eq(serr, CNET_OK);
+    cr_assert_neq(psk_case("intruder", &serr), CNET_OK);
+    cr_assert_neq(serr, CNET_OK);
+}
+
+/* ============================================ mutual TLS, STARTTLS */
+
+static void serve_client_cert(server *sv, cnet_socket *c)
+{
+    cnet_certificate_list chain;
+    sv->serve_err = cnet_socket_get_peer_certificates(c, CNET_CERT_DER, &chain);
+    snprintf(sv->text, sizeof sv->text, "%zu", chain.count);
+    cnet_certificate_list_free(&chain);
+    serve_wait(sv, c);
+}
+
+Test(tls, mutual_tls_requires_and_returns_the_client_certificate)
+{
+    need_tls();
+    cnet_ssl_options so = {0}, co = {0};
+    so.cert_file = cert("valid.pem");
+    so.key_file = cert("valid.key");
+    so.ca_file = cert("ca.pem"); /* a CA on a server: client certificates required */
+    co.ca_file = cert("ca.pem");
+    co.cert_file = cert("client.pem");
+    co.key_file = cert("client.key");
+    cnet_ssl_context *sctx, *cctx, *anon = client_ctx();
+    TC_OK(cnet_ssl_context_new(&so, &sctx));
+    TC_OK(cnet_ssl_context_new(&co, &cctx));
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_client_cert);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    TC_OK(cnet_socket_send_str(c, "x", 0));
+    server_join(&sv);
+    cr_assert_eq(sv.serve_err, CNET_OK);
+    cr_assert_str_eq(sv.text, "2");
+    cnet_socket_free(c);
+    /* Without a client certificate the server refuses. */
+    server_start(&sv, sctx, CNET_AF_INET, serve_client_cert);
+    cnet_err err = client_connect(anon, CNET_AF_INET, "localhost", sv.port, true, &c);
+    if (err == CNET_OK) {
+        /* TLS 1.3: the client finished first and learns it on reading. */
+        char b;
+        size_t n;
+        err = cnet_socket_recv(c, &b, 1, 5000, 0, &n);
+    }
+    cr_assert_eq(err, CNET_ETLS_PEER_ALERT, "client: %s", cnet_err_name(err));
+    server_join(&sv);
+    cr_assert_eq(sv.accept_err, CNET_ETLS_HANDSHAKE, "accept: %s", sv.accept_msg);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+    cnet_ssl_context_free(anon);
+}
+
+static void serve_starttls(server *sv, cnet_socket *c)
+{
+    char line[64];
+    size_t len;
+    cnet_read_line_result r;
+    cnet_ssl_context *ctx = sv->arg;
+    sv->serve_err = cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0);
+    if (sv->serve_err != CNET_OK || strcmp(line, "STARTTLS") != 0)
+        return;
+    if ((sv->serve_err = cnet_socket_send_str(c, "GO\n", 0)) != CNET_OK)
+        return;
+    TC_OK(cnet_socket_set_timeout(c, 5000));
+    if ((sv->serve_err = cnet_socket_wrap_connected(ctx, c, CNET_HANDSHAKE_AS_SERVER, NULL)) != CNET_OK)
+        return;
+    serve_echo(sv, c);
+}
+
+Test(tls, starttls_with_wrap_connected)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start_arg(&sv, NULL, CNET_AF_INET, serve_starttls, sctx);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 2000));
+    TC_OK(cnet_socket_send_str(c, "STARTTLS\n", 0));
+    char line[64];
+    size_t len;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "GO");
+    TC_OK(cnet_socket_set_timeout(c, 5000));
+    TC_OK(cnet_socket_wrap_connected(cctx, c, CNET_HANDSHAKE_AS_CLIENT, "localhost"));
+    TC_OK(cnet_socket_send_str(c, "secret\n", 0));
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "secret");
+    cnet_socket_free(c);
+    server_join(&sv);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+static void serve_injection(server *sv, cnet_socket *c)
+{
+    /* "GO" plus bytes an attacker injected before the handshake. */
+    sv->serve_err = cnet_socket_send_str(c, "GO\nINJECTED", 0);
+    serve_wait(sv, c);
+}
+
+Test(tls, wrap_connected_refuses_buffered_plaintext)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    server sv;
+    server_start(&sv, NULL, CNET_AF_INET, serve_injection);
+    cnet_socket *c;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 2000));
+    char line[64];
+    size_t len;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "GO");
+    TC_ERR(CNET_EINVAL, cnet_socket_wrap_connected(cctx, c, CNET_HANDSHAKE_AS_CLIENT, "localhost"));
+    cr_assert_not(cnet_socket_is_ssl(c));
+    cnet_socket_free(c);
+    server_join(&sv);
+    cnet_ssl_context_free(cctx);
+}
+
+/* ================================================ SIGPIPE */
+
+static void serve_reset(server *sv, cnet_socket *c)
+{
+    struct linger lg = {1, 0};
+    setsockopt((int)cnet_socket_get_fd(c), SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    sv->serve_err = CNET_OK; /* server_main's close with linger 0 resets the connection */
+}
+
+Test(tls, writes_to_a_reset_peer_fail_without_sigpipe)
+{
+    need_tls();
+    signal(SIGPIPE, SIG_DFL); /* a SIGPIPE would kill this test */
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_reset);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    server_join(&sv); /* the accepted socket is freed (reset) */
+    sleep_ms(50);
+    static unsigned char data[1 << 20];
+    cnet_err err = CNET_OK;
+    for (int i = 0; i < 50 && err == CNET_OK; i++)
+        err = cnet_socket_send(c, data, sizeof data, 0, NULL);
+    cr_assert(err == CNET_EPIPE || err == CNET_ECONNRESET, "send gave %s", cnet_err_name(err));
+    /* SafeDisconn treats it as a disconnection, like a plain socket. */
+    cr_assert(cnet_is_disconnection_error(CNET_FLAG_SAFE_DISCONN, err));
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
