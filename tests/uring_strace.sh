@@ -1,16 +1,24 @@
 #!/bin/sh
-# usage: uring_strace.sh STRACE PROGRAM
+# usage: uring_strace.sh STRACE PROGRAM [MKCERTS]
 # Runs PROGRAM (a transfer over the public API) under strace and checks that
 # the io_uring backend carried it: io_uring_enter calls are present and the
-# plain data-path system calls are absent.
+# plain data-path system calls are absent. With MKCERTS (tests/tls_mkcerts.sh)
+# and the openssl CLI, the transfer includes a TLS exchange.
 set -u
 strace=$1
 program=$2
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+certs=$(mktemp -d)
+trap 'rm -rf "$log" "$certs"' EXIT
+if [ $# -ge 3 ] && command -v openssl >/dev/null 2>&1 && sh "$3" "$certs" >/dev/null 2>&1; then
+  set -- "$certs"
+  echo "with a TLS exchange"
+else
+  set --
+fi
 "$strace" -f -qq -o "$log" \
   -e trace=io_uring_enter,io_uring_setup,socket,bind,listen,accept,accept4,connect,recvfrom,sendto,recvmsg,sendmsg,recv,send,shutdown,poll,ppoll \
-  "$program"
+  "$program" "$@"
 rc=$?
 if [ "$rc" = 77 ]; then echo "io_uring is not in use: skipped"; exit 77; fi
 if [ "$rc" != 0 ]; then echo "FAIL: the transfer failed (exit $rc)"; exit 1; fi

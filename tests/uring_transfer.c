@@ -1,7 +1,9 @@
 /*
  * A data transfer over the public API for the strace check of the io_uring
  * backend: TCP accept/connect, lines, a bulk transfer, frames, a half-close
- * and UDP send_to/recv_from, all on 127.0.0.1. Exits 0 when every byte
+ * and UDP send_to/recv_from, all on 127.0.0.1; given a directory of test
+ * certificates (tests/tls_mkcerts.sh), also a verified TLS exchange, whose
+ * records must travel through the ring too. Exits 0 when every byte
  * arrived, 77 when the ring is not in use.
  */
 #include <pthread.h>
@@ -35,7 +37,68 @@ static void *serve(void *arg)
     return NULL;
 }
 
-int main(void)
+static cnet_ssl_context *server_ctx;
+
+static void *serve_tls(void *arg)
+{
+    (void)arg;
+    cnet_socket *c = NULL;
+    if (cnet_socket_accept(server, &c, CNET_FLAGS_DEFAULT) != CNET_OK) {
+        fprintf(stderr, "tls accept: %s\n", cnet_last_error_message());
+        return NULL;
+    }
+    cnet_socket_send_str(c, "over tls\n", 0);
+    cnet_socket_send(c, bulk, sizeof bulk, 0, NULL);
+    cnet_socket_free(c);
+    return NULL;
+}
+
+/* A verified TLS 1.3 exchange with the certificates in dir. */
+static int tls_transfer(const char *dir)
+{
+    char cert[512], key[512], ca[512];
+    snprintf(cert, sizeof cert, "%s/valid.pem", dir);
+    snprintf(key, sizeof key, "%s/valid.key", dir);
+    snprintf(ca, sizeof ca, "%s/ca.pem", dir);
+    cnet_ssl_options so = {0}, co = {0};
+    so.cert_file = cert;
+    so.key_file = key;
+    so.verify_mode = CNET_VERIFY_NONE;
+    co.ca_file = ca;
+    cnet_ssl_context *client_ctx;
+    cnet_port port;
+    char addr[CNET_ADDRSTRLEN];
+    CHECK(cnet_ssl_context_new(&so, &server_ctx));
+    CHECK(cnet_ssl_context_new(&co, &client_ctx));
+    CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &server));
+    CHECK(cnet_socket_bind_addr(server, CNET_PORT(0), "127.0.0.1"));
+    CHECK(cnet_socket_listen(server, 8));
+    CHECK(cnet_socket_get_local_addr(server, addr, sizeof addr, &port));
+    CHECK(cnet_socket_wrap(server_ctx, server));
+    pthread_t t;
+    pthread_create(&t, NULL, serve_tls, NULL);
+    cnet_socket *c;
+    CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    CHECK(cnet_socket_wrap(client_ctx, c));
+    CHECK(cnet_socket_connect(c, "127.0.0.1", port, 5000));
+    char line[32];
+    size_t n;
+    cnet_read_line_result r;
+    CHECK(cnet_socket_read_line(c, line, sizeof line, &n, &r, 5000, CNET_FLAGS_DEFAULT));
+    static char got[1 << 20];
+    CHECK(cnet_socket_recv(c, got, sizeof got, 5000, 0, &n));
+    pthread_join(t, NULL);
+    if (strcmp(line, "over tls") != 0 || n != sizeof got || memcmp(got, bulk, n) != 0 || !cnet_socket_is_ssl(c))
+        return 1;
+    cnet_socket_free(c);
+    cnet_socket_free(server);
+    cnet_ssl_context_free(client_ctx);
+    cnet_ssl_context_free(server_ctx);
+    printf("tls transfer ok\n");
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     if (strcmp(cnet_backend_active(), "io_uring") != 0)
         return 77;
@@ -80,5 +143,7 @@ int main(void)
     cnet_socket_free(c);
     cnet_socket_free(server);
     printf("transfer ok on %s\n", cnet_backend_active());
+    if (argc > 1 && cnet_tls_available())
+        return tls_transfer(argv[1]);
     return 0;
 }
