@@ -51,16 +51,16 @@ test-gcc: deps
 	$(call meson_test,build)
 
 test-asan: deps
-	$(call meson_build,build-asan,$(SANITIZE) -Dbuildtype=debug,CC=gcc)
+	$(call meson_build,build-asan,$(SANITIZE) -Dbuildtype=debug -Ddocs=false,CC=gcc)
 	$(call meson_test,build-asan)
 
 test-clang: deps
-	$(call meson_build,build-clang,-Dfuzz_seconds=10,CC=clang)
+	$(call meson_build,build-clang,-Dfuzz_seconds=10 -Ddocs=false,CC=clang)
 	$(call meson_test,build-clang)
 
 # The io_uring backend, under ASan + UBSan (memcheck misreads ring buffers).
 test-uring: deps
-	$(call meson_build,build-uring,-Dnet_backend=io_uring $(SANITIZE) -Dbuildtype=debug,CC=gcc)
+	$(call meson_build,build-uring,-Dnet_backend=io_uring $(SANITIZE) -Dbuildtype=debug -Ddocs=false,CC=gcc)
 	$(call meson_test,build-uring)
 
 # The winsock backend, cross-built with mingw-w64 and run under wine: every
