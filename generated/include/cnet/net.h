@@ -337,9 +337,10 @@ CNET_API bool cnet_is_disconnection_error(unsigned flags, cnet_err err);
 CNET_API int cnet_to_os_flags(unsigned flags);
 
 /**
- * The OS option name of a boolean option.
+ * Converts a boolean option (SOBool) to its socket option number (the OS
+ * constant).
  *
- * [zh] 转换一个 SOBool 为它的套接字选项 cint 表示。
+ * [zh] 转换一个 SOBool 为它的套接字选项 cint 表示（操作系统常量）。
  *
  * @param opt the option
  *        [zh] 选项
@@ -1624,9 +1625,10 @@ CNET_API cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t
 CNET_API cnet_err cnet_socket_send_str(cnet_socket *socket, const char *text, unsigned flags);
 
 /**
- * Sends data with one call; never fails loudly.
+ * A safe alternative to send: one send call, and false instead of an error
+ * when not every byte went out.
  *
- * [zh] 对于 send 的安全替换，发生错误时不抛出异常，而是返回 false。
+ * [zh] 对于 send 的安全替换：只调用一次发送，发生错误或未能发出全部字节时不报告错误，而是返回 false。
  *
  * @param socket the socket
  *        [zh] 套接字
