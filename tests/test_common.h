@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include <cnet/cnet.h>
@@ -192,6 +193,21 @@ static inline void tc_require_reset_on_abortive_close(void)
     if (n >= 0 || e != WSAECONNRESET)
         cr_skip_test("this Winsock (wine) does not reset the connection on an abortive close");
 #endif
+}
+
+/* Milliseconds on the monotonic clock. */
+static inline int64_t tc_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static inline void tc_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
 }
 
 /* How many descriptors this process has open. */

@@ -13,20 +13,6 @@
 
 #include "test_common.h"
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 /* A listening cnet socket on loopback of the domain, port 0. */
 static cnet_socket *listener(cnet_domain domain, cnet_port *port)
 {
@@ -326,9 +312,9 @@ Test(net_server, accept_honours_the_default_deadline)
     cnet_port port;
     cnet_socket *srv = listener(CNET_AF_INET, &port), *a = NULL;
     TC_OK(cnet_socket_set_timeout(srv, 80));
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
-    cr_assert_geq(now_ms() - t0, 75);
+    cr_assert_geq(tc_now_ms() - t0, 75);
     cr_assert_null(a);
     cr_assert_not(tc_nonblocking(cnet_socket_get_fd(srv)), "the listener stays blocking");
     TC_ERR(CNET_EINVAL, cnet_socket_set_timeout(srv, -2));
@@ -401,9 +387,9 @@ Test(net_client, connect_timeout_against_a_blackhole)
     cnet_socket *s;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
     int before = tc_open_fds();
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_connect(s, "127.0.0.1", port, 150));
-    int64_t took = now_ms() - t0;
+    int64_t took = tc_now_ms() - t0;
     cr_assert_geq(took, 145, "returned after %lld ms", (long long)took);
     cr_assert_not(tc_nonblocking(cnet_socket_get_fd(s)), "Nim leaves the socket non-blocking");
     cr_assert_eq(tc_open_fds(), before);
@@ -478,9 +464,9 @@ Test(net_recv, timeout_keeps_the_bytes_that_arrived)
         raw_send(b, "slow!", 5);
         char buf[16] = {0};
         size_t n = 99;
-        int64_t t0 = now_ms();
+        int64_t t0 = tc_now_ms();
         TC_ERR(CNET_ETIMEDOUT, cnet_socket_recv(a, buf, 10, 100, 0, &n));
-        cr_assert_geq(now_ms() - t0, 95);
+        cr_assert_geq(tc_now_ms() - t0, 95);
         cr_assert_eq(n, 5, "Nim loses these bytes");
         cr_assert(memcmp(buf, "slow!", 5) == 0);
         /* A timeout does not break the stream. */
@@ -564,10 +550,10 @@ Test(net_recv, reset_is_latched_and_queued_data_comes_first)
         size_t n;
         /* b closes with unread input... */
         raw_send(a, "x", 1);
-        sleep_ms(20);
+        tc_sleep_ms(20);
         abortive(b);
         cnet_socket_free(b);
-        sleep_ms(20);
+        tc_sleep_ms(20);
         char buf[64];
         TC_OK(cnet_socket_recv(a, buf, 64, 1000, 0, &n));
         cr_assert_eq(n, 10, "the 10 queued bytes are delivered before the error");
@@ -610,7 +596,7 @@ Test(net_recv, peer_reset_while_blocked)
     struct blocked_recv br = {a, CNET_OK, 0};
     pthread_t t;
     cr_assert_eq(pthread_create(&t, NULL, blocked_recv_thread, &br), 0);
-    sleep_ms(50);
+    tc_sleep_ms(50);
     abortive(b);
     cnet_socket_free(b);
     pthread_join(t, NULL);
@@ -642,9 +628,9 @@ Test(net_recv, eintr_keeps_the_original_deadline)
     tcp_pair(true, &a, &b);
     char buf[4];
     size_t n;
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_recv(a, buf, 4, 200, 0, &n));
-    int64_t took = now_ms() - t0;
+    int64_t took = tc_now_ms() - t0;
     struct itimerval off = {{0, 0}, {0, 0}};
     setitimer(ITIMER_REAL, &off, NULL);
     cr_assert_gt(alarms, 5, "signals arrived while waiting");
@@ -699,7 +685,7 @@ static void *writer_thread(void *arg)
         cnet_socket_send(w->s, w->data + i, n, 0, NULL);
         i += n;
         if (w->chunk != (size_t)-1)
-            sleep_ms(1);
+            tc_sleep_ms(1);
     }
     cnet_socket_shutdown(w->s, false, true);
     return NULL;
@@ -828,10 +814,10 @@ Test(net_readline, partial_line_before_reset_is_kept)
     tcp_pair(true, &a, &b);
     raw_send(b, "abc", 3);
     raw_send(a, "unread", 6);
-    sleep_ms(20);
+    tc_sleep_ms(20);
     abortive(b);
     cnet_socket_free(b);
-    sleep_ms(20);
+    tc_sleep_ms(20);
     char line[16];
     size_t n;
     cnet_read_line_result r;
@@ -935,7 +921,7 @@ static void *slow_reader_thread(void *arg)
             sr->sum = sr->sum * 31 + buf[k];
         sr->total += n;
         if (i % 64 == 0)
-            sleep_ms(1);
+            tc_sleep_ms(1);
     }
     return NULL;
 }
@@ -976,14 +962,14 @@ Test(net_send, dead_peer_returns_at_once_and_no_sigpipe)
     tcp_pair(true, &a, &b);
     abortive(b);
     cnet_socket_free(b);
-    sleep_ms(20);
+    tc_sleep_ms(20);
     static char big[1 << 20];
     size_t sent = 99;
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     /* SafeDisconn: ends like a close, and tells how much went out. */
     TC_OK(cnet_socket_send(a, big, sizeof big, CNET_FLAG_SAFE_DISCONN, &sent));
     cr_assert_lt(sent, sizeof big);
-    cr_assert_lt(now_ms() - t0, 2000, "Nim spins forever here");
+    cr_assert_lt(tc_now_ms() - t0, 2000, "Nim spins forever here");
     cnet_err err = cnet_socket_send(a, big, sizeof big, 0, &sent);
     cr_assert(err == CNET_EPIPE || err == CNET_ECONNRESET, "got %s", cnet_err_name(err));
     cr_assert_not(cnet_socket_try_send(a, "x", 1));
@@ -997,9 +983,9 @@ Test(net_send, send_timeout_when_the_peer_never_reads)
     TC_OK(cnet_socket_set_send_timeout(a, 100));
     static char big[16 << 20];
     size_t sent;
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_send(a, big, sizeof big, CNET_FLAGS_DEFAULT, &sent));
-    cr_assert_geq(now_ms() - t0, 95);
+    cr_assert_geq(tc_now_ms() - t0, 95);
     cr_assert_gt(sent, 0, "what went out is reported");
     cr_assert_lt(sent, sizeof big);
     cr_assert_not(tc_nonblocking(cnet_socket_get_fd(a)));

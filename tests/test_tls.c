@@ -20,20 +20,6 @@
 
 /* ------------------------------------------------------------ helpers */
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
-}
-
 static bool have_openssl_cli(void)
 {
     return system("command -v openssl >/dev/null 2>&1") == 0;
@@ -246,7 +232,7 @@ static bool file_has(const char *path, const char *text, int ms)
             if (strstr(buf, text) != NULL)
                 return true;
         }
-        sleep_ms(20);
+        tc_sleep_ms(20);
     }
     return false;
 }
@@ -807,10 +793,10 @@ Test(tls, has_data_buffered_and_select_see_openssl_pending)
     cr_assert(cnet_socket_has_data_buffered(c), "the second line waits inside OpenSSL");
     cnet_socket *list[1] = {c};
     size_t count = 1;
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_OK(cnet_socket_select_read(list, &count, 3000));
     cr_assert_eq(count, 1);
-    cr_assert_lt(now_ms() - t0, 1000);
+    cr_assert_lt(tc_now_ms() - t0, 1000);
     TC_OK(cnet_socket_recv(c, buf, 2, 5000, 0, &n));
     cr_assert(memcmp(buf, "b\n", 2) == 0);
     cr_assert_not(cnet_socket_has_data_buffered(c));
@@ -876,7 +862,7 @@ Test(tls, bulk_frames_try_send_and_skip)
 /* A recv timeout keeps the session usable: the late data still arrives. */
 static void serve_late(server *sv, cnet_socket *c)
 {
-    sleep_ms(300);
+    tc_sleep_ms(300);
     sv->serve_err = cnet_socket_send_str(c, "late\n", 0);
     serve_wait(sv, c);
 }
@@ -922,9 +908,9 @@ Test(tls, handshake_honours_the_connect_deadline)
     cnet_socket *c;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_wrap(cctx, c));
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_connect(c, "127.0.0.1", sv.port, 200));
-    int64_t took = now_ms() - t0;
+    int64_t took = tc_now_ms() - t0;
     cr_assert(took >= 150 && took < 2000, "took %lld ms", (long long)took);
     /* A handshake cut off does not resume: later calls fail at once. */
     size_t n;
@@ -946,9 +932,9 @@ Test(tls, handshake_honours_the_default_deadline_on_both_sides)
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_connect(c, "127.0.0.1", plain.port, 2000));
     TC_OK(cnet_socket_set_timeout(c, 150));
-    int64_t t0 = now_ms();
+    int64_t t0 = tc_now_ms();
     TC_ERR(CNET_ETIMEDOUT, cnet_socket_wrap_connected(cctx, c, CNET_HANDSHAKE_AS_CLIENT, "localhost"));
-    cr_assert_lt(now_ms() - t0, 2000);
+    cr_assert_lt(tc_now_ms() - t0, 2000);
     cnet_socket_free(c);
     server_join(&plain);
     /* Server side: a TCP client that never says hello. */
@@ -1241,7 +1227,7 @@ Test(tls, writes_to_a_reset_peer_fail_without_sigpipe)
     cnet_socket *c;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     server_join(&sv); /* the accepted socket is freed (reset) */
-    sleep_ms(50);
+    tc_sleep_ms(50);
     static unsigned char data[1 << 20];
     cnet_err err = CNET_OK;
     for (int i = 0; i < 50 && err == CNET_OK; i++)
