@@ -167,76 +167,71 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
     }
 }
 
-cnet_err CNET_POSIX_IO(recv)(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
-                        size_t *received)
+/* The system calls of the data path. */
+enum transfer_call { CALL_RECV, CALL_SEND, CALL_RECVMSG, CALL_SENDMSG };
+
+/*
+ * One data-path system call. EINTR is retried. With a deadline the call does
+ * not block, so data already there costs one system call; "would block" then
+ * waits for readiness on the time left and tries again. Without one, the
+ * socket's own blocking mode decides, as in Nim.
+ */
+static cnet_err transfer(int fd, enum transfer_call call, void *buf, size_t size, struct msghdr *msg, int flags,
+                         int64_t deadline, size_t *done, const char *what)
 {
-    /* With a deadline, try without waiting first: one system call when data
-     * is already there, poll only when it is not. */
-    int flags = (peek ? MSG_PEEK : 0) | (deadline >= 0 ? MSG_DONTWAIT : 0);
+    bool out = call == CALL_SEND || call == CALL_SENDMSG;
+    flags |= (out ? MSG_NOSIGNAL : 0) | (deadline >= 0 ? MSG_DONTWAIT : 0);
     for (;;) {
-        ssize_t n = recv(handle, data, size, flags);
+        ssize_t n;
+        switch (call) {
+        case CALL_RECV: n = recv(fd, buf, size, flags); break;
+        case CALL_SEND: n = send(fd, buf, size, flags); break;
+        case CALL_RECVMSG: n = recvmsg(fd, msg, flags); break;
+        default: n = sendmsg(fd, msg, flags); break;
+        }
         if (n >= 0) {
-            *received = (size_t)n;
+            *done = (size_t)n;
             return CNET_OK;
         }
         if (errno == EINTR)
             continue;
         if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(handle, POLLIN, deadline, "recv");
+            cnet_err err = wait_ready(fd, out ? POLLOUT : POLLIN, deadline, what);
             if (err != CNET_OK)
                 return err;
             continue;
         }
-        return fail_errno("recv", "recv");
+        return fail_errno(what, what);
     }
+}
+
+static void msg_init(struct msghdr *msg, struct iovec *iov, size_t iovlen, void *name, socklen_t namelen)
+{
+    memset(msg, 0, sizeof *msg);
+    msg->msg_name = name;
+    msg->msg_namelen = name ? namelen : 0;
+    msg->msg_iov = iov;
+    msg->msg_iovlen = iovlen;
+}
+
+cnet_err CNET_POSIX_IO(recv)(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
+                             size_t *received)
+{
+    return transfer(handle, CALL_RECV, data, size, NULL, peek ? MSG_PEEK : 0, deadline, received, "recv");
 }
 
 cnet_err CNET_POSIX_IO(send)(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
 {
-    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
-    for (;;) {
-        ssize_t n = send(handle, data, size, flags);
-        if (n >= 0) {
-            *sent = (size_t)n;
-            return CNET_OK;
-        }
-        if (errno == EINTR)
-            continue;
-        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(handle, POLLOUT, deadline, "send");
-            if (err != CNET_OK)
-                return err;
-            continue;
-        }
-        return fail_errno("send", "send");
-    }
+    return transfer(handle, CALL_SEND, (void *)data, size, NULL, 0, deadline, sent, "send");
 }
 
 cnet_err CNET_POSIX_IO(sendv2)(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
-                          int64_t deadline, size_t *sent)
+                               int64_t deadline, size_t *sent)
 {
     struct iovec iov[2] = {{(void *)a, a_size}, {(void *)b, b_size}};
     struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_iov = iov;
-    msg.msg_iovlen = 2;
-    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
-    for (;;) {
-        ssize_t n = sendmsg(handle, &msg, flags);
-        if (n >= 0) {
-            *sent = (size_t)n;
-            return CNET_OK;
-        }
-        if (errno == EINTR)
-            continue;
-        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(handle, POLLOUT, deadline, "send");
-            if (err != CNET_OK)
-                return err;
-            continue;
-        }
-        return fail_errno("send", "sendmsg");
-    }
+    msg_init(&msg, iov, 2, NULL, 0);
+    return transfer(handle, CALL_SENDMSG, NULL, 0, &msg, 0, deadline, sent, "sendmsg");
 }
 
 /* The outcome of a connection in progress, from SO_ERROR. */
@@ -338,54 +333,27 @@ cnet_err CNET_POSIX_IO(accept_deadline)(cnet_socket_handle handle, bool inherita
 }
 
 cnet_err CNET_POSIX_IO(sendto)(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
-                          cnet_socklen len, int64_t deadline)
+                               cnet_socklen len, int64_t deadline)
 {
-    int flags = MSG_NOSIGNAL | (deadline >= 0 ? MSG_DONTWAIT : 0);
-    for (;;) {
-        ssize_t n = sendto(handle, data, size, flags, addr, addr ? len : 0);
-        if (n >= 0)
-            return CNET_OK;
-        if (errno == EINTR)
-            continue;
-        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(handle, POLLOUT, deadline, "sendto");
-            if (err != CNET_OK)
-                return err;
-            continue;
-        }
-        return fail_errno("sendto", "sendto");
-    }
+    struct iovec iov = {(void *)data, size};
+    struct msghdr msg;
+    size_t sent;
+    msg_init(&msg, &iov, 1, (void *)addr, len);
+    return transfer(handle, CALL_SENDMSG, NULL, 0, &msg, 0, deadline, &sent, "sendto");
 }
 
 cnet_err CNET_POSIX_IO(recvfrom)(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
-                            cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
+                                 cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
 {
     struct iovec iov = {data, size};
-    int flags = deadline >= 0 ? MSG_DONTWAIT : 0;
-    for (;;) {
-        struct msghdr msg;
-        memset(&msg, 0, sizeof msg);
-        msg.msg_name = addr;
-        msg.msg_namelen = sizeof *addr;
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        ssize_t n = recvmsg(handle, &msg, flags);
-        if (n >= 0) {
-            *received = (size_t)n;
-            *len = (cnet_socklen)msg.msg_namelen;
-            *truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-            return CNET_OK;
-        }
-        if (errno == EINTR)
-            continue;
-        if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(handle, POLLIN, deadline, "recvfrom");
-            if (err != CNET_OK)
-                return err;
-            continue;
-        }
-        return fail_errno("recvfrom", "recvmsg");
+    struct msghdr msg;
+    msg_init(&msg, &iov, 1, addr, sizeof *addr);
+    cnet_err err = transfer(handle, CALL_RECVMSG, NULL, 0, &msg, 0, deadline, received, "recvfrom");
+    if (err == CNET_OK) {
+        *len = (cnet_socklen)msg.msg_namelen;
+        *truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     }
+    return err;
 }
 
 cnet_err CNET_POSIX_IO(shutdown)(cnet_socket_handle handle, bool read, bool write)
