@@ -307,6 +307,40 @@ Test(net_server, v6only_on_refuses_ipv4)
     cnet_socket_free(srv);
 }
 
+Test(net_server, accept_out_of_descriptors_recovers)
+{
+#if defined(_WIN32)
+    cr_skip_test("RLIMIT_NOFILE is a POSIX limit");
+#else
+    cnet_port port;
+    cnet_socket *srv = listener(CNET_AF_INET, &port), *c, *a = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", port, 1000));
+    /* Use up every descriptor the limit allows, then accept. */
+    struct rlimit old, low;
+    cr_assert_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = old;
+    low.rlim_cur = (rlim_t)tc_open_fds() + 8;
+    cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int spare[64], n = 0;
+    while (n < 64 && (spare[n] = dup(0)) >= 0)
+        n++;
+    cr_assert_lt(n, 64, "the lowered limit took effect");
+    int64_t t0 = tc_now_ms();
+    TC_ERR(CNET_EMFILE, cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    cr_assert_lt(tc_now_ms() - t0, 1000, "an error at once, no spinning");
+    cr_assert_null(a);
+    /* Once descriptors are free again the pending client is accepted. */
+    while (n > 0)
+        close(spare[--n]);
+    setrlimit(RLIMIT_NOFILE, &old);
+    TC_OK(cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    cnet_socket_free(a);
+    cnet_socket_free(c);
+    cnet_socket_free(srv);
+#endif
+}
+
 Test(net_server, accept_honours_the_default_deadline)
 {
     cnet_port port;
