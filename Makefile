@@ -3,13 +3,16 @@
 #   make test   - install what is missing, build every variant, run every suite
 PY        ?= /usr/bin/python3
 BUILD     ?= build
-APT_PKGS  := meson ninja-build re2c python3-jinja2 python3-yaml libcriterion-dev \
-             liburing-dev libssl-dev pkg-config gcc clang strace nim openssl mingw-w64 wine
+# What building needs (make build, make demo), and what every test variant
+# adds (make test): clang, liburing, strace, nim (interop), mingw-w64 + wine.
+BUILD_PKGS := meson ninja-build re2c python3-jinja2 python3-yaml libcriterion-dev libssl-dev \
+             pkg-config gcc openssl
+APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace nim mingw-w64 wine
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 comma     := ,
 SANITIZE  := -Db_sanitize=address$(comma)undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
 
-.PHONY: all deps build regen verify-generated test test-gcc test-asan test-clang test-uring test-winsock \
+.PHONY: all deps deps-build build regen verify-generated test test-gcc test-asan test-clang test-uring test-winsock \
         demo bench fuzz fuzz-ci clean help
 
 all: build
@@ -17,14 +20,21 @@ all: build
 help:
 	@echo "make demo | test | build | regen | verify-generated | bench | fuzz | clean"
 
-# Install the Debian packages the build and tests need, only when missing.
-deps:
-	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+# Install Debian packages, only those missing: $(call apt_install,PACKAGES)
+define apt_install
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq $$missing; \
 	fi
+endef
+
+deps-build:
+	$(call apt_install,$(BUILD_PKGS))
+
+deps:
+	$(call apt_install,$(APT_PKGS))
 
 regen:
 	$(PY) codegen/generate.py
@@ -43,7 +53,7 @@ define meson_test
 	-meson test -C $(1) --num-processes 2 --print-errorlogs
 endef
 
-build: deps
+build: deps-build
 	$(call meson_build,$(BUILD),,)
 
 test-gcc: deps
@@ -89,7 +99,7 @@ test: deps verify-generated
 	@$(PY) tests/summarize.py build build-asan build-clang build-uring build-win
 
 demo: build
-	@bash examples/demo.sh $(BUILD)/examples
+	@PYTHON=$(PY) bash examples/demo.sh $(BUILD)/examples
 
 # Benchmarks (not tests): release builds, both ends pinned to one CPU, each
 # figure a ratio against a baseline measured in the same run.
