@@ -893,8 +893,8 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_alarm);
     build_line_pattern();
 
-    printf("bench_net: cnet %s, backend %s; %d runs each, median; same-CPU pass on CPU %d", cnet_version(),
-           cnet_backend_name(), cfg.reps, cfg.cpu);
+    printf("bench_net: cnet %s, backend %s (serving: %s); %d runs each, median; same-CPU pass on CPU %d",
+           cnet_version(), cnet_backend_name(), cnet_backend_active(), cfg.reps, cfg.cpu);
     if (cfg.cross)
         printf(", cross pass: receiver CPU %d, sender CPU %d", cfg.cpu, cfg.cpu2);
     printf("\n  readline %ld lines x %d B (%.0f MB), bulk %lld MiB in %d KiB pieces, pingpong %ld (cross %ld) x %d B\n",
@@ -920,9 +920,12 @@ int main(int argc, char **argv)
                    {"send/recv_some + deadline", child_bulk_cnet, parent_bulk_cnet, V_DEADLINE}},
         .n_extras = 2,
     };
+    /* The targets of the issues: io_uring ping-pong pays for a submission
+     * and a completion per call, so its target is 0.85 (posix: 0.95). */
+    bool uring = strcmp(cnet_backend_active(), "io_uring") == 0;
     test_def pingpong = {
         .name = "pingpong", .unit = "k RTT/s", .unit_div = 1e3, .cpu_unit = "us/RTT", .cpu_mul = 1e6,
-        .target = 0.95,
+        .target = uring ? 0.85 : 0.95,
         .base = {"raw send/recv", child_echo_raw, parent_ping_raw, V_PLAIN},
         .cnet = {"cnet send/recv", child_echo_cnet, parent_ping_cnet, V_PLAIN},
         .extras = {{"cnet send/recv + deadline", child_echo_cnet, parent_ping_cnet, V_DEADLINE}},

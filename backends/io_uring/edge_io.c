@@ -37,6 +37,9 @@ struct ring_state {
     bool tried;  /* setup was attempted on this thread */
     bool usable; /* the ring works */
     bool op[CNET_RING_OPS];
+    unsigned last_cflags;   /* flags of the last operation's completion */
+    cnet_socket_handle last_recv; /* the handle of the last stream recv... */
+    bool last_recv_nonempty;      /* ...and whether it left data behind */
 };
 
 static _Thread_local struct ring_state tls;
@@ -135,11 +138,24 @@ static struct __kernel_timespec remaining(int64_t deadline)
  * Submit the prepared `sqe` (plus a linked timeout when deadline >= 0) and
  * wait for it. Returns the operation's result (bytes, fd, or -errno);
  * *timed_out tells a deadline from any other cancellation.
+ *
+ * `inline_likely` says the operation usually completes while it is being
+ * submitted (a send with room in the socket buffer, a recv with data
+ * waiting, close, bind...): then the ring is entered to submit only and the
+ * completion is picked up without a second look into the kernel; entering
+ * with GETEVENTS runs the deferred task work and the wait set-up for
+ * nothing (measured: +1.5 % on 64-byte ping-pong). When the completion is
+ * not there after all, the usual wait follows. Operations that usually wait
+ * (accept, connect, a recv on an empty socket) submit and wait in one
+ * entry. A deadline always takes the one-entry path: the linked timeout's
+ * own completion has to be reaped too.
  */
-static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool *timed_out)
+static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool inline_likely,
+               bool *timed_out)
 {
     struct __kernel_timespec ts;
     unsigned expect = 1;
+    int rc;
     *timed_out = false;
     io_uring_sqe_set_data64(sqe, 1);
     if (deadline >= 0) {
@@ -149,8 +165,20 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
         io_uring_prep_link_timeout(t, &ts, 0);
         io_uring_sqe_set_data64(t, 2);
         expect = 2;
+    } else if (inline_likely) {
+        do
+            rc = io_uring_submit(ring);
+        while (rc == -EINTR);
+        struct io_uring_cqe *cqe;
+        if (rc >= 0 && io_uring_peek_cqe(ring, &cqe) == 0) {
+            int res = cqe->res;
+            tls.last_cflags = cqe->flags;
+            io_uring_cqe_seen(ring, cqe);
+            return res;
+        }
+        /* Submitted (or the submit failed and the wait below submits it):
+         * wait for the completion. */
     }
-    int rc;
     do
         rc = io_uring_submit_and_wait(ring, expect);
     while (rc == -EINTR);
@@ -162,10 +190,12 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
             continue; /* the deadline is in the kernel: waiting on keeps it */
         if (rc < 0)
             return rc;
-        if (io_uring_cqe_get_data64(cqe) == 1)
+        if (io_uring_cqe_get_data64(cqe) == 1) {
             res = cqe->res;
-        else
+            tls.last_cflags = cqe->flags;
+        } else {
             tres = cqe->res;
+        }
         io_uring_cqe_seen(ring, cqe);
         got++;
     }
@@ -173,7 +203,6 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
         *timed_out = true;
     return res;
 }
-
 
 /* An sqe of the ring; the ring is drained after every call, so there is one. */
 static struct io_uring_sqe *sqe_of(struct io_uring *ring)
@@ -200,7 +229,7 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_socket(sqe, domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol, 0);
     bool to;
-    int res = run(ring, sqe, -1, &to);
+    int res = run(ring, sqe, -1, true, &to);
     if (res < 0)
         return fail_res(res, to, "cnet_create_native_socket", "socket");
     *out = res;
@@ -215,7 +244,7 @@ cnet_err cnet__sys_close(cnet_socket_handle handle)
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_close(sqe, handle);
     bool to;
-    int res = run(ring, sqe, -1, &to);
+    int res = run(ring, sqe, -1, true, &to);
     if (res < 0 && res != -EINTR)
         return fail_res(res, to, "cnet_close", "close");
     return CNET_OK;
@@ -229,7 +258,7 @@ cnet_err cnet__sys_bind_addr(cnet_socket_handle handle, const struct sockaddr *n
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_rw(CNET_IORING_OP_BIND, sqe, handle, name, 0, namelen);
     bool to;
-    int res = run(ring, sqe, -1, &to);
+    int res = run(ring, sqe, -1, true, &to);
     return res < 0 ? fail_res(res, to, "cnet_bind_addr", "bind") : CNET_OK;
 }
 
@@ -241,7 +270,7 @@ cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_rw(CNET_IORING_OP_LISTEN, sqe, handle, NULL, (unsigned)backlog, 0);
     bool to;
-    int res = run(ring, sqe, -1, &to);
+    int res = run(ring, sqe, -1, true, &to);
     return res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
 }
 
@@ -294,8 +323,14 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
         return cnet__posix_recv(handle, data, size, peek, deadline, received);
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_recv(sqe, handle, data, size, peek ? MSG_PEEK : 0);
+    /* The last receive on this handle said whether it left data behind
+     * (IORING_CQE_F_SOCK_NONEMPTY): then this one most likely completes
+     * inline. A wrong guess costs one more entry, never a wrong result. */
+    bool likely = tls.last_recv == handle && tls.last_recv_nonempty;
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, likely, &to);
+    tls.last_recv = handle;
+    tls.last_recv_nonempty = res > 0 && (tls.last_cflags & IORING_CQE_F_SOCK_NONEMPTY);
     if (res < 0)
         return fail_res(res, to, "recv", "recv");
     *received = (size_t)res;
@@ -313,7 +348,7 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
      * reports the bytes it wrote. Datagram sockets ignore the flag. */
     io_uring_prep_send(sqe, handle, data, size, MSG_NOSIGNAL | MSG_WAITALL);
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, true, &to);
     if (res < 0)
         return fail_res(res, to, "send", "send");
     *sent = (size_t)res;
@@ -336,7 +371,7 @@ cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_siz
         struct io_uring_sqe *sqe = sqe_of(ring);
         io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
         bool to;
-        int res = run(ring, sqe, deadline, &to);
+        int res = run(ring, sqe, deadline, true, &to);
         if (res < 0)
             return fail_res(res, to, "send", "sendmsg");
         *sent = (size_t)res;
@@ -388,7 +423,7 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_connect(sqe, handle, addr, len);
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, false, &to);
     return res < 0 ? fail_res(res, to, "connect", "connect") : CNET_OK;
 }
 
@@ -403,7 +438,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_accept(sqe, handle, (struct sockaddr *)addr, &slen, inheritable ? 0 : SOCK_CLOEXEC);
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, false, &to);
     if (res < 0)
         return fail_res(res, to, "accept", "accept");
     *client = res;
@@ -427,7 +462,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, true, &to);
     return res < 0 ? fail_res(res, to, "sendto", "sendmsg") : CNET_OK;
 }
 
@@ -448,7 +483,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     /* MSG_TRUNC makes a datagram socket report its real length. */
     io_uring_prep_recvmsg(sqe, handle, &msg, MSG_TRUNC);
     bool to;
-    int res = run(ring, sqe, deadline, &to);
+    int res = run(ring, sqe, deadline, false, &to);
     if (res < 0)
         return fail_res(res, to, "recvfrom", "recvmsg");
     *truncated = (size_t)res > size || (msg.msg_flags & MSG_TRUNC);
@@ -465,6 +500,6 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_shutdown(sqe, handle, read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR);
     bool to;
-    int res = run(ring, sqe, -1, &to);
+    int res = run(ring, sqe, -1, true, &to);
     return res < 0 ? fail_res(res, to, "cnet_socket_shutdown", "shutdown") : CNET_OK;
 }
