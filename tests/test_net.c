@@ -782,6 +782,52 @@ Test(net_readline, same_result_however_the_stream_is_cut)
     }
 }
 
+/* Lines of every length from 0 to 79 with each terminator, so that the end
+ * of a line falls at every offset of the 16-byte scan in find_eol, at the
+ * end of a 16-byte block and in the overlapping tail. */
+Test(net_readline, every_length_and_terminator)
+{
+    static const char *terms[] = {"\n", "\r\n", "\r"};
+    static char input[80 * 3 * 82 + 1];
+    size_t used = 0;
+    for (size_t len = 0; len < 80; len++) {
+        for (size_t t = 0; t < 3; t++) {
+            for (size_t i = 0; i < len; i++)
+                input[used++] = (char)('a' + (len + i) % 26);
+            used += (size_t)sprintf(input + used, "%s", terms[t]);
+        }
+    }
+    for (int buffered = 1; buffered >= 0; buffered--) {
+        cnet_socket *a, *b;
+        tcp_pair(buffered, &a, &b);
+        struct writer w = {b, input, (size_t)-1};
+        pthread_t th;
+        pthread_create(&th, NULL, writer_thread, &w);
+        for (size_t len = 0; len < 80; len++) {
+            for (size_t t = 0; t < 3; t++) {
+                char line[128], want[128];
+                size_t n;
+                cnet_read_line_result r;
+                for (size_t i = 0; i < len; i++)
+                    want[i] = (char)('a' + (len + i) % 26);
+                want[len] = '\0';
+                TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+                cr_assert_eq(r, CNET_READ_FULL_LINE, "buffered=%d len=%zu term=%zu", buffered, len, t);
+                cr_assert_eq(n, len, "buffered=%d len=%zu term=%zu", buffered, len, t);
+                cr_assert_str_eq(line, want, "buffered=%d len=%zu term=%zu", buffered, len, t);
+            }
+        }
+        size_t n;
+        cnet_read_line_result r;
+        char line[8];
+        TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+        cr_assert_eq(r, CNET_READ_DISCONNECTED);
+        pthread_join(th, NULL);
+        cnet_socket_free(a);
+        cnet_socket_free(b);
+    }
+}
+
 Test(net_readline, cr_then_eof_is_a_line)
 {
     cnet_socket *a, *b;
