@@ -23,8 +23,9 @@
  *
  * Extra (informational, no target) rows: the same cnet calls with a
  * per-socket deadline (cnet_socket_set_timeout), which switches the posix
- * backend to MSG_DONTWAIT + poll, and cnet_socket_recv_line (one malloc per
- * line).
+ * backend to MSG_DONTWAIT + poll, cnet_socket_recv_line (one malloc per
+ * line) and, in an io_uring build (CNET_BENCH_URING, set by bench/run.sh),
+ * ping-pong on a bare io_uring loop without cnet: the io_uring ceiling.
  *
  * Only the public API is used for the cnet side (cnet_socket_from_handle on
  * a connected descriptor), so the program runs unchanged on any backend.
@@ -78,6 +79,9 @@
 #include <sys/time.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#ifdef CNET_BENCH_URING
+#include <liburing.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -617,6 +621,107 @@ static int parent_ping_cnet(int fd, int variant, double *units)
     return 1;
 }
 
+#ifdef CNET_BENCH_URING
+/*
+ * The same ping-pong on a bare io_uring loop, no library: one submission and
+ * one wait per send or recv (io_uring_submit_and_wait), on a ring set up
+ * like cnet's (SINGLE_ISSUER | DEFER_TASKRUN, registered ring fd). Its ratio
+ * to raw send/recv is the ceiling of a blocking call served by io_uring on
+ * this machine, measured in the same run as cnet's.
+ */
+static struct io_uring bench_ring;
+
+static void bench_ring_init(void)
+{
+    struct io_uring_params p;
+    memset(&p, 0, sizeof p);
+    p.flags = IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    if (io_uring_queue_init_params(8, &bench_ring, &p) < 0) {
+        memset(&p, 0, sizeof p);
+        if (io_uring_queue_init_params(8, &bench_ring, &p) < 0)
+            die("io_uring_queue_init_params");
+    }
+    io_uring_register_ring_fd(&bench_ring);
+}
+
+/* One send or recv through the ring: its result, or -errno. */
+static int bench_ring_op(int fd, void *data, size_t size, bool receive)
+{
+    struct io_uring_sqe *sqe = io_uring_get_sqe(&bench_ring);
+    if (receive)
+        io_uring_prep_recv(sqe, fd, data, size, 0);
+    else
+        io_uring_prep_send(sqe, fd, data, size, MSG_NOSIGNAL);
+    int rc;
+    do
+        rc = io_uring_submit_and_wait(&bench_ring, 1);
+    while (rc == -EINTR);
+    struct io_uring_cqe *cqe;
+    do
+        rc = io_uring_wait_cqe(&bench_ring, &cqe);
+    while (rc == -EINTR);
+    if (rc < 0)
+        return rc;
+    int res = cqe->res;
+    io_uring_cqe_seen(&bench_ring, cqe);
+    return res;
+}
+
+/* Like raw_recv_all / raw_send_all: 1 (all of it), 0 (end of stream), -1. */
+static int ring_transfer_all(int fd, void *data, size_t size, bool receive)
+{
+    char *p = data;
+    while (size > 0) {
+        int n = bench_ring_op(fd, p, size, receive);
+        if (n < 0)
+            return -1;
+        if (n == 0)
+            return 0;
+        p += n;
+        size -= (size_t)n;
+    }
+    return 1;
+}
+
+static int child_echo_uring(int fd, int variant)
+{
+    (void)variant;
+    char msg[PING_SIZE];
+    raw_nodelay(fd);
+    bench_ring_init();
+    for (;;) {
+        int r = ring_transfer_all(fd, msg, sizeof msg, true);
+        if (r == 0)
+            return 0;
+        if (r < 0 || ring_transfer_all(fd, msg, sizeof msg, false) != 1)
+            return 1;
+    }
+}
+
+static int parent_ping_uring(int fd, int variant, double *units)
+{
+    (void)variant;
+    char msg[PING_SIZE], back[PING_SIZE];
+    memset(msg, 'p', sizeof msg);
+    raw_nodelay(fd);
+    bench_ring_init();
+    for (long i = 0; i < cur_pings; i++) {
+        msg[0] = (char)i;
+        if (ring_transfer_all(fd, msg, sizeof msg, false) != 1)
+            die("io_uring send(ping)");
+        if (ring_transfer_all(fd, back, sizeof back, true) != 1)
+            die("io_uring recv(pong)");
+        if (back[0] != msg[0]) {
+            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
+            exit(1);
+        }
+    }
+    io_uring_queue_exit(&bench_ring);
+    *units = (double)cur_pings;
+    return 0;
+}
+#endif
+
 /* ------------------------------------------------------------ one run */
 
 typedef struct {
@@ -928,8 +1033,16 @@ int main(int argc, char **argv)
         .target = uring ? 0.85 : 0.95,
         .base = {"raw send/recv", child_echo_raw, parent_ping_raw, V_PLAIN},
         .cnet = {"cnet send/recv", child_echo_cnet, parent_ping_cnet, V_PLAIN},
-        .extras = {{"cnet send/recv + deadline", child_echo_cnet, parent_ping_cnet, V_DEADLINE}},
+        .extras = {{"cnet send/recv + deadline", child_echo_cnet, parent_ping_cnet, V_DEADLINE},
+#ifdef CNET_BENCH_URING
+                   {"bare io_uring loop", child_echo_uring, parent_ping_uring, V_PLAIN},
+#endif
+        },
+#ifdef CNET_BENCH_URING
+        .n_extras = 2,
+#else
         .n_extras = 1,
+#endif
     };
 
     double t0 = now_s();
