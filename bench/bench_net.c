@@ -189,39 +189,44 @@ static void set_io_timeouts(int fd)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-static int raw_send_all(int fd, const void *data, size_t size)
+/* One send or recv: the bytes moved, or -errno. */
+typedef ssize_t (*io_once_fn)(int fd, void *data, size_t size, bool receive);
+
+static ssize_t raw_once(int fd, void *data, size_t size, bool receive)
 {
-    const char *p = data;
-    while (size > 0) {
-        ssize_t n = send(fd, p, size, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += n;
-        size -= (size_t)n;
-    }
-    return 0;
+    ssize_t n = receive ? recv(fd, data, size, 0) : send(fd, data, size, MSG_NOSIGNAL);
+    return n < 0 ? -errno : n;
 }
 
-/* 1 when size bytes arrived, 0 at end of stream, -1 on error. */
-static int raw_recv_all(int fd, void *data, size_t size)
+/* Move all `size` bytes, retrying after EINTR: 1 when done, 0 at end of
+ * stream, -1 on error. Always inlined, so `once` is a direct call. */
+static inline __attribute__((always_inline)) int transfer_all(int fd, void *data, size_t size, bool receive,
+                                                              io_once_fn once)
 {
     char *p = data;
     while (size > 0) {
-        ssize_t n = recv(fd, p, size, 0);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
+        ssize_t n = once(fd, p, size, receive);
+        if (n == -EINTR)
+            continue;
+        if (n < 0)
             return -1;
-        }
         if (n == 0)
             return 0;
         p += n;
         size -= (size_t)n;
     }
     return 1;
+}
+
+static int raw_send_all(int fd, const void *data, size_t size)
+{
+    return transfer_all(fd, (void *)data, size, false, raw_once) == 1 ? 0 : -1;
+}
+
+/* 1 when size bytes arrived, 0 at end of stream, -1 on error. */
+static int raw_recv_all(int fd, void *data, size_t size)
+{
+    return transfer_all(fd, data, size, true, raw_once);
 }
 
 static cnet_socket *wrap(int fd)
@@ -535,18 +540,54 @@ static int parent_bulk_cnet(int fd, int variant, double *units)
 
 static long cur_pings;
 
-static int child_echo_raw(int fd, int variant)
+/* Moves all `size` bytes: 1 when done, 0 at end of stream, -1 on error. */
+typedef int (*transfer_fn)(int fd, void *data, size_t size, bool receive);
+
+static int raw_transfer(int fd, void *data, size_t size, bool receive)
 {
-    (void)variant;
+    if (receive)
+        return raw_recv_all(fd, data, size);
+    return raw_send_all(fd, data, size) == 0 ? 1 : -1;
+}
+
+/* The two ends of a ping-pong over plain C calls (raw send/recv, or a bare
+ * io_uring loop). Always inlined, so each caller's transfer is a direct call. */
+static inline __attribute__((always_inline)) int echo_loop(int fd, transfer_fn transfer)
+{
     char msg[PING_SIZE];
     raw_nodelay(fd);
     for (;;) {
-        int r = raw_recv_all(fd, msg, sizeof msg);
+        int r = transfer(fd, msg, sizeof msg, true);
         if (r == 0)
             return 0;
-        if (r < 0 || raw_send_all(fd, msg, sizeof msg) != 0)
+        if (r < 0 || transfer(fd, msg, sizeof msg, false) != 1)
             return 1;
     }
+}
+
+static inline __attribute__((always_inline)) void ping_loop(int fd, transfer_fn transfer, double *units)
+{
+    char msg[PING_SIZE], back[PING_SIZE];
+    memset(msg, 'p', sizeof msg);
+    raw_nodelay(fd);
+    for (long i = 0; i < cur_pings; i++) {
+        msg[0] = (char)i;
+        if (transfer(fd, msg, sizeof msg, false) != 1)
+            die("send(ping)");
+        if (transfer(fd, back, sizeof back, true) != 1)
+            die("recv(pong)");
+        if (back[0] != msg[0]) {
+            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
+            exit(1);
+        }
+    }
+    *units = (double)cur_pings;
+}
+
+static int child_echo_raw(int fd, int variant)
+{
+    (void)variant;
+    return echo_loop(fd, raw_transfer);
 }
 
 static int child_echo_cnet(int fd, int variant)
@@ -576,21 +617,7 @@ static int child_echo_cnet(int fd, int variant)
 static int parent_ping_raw(int fd, int variant, double *units)
 {
     (void)variant;
-    char msg[PING_SIZE], back[PING_SIZE];
-    memset(msg, 'p', sizeof msg);
-    raw_nodelay(fd);
-    for (long i = 0; i < cur_pings; i++) {
-        msg[0] = (char)i;
-        if (raw_send_all(fd, msg, sizeof msg) != 0)
-            die("send(ping)");
-        if (raw_recv_all(fd, back, sizeof back) != 1)
-            die("recv(pong)");
-        if (back[0] != msg[0]) {
-            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
-            exit(1);
-        }
-    }
-    *units = (double)cur_pings;
+    ping_loop(fd, raw_transfer, units);
     return 0;
 }
 
@@ -644,8 +671,8 @@ static void bench_ring_init(void)
     io_uring_register_ring_fd(&bench_ring);
 }
 
-/* One send or recv through the ring: its result, or -errno. */
-static int bench_ring_op(int fd, void *data, size_t size, bool receive)
+/* One send or recv through the ring (an io_once_fn): its result, or -errno. */
+static ssize_t bench_ring_op(int fd, void *data, size_t size, bool receive)
 {
     struct io_uring_sqe *sqe = io_uring_get_sqe(&bench_ring);
     if (receive)
@@ -667,57 +694,25 @@ static int bench_ring_op(int fd, void *data, size_t size, bool receive)
     return res;
 }
 
-/* Like raw_recv_all / raw_send_all: 1 (all of it), 0 (end of stream), -1. */
+/* A transfer_fn over the ring. */
 static int ring_transfer_all(int fd, void *data, size_t size, bool receive)
 {
-    char *p = data;
-    while (size > 0) {
-        int n = bench_ring_op(fd, p, size, receive);
-        if (n < 0)
-            return -1;
-        if (n == 0)
-            return 0;
-        p += n;
-        size -= (size_t)n;
-    }
-    return 1;
+    return transfer_all(fd, data, size, receive, bench_ring_op);
 }
 
 static int child_echo_uring(int fd, int variant)
 {
     (void)variant;
-    char msg[PING_SIZE];
-    raw_nodelay(fd);
     bench_ring_init();
-    for (;;) {
-        int r = ring_transfer_all(fd, msg, sizeof msg, true);
-        if (r == 0)
-            return 0;
-        if (r < 0 || ring_transfer_all(fd, msg, sizeof msg, false) != 1)
-            return 1;
-    }
+    return echo_loop(fd, ring_transfer_all);
 }
 
 static int parent_ping_uring(int fd, int variant, double *units)
 {
     (void)variant;
-    char msg[PING_SIZE], back[PING_SIZE];
-    memset(msg, 'p', sizeof msg);
-    raw_nodelay(fd);
     bench_ring_init();
-    for (long i = 0; i < cur_pings; i++) {
-        msg[0] = (char)i;
-        if (ring_transfer_all(fd, msg, sizeof msg, false) != 1)
-            die("io_uring send(ping)");
-        if (ring_transfer_all(fd, back, sizeof back, true) != 1)
-            die("io_uring recv(pong)");
-        if (back[0] != msg[0]) {
-            fprintf(stderr, "bench_net: pingpong: wrong echo\n");
-            exit(1);
-        }
-    }
+    ping_loop(fd, ring_transfer_all, units);
     io_uring_queue_exit(&bench_ring);
-    *units = (double)cur_pings;
     return 0;
 }
 #endif
