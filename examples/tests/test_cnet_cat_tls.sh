@@ -116,10 +116,15 @@ if listen alpn /dev/null --timeout 5000 --alpn h2,http/1.1 "${SERVER[@]}" 127.0.
         fail "ALPN: $(cat "$WORK/alpn_client.err")"
 fi
 
-# 6. Interop: openssl s_client talks to the cnet-cat listener.
-printf 'pong\n' >"$WORK/pong_in"
+# 6. Interop: openssl s_client talks to the cnet-cat listener. The listener's
+# input arrives late, through a FIFO: its end of input shuts the listener's
+# writing side down (close_notify), and s_client stops at a close_notify, so
+# the "ping" it sends right after the handshake must come first.
+mkfifo "$WORK/pong_in"
+(sleep 1; printf 'pong\n') >"$WORK/pong_in" &
+BG_PIDS+=("$!")
 if listen interop "$WORK/pong_in" "${SERVER[@]}" 127.0.0.1 0; then
-    (printf 'ping\n'; sleep 1) | timeout 20 openssl s_client -connect "127.0.0.1:$LPORT" -servername localhost \
+    (printf 'ping\n'; sleep 2) | timeout 20 openssl s_client -connect "127.0.0.1:$LPORT" -servername localhost \
         -CAfile "$C/ca.pem" -verify_return_error -brief >"$WORK/s_client.out" 2>&1
     expect_status "openssl s_client" $? 0
     wait "$LPID"
