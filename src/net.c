@@ -3,6 +3,7 @@
  * SafeDisconn, UDP and framing. Portable: every system call goes through the
  * backend edge (cnet__sys_*), which reports cnet_err codes.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,11 @@ struct cnet_socket {
     cnet_sock_type type;
     cnet_protocol protocol;
     bool buffered;
-    bool closed;
+    atomic_uint state;  /* ST_CLOSED, ST_RELEASED and ST_CALL x calls held: see "holding" */
     bool read_eof;      /* the peer closed its side (a read returned 0) */
     bool skip_lf;       /* the last line ended in "\r": drop a following "\n" */
     cnet_err latched;   /* a connection error: every later read reports it */
-    cnet_err last_error;
+    atomic_int last_error; /* a cnet_err; any thread may record one */
     int timeout;        /* default deadline of every blocking call, ms or -1 */
     int send_timeout;   /* deadline of sends, ms or -1 for `timeout` */
     cnet__tls *tls;     /* TLS state (tls.c), NULL for a plain socket */
@@ -35,7 +36,7 @@ struct cnet_socket {
 
 static cnet_err sock_fail(cnet_socket *s, cnet_err err)
 {
-    s->last_error = err;
+    atomic_store_explicit(&s->last_error, (int)err, memory_order_relaxed);
     return err;
 }
 
@@ -46,9 +47,99 @@ static cnet_err closed_error(cnet_socket *s, const char *function)
     return sock_fail(s, cnet__fail(CNET_ECLOSED, msg));
 }
 
+static cnet_err closed_during(cnet_socket *s, const char *function)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: another thread closed the socket during the call", function);
+    return sock_fail(s, cnet__fail(CNET_ECLOSED, msg));
+}
+
+/*
+ * Holding a socket. `state` counts the calls that hold the socket (ST_CALL
+ * each) next to two flags: ST_CLOSED once close has begun, ST_RELEASED once
+ * the descriptor and the TLS state are gone. fd and tls are used only while
+ * held: for a whole call by the generated API layer (spec: `hold: socket`),
+ * or around each system call (`hold: syscalls`: recv, send, readLine...,
+ * so a line served from the buffer costs no atomic operation).
+ *
+ * close sets ST_CLOSED. When other calls hold the socket (a thread blocked
+ * in recv, accept, connect...), close shuts the descriptor down, which wakes
+ * them; they return CNET_ECLOSED, and the last one to let go releases the
+ * descriptor. So a blocked call returns at once, and no call ever reaches a
+ * descriptor number that has been closed (and perhaps reused by an open on
+ * another thread). With no call in progress close releases at once and does
+ * not shut down: a descriptor shared with a forked child keeps working
+ * there. All changes of `state` are read-modify-writes of one atomic object,
+ * so their single order decides every race between close and a call.
+ */
+#define ST_CLOSED 1u
+#define ST_RELEASED 2u
+#define ST_CALL 4u
+
+static bool is_closed(const cnet_socket *s)
+{
+    return atomic_load_explicit(&((cnet_socket *)s)->state, memory_order_acquire) & ST_CLOSED;
+}
+
+static int64_t send_deadline(const cnet_socket *s);
+
+/* Close the descriptor and drop the TLS state, once: by whoever finds the
+ * socket closed with no call holding it. */
+static cnet_err release(cnet_socket *s)
+{
+    if (atomic_fetch_or_explicit(&s->state, ST_RELEASED, memory_order_acq_rel) & ST_RELEASED)
+        return CNET_OK;
+    if (s->tls != NULL) {
+        /* close_notify first (skipped after a fatal error), by the send deadline. */
+        cnet__tls_close(s->tls, send_deadline(s));
+        s->tls = NULL;
+    }
+    cnet_socket_handle fd = s->fd;
+    s->fd = CNET_INVALID_SOCKET;
+    return cnet__sys_close(fd);
+}
+
+/* Take a hold; false (and no hold) when the socket is closed. */
+static bool hold(cnet_socket *s)
+{
+    unsigned old = atomic_fetch_add_explicit(&s->state, ST_CALL, memory_order_acq_rel);
+    if (!(old & ST_CLOSED))
+        return true;
+    unsigned now = atomic_fetch_sub_explicit(&s->state, ST_CALL, memory_order_acq_rel) - ST_CALL;
+    if (now < ST_CALL)
+        release(s);
+    return false;
+}
+
+/* Let go of a hold; true when the socket was closed meanwhile. The last
+ * hold on a closed socket releases it. */
+static bool drop(cnet_socket *s)
+{
+    unsigned now = atomic_fetch_sub_explicit(&s->state, ST_CALL, memory_order_acq_rel) - ST_CALL;
+    if (!(now & ST_CLOSED))
+        return false;
+    if (now < ST_CALL)
+        release(s);
+    return true;
+}
+
+cnet_err cnet__socket_enter(cnet_socket *socket, const char *function)
+{
+    return hold(socket) ? CNET_OK : closed_error(socket, function);
+}
+
+/* A call that failed after another thread closed the socket (woken by the
+ * shutdown of close) reports that; one that had completed keeps its result. */
+cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err result)
+{
+    if (drop(socket) && result != CNET_OK)
+        return closed_during(socket, function);
+    return result;
+}
+
 #define CHECK_OPEN(s, function)                 \
     do {                                        \
-        if ((s)->closed)                        \
+        if (is_closed(s))                       \
             return closed_error((s), function); \
     } while (0)
 
@@ -96,17 +187,30 @@ static bool is_disconnection(unsigned flags, cnet_err err)
 /* One receive from the stream: through TLS when the socket is wrapped. */
 static cnet_err sock_recv(cnet_socket *s, void *data, size_t size, bool peek, int64_t deadline, size_t *n)
 {
-    if (s->tls != NULL)
-        return cnet__tls_read(s->tls, data, size, peek, deadline, n);
-    return cnet__sys_recv(s->fd, data, size, peek, deadline, n);
+    *n = 0;
+    if (!hold(s))
+        return closed_error(s, "recv");
+    cnet_err err = s->tls != NULL ? cnet__tls_read(s->tls, data, size, peek, deadline, n)
+                                  : cnet__sys_recv(s->fd, data, size, peek, deadline, n);
+    if (drop(s)) {
+        /* Woken by close: the end of stream it caused is no end of stream. */
+        *n = 0;
+        return closed_during(s, "recv");
+    }
+    return err;
 }
 
 /* One send (TLS: all of it, record by record). */
 static cnet_err sock_send(cnet_socket *s, const void *data, size_t size, int64_t deadline, size_t *n)
 {
-    if (s->tls != NULL)
-        return cnet__tls_write(s->tls, data, size, deadline, n);
-    return cnet__sys_send(s->fd, data, size, deadline, n);
+    *n = 0;
+    if (!hold(s))
+        return closed_error(s, "send");
+    cnet_err err = s->tls != NULL ? cnet__tls_write(s->tls, data, size, deadline, n)
+                                  : cnet__sys_send(s->fd, data, size, deadline, n);
+    if (drop(s) && err != CNET_OK)
+        return closed_during(s, "send");
+    return err;
 }
 
 /*
@@ -306,18 +410,24 @@ cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain,
 
 cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags)
 {
-    if (socket->closed)
+    /* Hold the socket while closing it: the descriptor stays ours for the
+     * shutdown below even if the calls it wakes let go first. */
+    if (!hold(socket))
+        return CNET_OK; /* closed already */
+    unsigned old = atomic_fetch_or_explicit(&socket->state, ST_CLOSED, memory_order_acq_rel);
+    if (old & ST_CLOSED) {
+        drop(socket); /* another thread closed it meanwhile */
         return CNET_OK;
-    socket->closed = true;
-    if (socket->tls != NULL) {
-        /* close_notify first (skipped after a fatal error), by the send deadline. */
-        cnet__tls_close(socket->tls, send_deadline(socket));
-        socket->tls = NULL;
     }
-    cnet_socket_handle fd = socket->fd;
-    socket->fd = CNET_INVALID_SOCKET;
-    socket->pos = socket->len = 0;
-    cnet_err err = cnet__sys_close(fd);
+    if (old >= 2 * ST_CALL) {
+        /* Other calls hold it (another thread blocked in it): wake them.
+         * The last one to let go releases the descriptor. */
+        cnet__sys_wake(socket->fd);
+    }
+    unsigned now = atomic_fetch_sub_explicit(&socket->state, ST_CALL, memory_order_acq_rel) - ST_CALL;
+    if (now >= ST_CALL)
+        return CNET_OK;
+    cnet_err err = release(socket);
     if (err != CNET_OK && !is_disconnection(flags, err))
         return sock_fail(socket, err);
     return CNET_OK;
@@ -333,24 +443,35 @@ void cnet_socket_free(cnet_socket *socket)
 
 cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
 {
-    return socket == NULL || socket->closed ? CNET_INVALID_SOCKET : socket->fd;
+    if (socket == NULL || !hold((cnet_socket *)socket))
+        return CNET_INVALID_SOCKET;
+    cnet_socket_handle fd = socket->fd;
+    drop((cnet_socket *)socket);
+    return fd;
 }
 
 bool cnet_socket_is_ssl(const cnet_socket *socket)
 {
-    return socket != NULL && !socket->closed && socket->tls != NULL;
+    if (socket == NULL || !hold((cnet_socket *)socket))
+        return false;
+    bool tls = socket->tls != NULL;
+    drop((cnet_socket *)socket);
+    return tls;
 }
 
 cnet_err cnet_socket_last_error(const cnet_socket *socket)
 {
-    return socket == NULL ? CNET_EINVAL : socket->last_error;
+    return socket == NULL ? CNET_EINVAL
+                          : (cnet_err)atomic_load_explicit(&((cnet_socket *)socket)->last_error, memory_order_relaxed);
 }
 
 cnet_err cnet__socket_error(cnet_socket *socket, long result, bool async, unsigned flags)
 {
     if (result >= 0)
         return CNET_OK;
-    cnet_err err = socket->last_error != CNET_OK ? socket->last_error : cnet_last_error();
+    cnet_err err = cnet_socket_last_error(socket);
+    if (err == CNET_OK)
+        err = cnet_last_error();
     if (async && err == CNET_EWOULDBLOCK)
         return CNET_OK;
     if (is_disconnection(flags, err))
@@ -381,7 +502,7 @@ cnet__tls **cnet__socket_tls_slot(cnet_socket *socket)
 
 cnet__tls *cnet__socket_tls(const cnet_socket *socket)
 {
-    return socket->closed ? NULL : socket->tls;
+    return is_closed(socket) ? NULL : socket->tls;
 }
 
 cnet_err cnet__socket_tls_prepare(cnet_socket *socket, const char *function, cnet_socket_handle *fd,
@@ -655,7 +776,7 @@ static cnet_err accept_once(cnet_socket *server, cnet_socket **client, char *add
                             unsigned flags, bool *tls_failed)
 {
     CHECK_OPEN(server, "cnet_socket_accept_addr");
-    if (*client != NULL && !(*client)->closed)
+    if (*client != NULL && !is_closed(*client))
         return cnet__fail(CNET_EINVAL, "cnet_socket_accept_addr: *client must be NULL or a closed socket");
     if (address != NULL && address_size < CNET_ADDRSTRLEN)
         return cnet__fail(CNET_ERANGE, "cnet_socket_accept_addr: address_size must be at least CNET_ADDRSTRLEN");
@@ -914,9 +1035,12 @@ cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address 
 
 bool cnet_socket_has_data_buffered(const cnet_socket *socket)
 {
-    if (socket == NULL || socket->closed)
+    cnet_socket *s = (cnet_socket *)socket;
+    if (s == NULL || !hold(s))
         return false;
-    return (socket->buffered && socket->pos < socket->len) || (socket->tls != NULL && cnet__tls_pending(socket->tls));
+    bool pending = (s->buffered && s->pos < s->len) || (s->tls != NULL && cnet__tls_pending(s->tls));
+    drop(s);
+    return pending;
 }
 
 /* Receive exactly size bytes (or until the end of stream) by a deadline. */
@@ -1276,6 +1400,8 @@ cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, ch
     bool truncated;
     cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
                                       &truncated);
+    if (is_closed(socket)) /* woken by a close on another thread: no datagram */
+        return closed_during(socket, "cnet_socket_recv_from");
     if (err != CNET_OK)
         return sock_fail(socket, err);
     if (address != NULL || port != NULL) {
@@ -1300,6 +1426,8 @@ cnet_err cnet__socket_recv_from_ip(cnet_socket *socket, void *data, size_t size,
     bool truncated;
     cnet_err err = cnet__sys_recvfrom(socket->fd, data, size, &ss, &len, deadline_after(socket->timeout), received,
                                       &truncated);
+    if (is_closed(socket)) /* woken by a close on another thread: no datagram */
+        return closed_during(socket, "cnet_socket_recv_from_ip");
     if (err == CNET_OK)
         err = cnet__from_sock_addr((struct sockaddr *)&ss, len, address, port, NULL);
     if (err == CNET_OK && truncated)
@@ -1348,7 +1476,7 @@ cnet_err cnet__socket_send_str(cnet_socket *socket, const char *text, unsigned f
 
 bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t size)
 {
-    if (socket == NULL || socket->closed || (data == NULL && size > 0))
+    if (socket == NULL || is_closed(socket) || (data == NULL && size > 0))
         return false;
     size_t n = 0;
     return sock_send(socket, data, size, send_deadline(socket), &n) == CNET_OK && n == size;
@@ -1500,7 +1628,7 @@ cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int time
     for (size_t i = 0; i < n; i++) {
         if (sockets[i] == NULL)
             return cnet__fail(CNET_EINVAL, "cnet_socket_select_read: a socket in the list is NULL");
-        if (sockets[i]->closed)
+        if (is_closed(sockets[i]))
             return closed_error(sockets[i], "cnet_socket_select_read");
         if (cnet_socket_has_data_buffered(sockets[i]))
             ready++;

@@ -534,3 +534,9 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
     int res = run(ring, sqe, -1, true, &to);
     return res < 0 ? fail_res(res, to, "cnet_socket_shutdown", "shutdown") : CNET_OK;
 }
+
+void cnet__sys_wake(cnet_socket_handle handle)
+{
+    /* A shutdown wakes the polls behind pending ring operations too. */
+    cnet__sys_shutdown(handle, true, true);
+}

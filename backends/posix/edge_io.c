@@ -143,9 +143,10 @@ int64_t CNET_POSIX_IO(now_ms)(void)
 }
 
 /* Wait until the handle is ready for `events` or the deadline passes. */
-static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *function)
+static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *function, bool *hung_up)
 {
     struct pollfd p = {.fd = fd, .events = events};
+    *hung_up = false;
     for (;;) {
         int wait = -1;
         if (deadline >= 0) {
@@ -155,8 +156,10 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
             wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
         }
         int rc = poll(&p, 1, wait);
-        if (rc > 0)
+        if (rc > 0) {
+            *hung_up = (p.revents & POLLHUP) != 0;
             return CNET_OK;
+        }
         if (rc == 0) {
             if (deadline >= 0 && CNET_POSIX_IO(now_ms)() >= deadline)
                 return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
@@ -180,6 +183,7 @@ static cnet_err transfer(int fd, enum transfer_call call, void *buf, size_t size
                          int64_t deadline, size_t *done, const char *what)
 {
     bool out = call == CALL_SEND || call == CALL_SENDMSG;
+    bool hung_up = false;
     flags |= (out ? MSG_NOSIGNAL : 0) | (deadline >= 0 ? MSG_DONTWAIT : 0);
     for (;;) {
         ssize_t n;
@@ -196,7 +200,16 @@ static cnet_err transfer(int fd, enum transfer_call call, void *buf, size_t size
         if (errno == EINTR)
             continue;
         if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0) {
-            cnet_err err = wait_ready(fd, out ? POLLOUT : POLLIN, deadline, what);
+            if (hung_up) {
+                /* Ready because both directions were shut down (say, an
+                 * unconnected UDP socket), yet still "would block": the
+                 * answer a blocking call gives, not a spin to the deadline. */
+                if (out)
+                    return cnet__fail_os(CNET_EPIPE, EPIPE, what, "the socket was shut down");
+                *done = 0;
+                return CNET_OK;
+            }
+            cnet_err err = wait_ready(fd, out ? POLLOUT : POLLIN, deadline, what, &hung_up);
             if (err != CNET_OK)
                 return err;
             continue;
@@ -263,7 +276,8 @@ cnet_err CNET_POSIX_IO(connect)(cnet_socket_handle handle, const struct sockaddr
         } else if (errno == EINPROGRESS || errno == EINTR) {
             /* In progress (or interrupted, which on POSIX continues in the
              * background): wait for the outcome within the deadline. */
-            err = wait_ready(handle, POLLOUT, deadline, "connect");
+            bool hung_up;
+            err = wait_ready(handle, POLLOUT, deadline, "connect", &hung_up);
             if (err == CNET_OK)
                 err = connect_result(handle);
         } else {
@@ -312,7 +326,8 @@ cnet_err CNET_POSIX_IO(accept_deadline)(cnet_socket_handle handle, bool inherita
         if (errno == EINTR)
             continue;
         if ((errno == EAGAIN || errno == EWOULDBLOCK) && deadline >= 0 && !(fl & O_NONBLOCK)) {
-            err = wait_ready(handle, POLLIN, deadline, "accept");
+            bool hung_up;
+            err = wait_ready(handle, POLLIN, deadline, "accept", &hung_up);
             if (err != CNET_OK)
                 break;
             continue;
@@ -354,6 +369,12 @@ cnet_err CNET_POSIX_IO(recvfrom)(cnet_socket_handle handle, void *data, size_t s
         *truncated = (msg.msg_flags & MSG_TRUNC) != 0;
     }
     return err;
+}
+
+void CNET_POSIX_IO(wake)(cnet_socket_handle handle)
+{
+    /* Wakes recv, send, accept, connect and poll on it in every thread. */
+    shutdown(handle, SHUT_RDWR);
 }
 
 cnet_err CNET_POSIX_IO(shutdown)(cnet_socket_handle handle, bool read, bool write)

@@ -407,6 +407,16 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     }
 }
 
+void cnet__sys_wake(cnet_socket_handle handle)
+{
+    if (cnet__winsock_ready("close") != CNET_OK)
+        return;
+    shutdown((SOCKET)handle, SD_BOTH);
+    /* A shutdown does not end a blocking recv or a WSAPoll of another
+     * thread on Windows; cancelling the handle's pending I/O does. */
+    CancelIoEx((HANDLE)handle, NULL);
+}
+
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
 {
     READY("cnet_socket_shutdown");

@@ -26,6 +26,13 @@ PUBLIC_FUNC = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_TYPE = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_CONST = re.compile(r"^CNET_[A-Z0-9_]+$")
 IMPLS = ("backend", "shared", "direct", "edge")
+# How a proc that takes a `cnet_socket *` keeps another thread's close from
+# releasing the descriptor under it (src/net.c, "holding a socket"): the name
+# of that parameter (the generated API layer holds it for the whole call),
+# "syscalls" (the implementation holds it around each system call, so calls
+# served from the buffer cost nothing) or "none" (close and free themselves).
+HOLDS = ("syscalls", "none")
+HELD_TYPE = "cnet_socket *"
 EDGE_FUNC = re.compile(r"^cnet__sys_[a-z0-9_]+$")
 
 
@@ -198,6 +205,7 @@ class Proc:
     example: Optional[str]
     ring: bool           # served through io_uring by that backend (POSIX fallback kept)
     loc: Loc
+    hold: Optional[str] = None  # see HOLDS
     module: "Module" = None
     checks: List[Check] = field(default_factory=list)
 
@@ -225,6 +233,11 @@ class Proc:
     @property
     def fallible(self):
         return self.returns == "cnet_err"
+
+    @property
+    def hold_param(self):
+        """The socket parameter the API layer holds for the whole call, or None."""
+        return self.hold if self.hold not in (None,) + HOLDS else None
 
 
 @dataclass
@@ -666,7 +679,8 @@ class _Builder:
 
     def proc(self, node):
         _check_keys(node, {"proc", "nim", "summary", "description", "differs", "params", "returns",
-                           "returns_doc", "errors", "impl", "platforms", "example", "since", "ring"}, "a proc")
+                           "returns_doc", "errors", "impl", "platforms", "example", "since", "ring", "hold"},
+                    "a proc")
         impl = node.get("impl", "backend")
         name = _ident(node, "proc", EDGE_FUNC if impl == "edge" else PUBLIC_FUNC,
                       "edge function" if impl == "edge" else "proc")
@@ -704,7 +718,28 @@ class _Builder:
                     params, returns,
                     _doc(node, "returns_doc", node.loc, required=returns not in ("cnet_err", "void")),
                     list(errors), impl, self.entry_platforms(node) or list(self.platform_names),
-                    example.strip("\n") if example else None, bool(node.get("ring", False)), node.loc)
+                    example.strip("\n") if example else None, bool(node.get("ring", False)), node.loc,
+                    hold=self.hold_of(node, name, impl, returns, params))
+
+    @staticmethod
+    def hold_of(node, name, impl, returns, params):
+        hold = node.get("hold")
+        held = [p for p in params if p.type.strip() == HELD_TYPE]
+        if hold is None:
+            if held and impl in ("shared", "backend"):
+                raise SpecError(node.loc, f"{name} takes a socket: say how it is held ('hold: {held[0].name}', "
+                                          f"'hold: syscalls' or 'hold: none')")
+            return None
+        if not isinstance(hold, str):
+            raise SpecError(node.loc, "'hold' must be a parameter name, 'syscalls' or 'none'")
+        if hold in HOLDS:
+            return hold
+        target = next((p for p in params if p.name == hold), None)
+        if target is None or target.type.strip() != HELD_TYPE:
+            raise SpecError(node.loc, f"{name}: 'hold: {hold}' must name a parameter of type '{HELD_TYPE}'")
+        if impl != "shared" or returns != "cnet_err":
+            raise SpecError(node.loc, f"{name}: only shared procs returning cnet_err can be held by the API layer")
+        return hold
 
     def sockopt(self, node):
         _check_keys(node, {"level", "name", "domain", "type", "set", "expect", "skip"}, "a sockopt")

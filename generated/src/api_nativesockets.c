@@ -2,7 +2,10 @@
 /*
  * The API layer of module "nativesockets": each public function checks its
  * arguments once, as the spec declares them, then calls the backend edge
- * (cnet__sys_*) or the shared implementation (cnet__*).
+ * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
+ * says `hold: <socket parameter>` holds that socket for the call, so that a
+ * close from another thread wakes it and cannot release the descriptor
+ * under it (src/net.c).
  */
 #include "backend.h"
 

@@ -2,7 +2,10 @@
 /*
  * The API layer of module "net": each public function checks its
  * arguments once, as the spec declares them, then calls the backend edge
- * (cnet__sys_*) or the shared implementation (cnet__*).
+ * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
+ * says `hold: <socket parameter>` holds that socket for the call, so that a
+ * close from another thread wakes it and cannot release the descriptor
+ * under it (src/net.c).
  */
 #include "backend.h"
 
@@ -52,7 +55,10 @@ cnet_err cnet_socket_error(cnet_socket *socket, long result, bool async, unsigne
 {
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_error: argument 'socket' must not be NULL");
-    return cnet__socket_error(socket, result, async, flags);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_error");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_error", cnet__socket_error(socket, result, async, flags));
 }
 
 cnet_err cnet_socket_set_timeout(cnet_socket *socket, int timeout)
@@ -61,7 +67,10 @@ cnet_err cnet_socket_set_timeout(cnet_socket *socket, int timeout)
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_timeout: argument 'socket' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_timeout: argument 'timeout' must be >= -1");
-    return cnet__socket_set_timeout(socket, timeout);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_set_timeout");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_set_timeout", cnet__socket_set_timeout(socket, timeout));
 }
 
 cnet_err cnet_socket_set_send_timeout(cnet_socket *socket, int timeout)
@@ -70,7 +79,10 @@ cnet_err cnet_socket_set_send_timeout(cnet_socket *socket, int timeout)
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_send_timeout: argument 'socket' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_send_timeout: argument 'timeout' must be >= -1");
-    return cnet__socket_set_send_timeout(socket, timeout);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_set_send_timeout");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_set_send_timeout", cnet__socket_set_send_timeout(socket, timeout));
 }
 
 cnet_err cnet_socket_get_sock_opt(cnet_socket *socket, cnet_sobool opt, int level, bool *out)
@@ -81,7 +93,10 @@ cnet_err cnet_socket_get_sock_opt(cnet_socket *socket, cnet_sobool opt, int leve
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_sock_opt: argument 'opt' is not a valid cnet_sobool value");
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_sock_opt: argument 'out' must not be NULL");
-    return cnet__socket_get_sock_opt(socket, opt, level, out);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_sock_opt");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_sock_opt", cnet__socket_get_sock_opt(socket, opt, level, out));
 }
 
 cnet_err cnet_socket_set_sock_opt(cnet_socket *socket, cnet_sobool opt, bool value, int level)
@@ -90,14 +105,20 @@ cnet_err cnet_socket_set_sock_opt(cnet_socket *socket, cnet_sobool opt, bool val
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_sock_opt: argument 'socket' must not be NULL");
     if (!cnet__sobool_is_valid(opt))
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_sock_opt: argument 'opt' is not a valid cnet_sobool value");
-    return cnet__socket_set_sock_opt(socket, opt, value, level);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_set_sock_opt");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_set_sock_opt", cnet__socket_set_sock_opt(socket, opt, value, level));
 }
 
 cnet_err cnet_socket_bind_addr(cnet_socket *socket, cnet_port port, const char *address)
 {
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_bind_addr: argument 'socket' must not be NULL");
-    return cnet__socket_bind_addr(socket, port, address);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_bind_addr");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_bind_addr", cnet__socket_bind_addr(socket, port, address));
 }
 
 cnet_err cnet_socket_bind_unix(cnet_socket *socket, const char *path)
@@ -106,7 +127,10 @@ cnet_err cnet_socket_bind_unix(cnet_socket *socket, const char *path)
         return cnet__fail(CNET_EINVAL, "cnet_socket_bind_unix: argument 'socket' must not be NULL");
     if (path == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_bind_unix: argument 'path' must not be NULL");
-    return cnet__socket_bind_unix(socket, path);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_bind_unix");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_bind_unix", cnet__socket_bind_unix(socket, path));
 }
 
 cnet_err cnet_socket_listen(cnet_socket *socket, int backlog)
@@ -115,7 +139,10 @@ cnet_err cnet_socket_listen(cnet_socket *socket, int backlog)
         return cnet__fail(CNET_EINVAL, "cnet_socket_listen: argument 'socket' must not be NULL");
     if (backlog < 0)
         return cnet__fail(CNET_EINVAL, "cnet_socket_listen: argument 'backlog' must be >= 0");
-    return cnet__socket_listen(socket, backlog);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_listen");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_listen", cnet__socket_listen(socket, backlog));
 }
 
 cnet_err cnet_socket_accept_addr(cnet_socket *server, cnet_socket **client, char *address, size_t address_size, unsigned flags)
@@ -124,7 +151,10 @@ cnet_err cnet_socket_accept_addr(cnet_socket *server, cnet_socket **client, char
         return cnet__fail(CNET_EINVAL, "cnet_socket_accept_addr: argument 'server' must not be NULL");
     if (client == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_accept_addr: argument 'client' must not be NULL");
-    return cnet__socket_accept_addr(server, client, address, address_size, flags);
+    cnet_err err = cnet__socket_enter(server, "cnet_socket_accept_addr");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(server, "cnet_socket_accept_addr", cnet__socket_accept_addr(server, client, address, address_size, flags));
 }
 
 cnet_err cnet_socket_accept(cnet_socket *server, cnet_socket **client, unsigned flags)
@@ -133,7 +163,10 @@ cnet_err cnet_socket_accept(cnet_socket *server, cnet_socket **client, unsigned 
         return cnet__fail(CNET_EINVAL, "cnet_socket_accept: argument 'server' must not be NULL");
     if (client == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_accept: argument 'client' must not be NULL");
-    return cnet__socket_accept(server, client, flags);
+    cnet_err err = cnet__socket_enter(server, "cnet_socket_accept");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(server, "cnet_socket_accept", cnet__socket_accept(server, client, flags));
 }
 
 cnet_err cnet_socket_connect(cnet_socket *socket, const char *address, cnet_port port, int timeout)
@@ -144,7 +177,10 @@ cnet_err cnet_socket_connect(cnet_socket *socket, const char *address, cnet_port
         return cnet__fail(CNET_EINVAL, "cnet_socket_connect: argument 'address' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_connect: argument 'timeout' must be >= -1");
-    return cnet__socket_connect(socket, address, port, timeout);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_connect");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_connect", cnet__socket_connect(socket, address, port, timeout));
 }
 
 cnet_err cnet_socket_connect_unix(cnet_socket *socket, const char *path)
@@ -153,7 +189,10 @@ cnet_err cnet_socket_connect_unix(cnet_socket *socket, const char *path)
         return cnet__fail(CNET_EINVAL, "cnet_socket_connect_unix: argument 'socket' must not be NULL");
     if (path == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_connect_unix: argument 'path' must not be NULL");
-    return cnet__socket_connect_unix(socket, path);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_connect_unix");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_connect_unix", cnet__socket_connect_unix(socket, path));
 }
 
 cnet_err cnet_dial(const char *address, cnet_port port, cnet_protocol protocol, bool buffered, int timeout, cnet_socket **out)
@@ -175,7 +214,10 @@ cnet_err cnet_socket_get_local_addr(cnet_socket *socket, char *address, size_t a
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_local_addr: argument 'socket' must not be NULL");
     if (address == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_local_addr: argument 'address' must not be NULL");
-    return cnet__socket_get_local_addr(socket, address, address_size, port);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_local_addr");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_local_addr", cnet__socket_get_local_addr(socket, address, address_size, port));
 }
 
 cnet_err cnet_socket_get_peer_addr(cnet_socket *socket, char *address, size_t address_size, cnet_port *port)
@@ -184,7 +226,10 @@ cnet_err cnet_socket_get_peer_addr(cnet_socket *socket, char *address, size_t ad
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_peer_addr: argument 'socket' must not be NULL");
     if (address == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_peer_addr: argument 'address' must not be NULL");
-    return cnet__socket_get_peer_addr(socket, address, address_size, port);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_peer_addr");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_peer_addr", cnet__socket_get_peer_addr(socket, address, address_size, port));
 }
 
 cnet_err cnet_get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address *out)
@@ -308,7 +353,10 @@ cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t size, cha
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_from: argument 'data' must not be NULL");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_from: argument 'received' must not be NULL");
-    return cnet__socket_recv_from(socket, data, size, address, address_size, port, received);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_recv_from", cnet__socket_recv_from(socket, data, size, address, address_size, port, received));
 }
 
 cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address, cnet_port *port, size_t *received)
@@ -321,7 +369,10 @@ cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, 
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_from_ip: argument 'address' must not be NULL");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_from_ip: argument 'received' must not be NULL");
-    return cnet__socket_recv_from_ip(socket, data, size, address, port, received);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from_ip");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_recv_from_ip", cnet__socket_recv_from_ip(socket, data, size, address, port, received));
 }
 
 cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t size, unsigned flags, size_t *sent)
@@ -350,7 +401,10 @@ cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, cnet_port
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_to: argument 'address' must not be NULL");
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_to: argument 'data' must not be NULL");
-    return cnet__socket_send_to(socket, address, port, data, size, flags);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_send_to", cnet__socket_send_to(socket, address, port, data, size, flags));
 }
 
 cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *address, cnet_port port, const void *data, size_t size)
@@ -361,14 +415,20 @@ cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *addr
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_to_ip: argument 'address' must not be NULL");
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_to_ip: argument 'data' must not be NULL");
-    return cnet__socket_send_to_ip(socket, address, port, data, size);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to_ip");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_send_to_ip", cnet__socket_send_to_ip(socket, address, port, data, size));
 }
 
 cnet_err cnet_socket_shutdown(cnet_socket *socket, bool read, bool write)
 {
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_shutdown: argument 'socket' must not be NULL");
-    return cnet__socket_shutdown(socket, read, write);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_shutdown");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_shutdown", cnet__socket_shutdown(socket, read, write));
 }
 
 cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format format, const void *data, size_t size)
@@ -379,7 +439,10 @@ cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format format, c
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_frame: argument 'format' is not a valid cnet_frame_format value");
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_frame: argument 'data' must not be NULL");
-    return cnet__socket_send_frame(socket, format, data, size);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_frame");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_send_frame", cnet__socket_send_frame(socket, format, data, size));
 }
 
 cnet_err cnet_socket_recv_frame(cnet_socket *socket, cnet_frame_format format, void *data, size_t size, size_t *len, int timeout)

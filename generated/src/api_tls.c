@@ -2,7 +2,10 @@
 /*
  * The API layer of module "tls": each public function checks its
  * arguments once, as the spec declares them, then calls the backend edge
- * (cnet__sys_*) or the shared implementation (cnet__*).
+ * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
+ * says `hold: <socket parameter>` holds that socket for the call, so that a
+ * close from another thread wakes it and cannot release the descriptor
+ * under it (src/net.c).
  */
 #include "backend.h"
 
@@ -82,7 +85,10 @@ cnet_err cnet_socket_wrap(cnet_ssl_context *context, cnet_socket *socket)
         return cnet__fail(CNET_EINVAL, "cnet_socket_wrap: argument 'context' must not be NULL");
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_wrap: argument 'socket' must not be NULL");
-    return cnet__socket_wrap(context, socket);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_wrap");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_wrap", cnet__socket_wrap(context, socket));
 }
 
 cnet_err cnet_socket_wrap_connected(cnet_ssl_context *context, cnet_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname)
@@ -93,14 +99,20 @@ cnet_err cnet_socket_wrap_connected(cnet_ssl_context *context, cnet_socket *sock
         return cnet__fail(CNET_EINVAL, "cnet_socket_wrap_connected: argument 'socket' must not be NULL");
     if (!cnet__ssl_handshake_type_is_valid(handshake))
         return cnet__fail(CNET_EINVAL, "cnet_socket_wrap_connected: argument 'handshake' is not a valid cnet_ssl_handshake_type value");
-    return cnet__socket_wrap_connected(context, socket, handshake, hostname);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_wrap_connected");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_wrap_connected", cnet__socket_wrap_connected(context, socket, handshake, hostname));
 }
 
 cnet_err cnet_socket_set_server_name(cnet_socket *socket, const char *name)
 {
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_set_server_name: argument 'socket' must not be NULL");
-    return cnet__socket_set_server_name(socket, name);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_set_server_name");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_set_server_name", cnet__socket_set_server_name(socket, name));
 }
 
 cnet_err cnet_socket_got_handshake(cnet_socket *socket, bool *out)
@@ -109,7 +121,10 @@ cnet_err cnet_socket_got_handshake(cnet_socket *socket, bool *out)
         return cnet__fail(CNET_EINVAL, "cnet_socket_got_handshake: argument 'socket' must not be NULL");
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_got_handshake: argument 'out' must not be NULL");
-    return cnet__socket_got_handshake(socket, out);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_got_handshake");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_got_handshake", cnet__socket_got_handshake(socket, out));
 }
 
 cnet_err cnet_socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format format, cnet_certificate_list *out)
@@ -120,7 +135,10 @@ cnet_err cnet_socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_peer_certificates: argument 'format' is not a valid cnet_cert_format value");
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_peer_certificates: argument 'out' must not be NULL");
-    return cnet__socket_get_peer_certificates(socket, format, out);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_peer_certificates");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_peer_certificates", cnet__socket_get_peer_certificates(socket, format, out));
 }
 
 cnet_err cnet_socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size)
@@ -131,5 +149,8 @@ cnet_err cnet_socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_alpn_protocol: argument 'protocol' must not be NULL");
     if (size < 1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_get_alpn_protocol: argument 'size' must be >= 1");
-    return cnet__socket_get_alpn_protocol(socket, protocol, size);
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_alpn_protocol");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_alpn_protocol", cnet__socket_get_alpn_protocol(socket, protocol, size));
 }

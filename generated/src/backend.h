@@ -311,6 +311,26 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
  */
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
 
+/**
+ * Wakes every call blocked on the socket in other threads (close from another
+ * thread); errors are ignored.
+ *
+ * [zh] 唤醒其他线程中阻塞在该套接字上的所有调用（另一个线程关闭套接字时）；忽略错误。
+ *
+ * POSIX and io_uring: shutdown(SHUT_RDWR). Winsock: shutdown(SD_BOTH), then
+ * CancelIoEx on the handle, which aborts blocking calls and waits that a
+ * shutdown alone leaves waiting.
+ *
+ * [zh] POSIX 和 io_uring：shutdown(SHUT_RDWR)。Winsock：shutdown(SD_BOTH)，然后对句柄调用
+ * CancelIoEx，中止仅靠 shutdown 无法唤醒的阻塞调用和等待。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * cnet addition (no Nim counterpart).
+ */
+void cnet__sys_wake(cnet_socket_handle handle);
+
 /* ------- the POSIX I/O edge under its fallback names (ring: true in the spec) */
 /* backends/posix/edge_io.c defines these when built with CNET_POSIX_IO_PREFIX,
  * as the exact fallback of the io_uring backend. */
@@ -328,6 +348,13 @@ cnet_err cnet__posix_accept_deadline(cnet_socket_handle handle, bool inheritable
 cnet_err cnet__posix_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
 cnet_err cnet__posix_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr, cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated);
 cnet_err cnet__posix_shutdown(cnet_socket_handle handle, bool read, bool write);
+void cnet__posix_wake(cnet_socket_handle handle);
+
+/* -------------------------- holding a socket for one call (src/net.c) */
+/* Enter: CNET_ECLOSED when the socket is closed. Leave: the call's result,
+ * or CNET_ECLOSED when another thread closed the socket during the call. */
+cnet_err cnet__socket_enter(cnet_socket *socket, const char *function);
+cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err result);
 
 /* ------------------------------------------------ shared implementations */
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);

@@ -478,10 +478,22 @@ CNET_API cnet_err cnet_socket_from_handle(cnet_socket_handle handle, cnet_domain
  *
  * The object stays valid until cnet_socket_free; a second close does nothing
  * and returns CNET_OK. Under SafeDisconn disconnection errors of close are
- * ignored.
+ * ignored. A call blocked on the socket in another thread (recv, readLine,
+ * accept, connect, recvFrom...) is woken: close shuts the connection down and
+ * that call returns CNET_ECLOSED; the descriptor is released when the last
+ * such call has returned, so no call ever reaches a descriptor number that was
+ * closed and reused meanwhile. With no call in progress close releases the
+ * descriptor at once and does not shut the connection down, so a descriptor
+ * shared with a forked process keeps its connection there. Call
+ * cnet_socket_free only after every other thread's call on the socket has
+ * returned.
  *
  * [zh] 对象在 cnet_socket_free 之前一直有效；再次关闭不做任何事并返回 CNET_OK。在 SafeDisconn 下忽略
- * close 的断开连接错误。
+ * close 的断开连接错误。另一个线程中阻塞在该套接字上的调用（recv、readLine、accept、connect、recvFrom
+ * 等）会被唤醒：close 关闭（shutdown）连接，该调用返回
+ * CNET_ECLOSED；描述符要等最后一个这样的调用返回之后才释放，因此任何调用都不会触及已关闭又被重用的描述符编号。没有调用在进行时，close
+ * 立即释放描述符且不关闭连接，因此与派生进程共享的描述符在那边仍保持连接。只有在其他线程对该套接字的调用都返回之后才可以调用
+ * cnet_socket_free。
  *
  * @param socket the socket
  *        [zh] 套接字
@@ -494,8 +506,10 @@ CNET_API cnet_err cnet_socket_from_handle(cnet_socket_handle handle, cnet_domain
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
  * @note Differs from Nim: Nim ignores close errors and asserts on later use;
- * cnet reports them and later calls return CNET_ECLOSED.
- *       [zh] 与 Nim 的不同：Nim 忽略 close 的错误并在之后使用时断言失败；cnet 会报告错误，之后的调用返回 CNET_ECLOSED。
+ * cnet reports them and later calls return CNET_ECLOSED. Nim's close leaves a
+ * thread blocked on the socket blocked (and its descriptor number free for
+ * reuse under it); cnet's close wakes that thread with CNET_ECLOSED.
+ *       [zh] 与 Nim 的不同：Nim 忽略 close 的错误并在之后使用时断言失败；cnet 会报告错误，之后的调用返回 CNET_ECLOSED。Nim 的 close 让阻塞在该套接字上的线程继续阻塞（其描述符编号也可能在它之下被重用）；cnet 的 close 会唤醒该线程并返回 CNET_ECLOSED。
  *
  * Ports Nim: net.close
  */
