@@ -1624,36 +1624,62 @@ cnet_err cnet__socket_recv_frame(cnet_socket *socket, cnet_frame_format format, 
 
 cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int timeout)
 {
-    size_t n = *count, ready = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (sockets[i] == NULL)
-            return cnet__fail(CNET_EINVAL, "cnet_socket_select_read: a socket in the list is NULL");
-        if (is_closed(sockets[i]))
-            return closed_error(sockets[i], "cnet_socket_select_read");
-        if (cnet_socket_has_data_buffered(sockets[i]))
+    size_t n = *count, ready = 0, held = 0;
+    cnet_err err = CNET_OK;
+    /* Hold every socket while polling: a close from another thread then
+     * wakes the poll, and cannot release a descriptor it is looking at. */
+    for (; held < n; held++) {
+        if (sockets[held] == NULL) {
+            err = cnet__fail(CNET_EINVAL, "cnet_socket_select_read: a socket in the list is NULL");
+            break;
+        }
+        if (!hold(sockets[held])) {
+            err = closed_error(sockets[held], "cnet_socket_select_read");
+            break;
+        }
+        if (cnet_socket_has_data_buffered(sockets[held]))
             ready++;
     }
-    cnet_socket_handle small[16], *handles = n <= 16 ? small : malloc(n * sizeof *handles);
-    if (handles == NULL)
-        return cnet__fail(CNET_ENOMEM, "cnet_socket_select_read: out of memory");
+    cnet_socket_handle small[16], *handles = NULL;
+    if (err == CNET_OK) {
+        handles = n <= 16 ? small : malloc(n * sizeof *handles);
+        if (handles == NULL)
+            err = cnet__fail(CNET_ENOMEM, "cnet_socket_select_read: out of memory");
+    }
+    if (err != CNET_OK) {
+        for (size_t i = 0; i < held; i++)
+            drop(sockets[i]);
+        return err;
+    }
     for (size_t i = 0; i < n; i++)
         handles[i] = sockets[i]->fd;
     size_t m = n;
     /* Buffered data means ready now: only poll for the others. */
-    cnet_err err = n == 0 ? CNET_OK : cnet_select_read(handles, &m, ready > 0 ? 0 : timeout);
-    if (err == CNET_OK) {
-        size_t out = 0;
-        for (size_t i = 0, j = 0; i < n; i++) {
-            bool is_ready = cnet_socket_has_data_buffered(sockets[i]);
-            if (j < m && handles[j] == sockets[i]->fd) {
-                is_ready = true;
-                j++;
-            }
-            if (is_ready)
-                sockets[out++] = sockets[i];
-        }
-        *count = out;
+    err = n == 0 ? CNET_OK : cnet_select_read(handles, &m, ready > 0 ? 0 : timeout);
+    /* A socket closed by another thread meanwhile counts as ready (a read
+     * then says CNET_ECLOSED); where that close cut the wait short with an
+     * error (Winsock cancels it), the wait still succeeded. */
+    bool woken = false;
+    for (size_t i = 0; i < n; i++)
+        woken |= is_closed(sockets[i]);
+    if (err != CNET_OK && woken) {
+        err = CNET_OK;
+        m = 0;
     }
+    size_t out = 0;
+    for (size_t i = 0, j = 0; i < n; i++) {
+        cnet_socket *s = sockets[i];
+        bool is_ready = is_closed(s) || cnet_socket_has_data_buffered(s);
+        if (j < m && handles[j] == s->fd) {
+            is_ready = true;
+            j++;
+        }
+        if (err == CNET_OK && is_ready)
+            sockets[out++] = s; /* out <= i: entries not yet examined stay in place */
+        drop(s);
+    }
+    if (err == CNET_OK)
+        *count = out;
     if (handles != small)
         free(handles);
     return err;

@@ -754,6 +754,42 @@ Test(net_close, wakes_a_thread_blocked_in_recv_from)
     close_under(u, OP_RECV_FROM);
 }
 
+struct blocked_select {
+    cnet_socket *s;
+    cnet_err err;
+    size_t count;
+};
+
+static void *blocked_select_thread(void *arg)
+{
+    struct blocked_select *bs = arg;
+    cnet_socket *set[1] = {bs->s};
+    bs->count = 1;
+    bs->err = cnet_socket_select_read(set, &bs->count, 20000);
+    return NULL;
+}
+
+/* A select waiting on the socket wakes up and reports it (a read then says
+ * CNET_ECLOSED), instead of waiting out its 20 s. */
+Test(net_close, wakes_a_thread_blocked_in_select)
+{
+    cnet_socket *a, *b;
+    tcp_pair(true, &a, &b);
+    struct blocked_select bs = {a, CNET_OK, 0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, blocked_select_thread, &bs), 0);
+    tc_sleep_ms(30);
+    TC_OK(cnet_socket_close(a, CNET_FLAGS_DEFAULT));
+    pthread_join(t, NULL);
+    TC_OK(bs.err);
+    cr_assert_eq(bs.count, 1, "the select waited out its timeout");
+    char buf[4];
+    size_t n;
+    TC_ERR(CNET_ECLOSED, cnet_socket_recv(a, buf, sizeof buf, 0, CNET_FLAGS_DEFAULT, &n));
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
 /* The peer of a closed socket sees the end of the stream, and data that was
  * queued before the close still arrives. */
 Test(net_close, the_peer_sees_the_end_after_a_waking_close)

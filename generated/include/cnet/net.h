@@ -1871,9 +1871,12 @@ CNET_API cnet_err cnet_socket_recv_frame(cnet_socket *socket, cnet_frame_format 
  * [zh] 等待直到其中一些套接字可以无阻塞地读取。
  *
  * Like cnet_select_read, but a socket with buffered data counts as ready at
- * once. Uses poll (no FD_SETSIZE limit).
+ * once. Uses poll (no FD_SETSIZE limit). A socket that another thread closes
+ * during the wait ends it and counts as ready (reading it then returns
+ * CNET_ECLOSED).
  *
- * [zh] 与 cnet_select_read 相同，但有缓冲数据的套接字立即算作就绪。使用 poll（没有 FD_SETSIZE 限制）。
+ * [zh] 与 cnet_select_read 相同，但有缓冲数据的套接字立即算作就绪。使用 poll（没有 FD_SETSIZE
+ * 限制）。在等待期间被另一个线程关闭的套接字会结束等待并算作就绪（之后读取它会返回 CNET_ECLOSED）。
  *
  * @param sockets the sockets; the ready ones are moved to the front
  *        [zh] 套接字；就绪的被移到前面
