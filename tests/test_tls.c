@@ -771,6 +771,46 @@ Test(tls, eof_without_close_notify_is_truncation)
     cnet_ssl_context_free(cctx);
 }
 
+struct blocked_tls_read {
+    cnet_socket *s;
+    cnet_err err;
+};
+
+static void *blocked_tls_read_thread(void *arg)
+{
+    struct blocked_tls_read *b = arg;
+    char line[32];
+    size_t len;
+    cnet_read_line_result r;
+    b->err = cnet_socket_read_line(b->s, line, sizeof line, &len, &r, 20000, CNET_FLAGS_DEFAULT);
+    return NULL;
+}
+
+/* A thread blocked in SSL_read wakes with CNET_ECLOSED when another thread
+ * closes the socket; the SSL object is freed by the last thread out, never
+ * under the reader (ASan watches). */
+Test(tls, close_from_another_thread_wakes_a_blocked_read)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_wait);
+    cnet_socket *c;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    struct blocked_tls_read b = {c, CNET_OK};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, blocked_tls_read_thread, &b), 0);
+    tc_sleep_ms(30);
+    TC_OK(cnet_socket_close(c, CNET_FLAGS_DEFAULT));
+    pthread_join(t, NULL);
+    cr_assert_eq(b.err, CNET_ECLOSED, "got %s", cnet_err_name(b.err));
+    cr_assert_not(cnet_socket_is_ssl(c), "closed: no TLS state left");
+    server_join(&sv);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
 /* Two lines in one record: after the first, OpenSSL holds the second. */
 static void serve_two_lines(server *sv, cnet_socket *c)
 {
