@@ -134,28 +134,27 @@ static struct __kernel_timespec remaining(int64_t deadline)
     return ts;
 }
 
-/* Submit what is queued and reap the one completion it gives: picked up
- * without entering the ring again when the operation finished inline. */
-static int submit_reap_one(struct io_uring *ring)
+/* Submit what is queued and reap the one completion it gives (*res), picked
+ * up without entering the ring again when the operation finished inline.
+ * Returns 0, or the ring's own error (then *res is that error too). */
+static int submit_reap_one(struct io_uring *ring, int *res)
 {
     int rc;
     do
         rc = io_uring_submit(ring);
     while (rc == -EINTR);
-    if (rc < 0)
-        return rc;
     struct io_uring_cqe *cqe;
-    if (io_uring_peek_cqe(ring, &cqe) != 0) {
+    if (rc >= 0 && io_uring_peek_cqe(ring, &cqe) != 0) {
         do
             rc = io_uring_wait_cqe(ring, &cqe);
         while (rc == -EINTR);
-        if (rc < 0)
-            return rc;
     }
-    int res = cqe->res;
+    if (rc < 0)
+        return *res = rc;
+    *res = cqe->res;
     tls.last_cflags = cqe->flags;
     io_uring_cqe_seen(ring, cqe);
-    return res;
+    return 0;
 }
 
 static bool is_message_op(const struct io_uring_sqe *sqe)
@@ -191,13 +190,16 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
     int rc;
     *timed_out = false;
     io_uring_sqe_set_data64(sqe, 1);
-    if (inline_likely && deadline < 0)
-        return submit_reap_one(ring);
+    int res;
+    if (inline_likely && deadline < 0) {
+        submit_reap_one(ring, &res);
+        return res;
+    }
     if (inline_likely && is_message_op(sqe)) {
         struct io_uring_sqe real = *sqe;
         sqe->msg_flags = (sqe->msg_flags & ~(unsigned)MSG_WAITALL) | MSG_DONTWAIT;
-        int res = submit_reap_one(ring);
-        if (res != -EAGAIN)
+        /* Only the operation's own EAGAIN means "would block". */
+        if (submit_reap_one(ring, &res) < 0 || res != -EAGAIN)
             return res;
         sqe = io_uring_get_sqe(ring);
         *sqe = real;
@@ -213,7 +215,8 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
     do
         rc = io_uring_submit_and_wait(ring, expect);
     while (rc == -EINTR);
-    int res = -ECANCELED, tres = 0;
+    res = -ECANCELED;
+    int tres = 0;
     for (unsigned got = 0; got < expect;) {
         struct io_uring_cqe *cqe;
         rc = io_uring_wait_cqe(ring, &cqe);
