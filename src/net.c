@@ -99,18 +99,6 @@ static cnet_err release(cnet_socket *s)
     return cnet__sys_close(fd);
 }
 
-/* Take a hold; false (and no hold) when the socket is closed. */
-static bool hold(cnet_socket *s)
-{
-    unsigned old = atomic_fetch_add_explicit(&s->state, ST_CALL, memory_order_acq_rel);
-    if (!(old & ST_CLOSED))
-        return true;
-    unsigned now = atomic_fetch_sub_explicit(&s->state, ST_CALL, memory_order_acq_rel) - ST_CALL;
-    if (now < ST_CALL)
-        release(s);
-    return false;
-}
-
 /* Let go of a hold; true when the socket was closed meanwhile. The last
  * hold on a closed socket releases it. */
 static bool drop(cnet_socket *s)
@@ -121,6 +109,15 @@ static bool drop(cnet_socket *s)
     if (now < ST_CALL)
         release(s);
     return true;
+}
+
+/* Take a hold; false (and no hold) when the socket is closed. */
+static bool hold(cnet_socket *s)
+{
+    if (!(atomic_fetch_add_explicit(&s->state, ST_CALL, memory_order_acq_rel) & ST_CLOSED))
+        return true;
+    drop(s);
+    return false;
 }
 
 cnet_err cnet__socket_enter(cnet_socket *socket, const char *function)
