@@ -51,8 +51,9 @@ static void ring_release(void *arg)
 {
     struct ring_state *st = arg;
     if (st != NULL && st->usable) {
-        io_uring_queue_exit(&st->ring);
         st->usable = false;
+        memset(st->op, 0, sizeof st->op);
+        io_uring_queue_exit(&st->ring);
     }
 }
 
@@ -97,14 +98,16 @@ static void ring_setup(void)
         io_uring_queue_exit(&tls.ring);
         return;
     }
-    for (int op = 0; op < CNET_RING_OPS; op++)
-        tls.op[op] = io_uring_opcode_supported(probe, op);
-    io_uring_free_probe(probe);
     /* Linked timeouts are how deadlines work: without them, no ring. */
-    if (!tls.op[IORING_OP_LINK_TIMEOUT]) {
+    if (!io_uring_opcode_supported(probe, IORING_OP_LINK_TIMEOUT)) {
+        io_uring_free_probe(probe);
         io_uring_queue_exit(&tls.ring);
         return;
     }
+    /* op[] is true only for a usable ring: ring_for reads nothing else. */
+    for (int op = 0; op < CNET_RING_OPS; op++)
+        tls.op[op] = io_uring_opcode_supported(probe, op);
+    io_uring_free_probe(probe);
     io_uring_register_ring_fd(&tls.ring);
     tls.usable = true;
     pthread_setspecific(ring_key, &tls);
@@ -113,9 +116,11 @@ static void ring_setup(void)
 /* The calling thread's ring if it can run `op`, else NULL (use the fallback). */
 static struct io_uring *ring_for(int op)
 {
+    if (__builtin_expect(tls.op[op], 1))
+        return &tls.ring;
     if (!tls.tried)
         ring_setup();
-    return tls.usable && tls.op[op] ? &tls.ring : NULL;
+    return tls.op[op] ? &tls.ring : NULL;
 }
 
 const char *cnet__sys_backend_active(void)
@@ -134,14 +139,16 @@ static struct __kernel_timespec remaining(int64_t deadline)
     return ts;
 }
 
-/* Submit what is queued and reap the one completion it gives (*res), picked
- * up without entering the ring again when the operation finished inline.
- * Returns 0, or the ring's own error (then *res is that error too). */
-static int submit_reap_one(struct io_uring *ring, int *res)
+/* Submit what is queued and reap the one completion it gives (*res): with
+ * `wait`, in the same entry (io_uring_submit_and_wait); without, the ring is
+ * entered to submit only and a completion that happened inline is picked up
+ * without a second look into the kernel. Returns 0, or the ring's own error
+ * (then *res is that error too). */
+static int submit_reap_one(struct io_uring *ring, bool wait, int *res)
 {
     int rc;
     do
-        rc = io_uring_submit(ring);
+        rc = wait ? io_uring_submit_and_wait(ring, 1) : io_uring_submit(ring);
     while (rc == -EINTR);
     struct io_uring_cqe *cqe;
     if (rc >= 0 && io_uring_peek_cqe(ring, &cqe) != 0) {
@@ -163,61 +170,32 @@ static bool is_message_op(const struct io_uring_sqe *sqe)
            sqe->opcode == IORING_OP_RECVMSG;
 }
 
-/*
- * Submit the prepared `sqe` (plus a linked timeout when deadline >= 0) and
- * wait for it. Returns the operation's result (bytes, fd, or -errno);
- * *timed_out tells a deadline from any other cancellation.
- *
- * `inline_likely` says the operation usually completes while it is being
- * submitted (a send with room in the socket buffer, a recv with data
- * waiting, close, bind...). Without a deadline the ring is then entered to
- * submit only and the completion is picked up without a second look into
- * the kernel; entering with GETEVENTS runs the deferred task work and the
- * wait set-up for nothing (measured: +1.5 % on 64-byte ping-pong). With a
- * deadline, a send or recv is first tried with MSG_DONTWAIT (io_uring then
- * answers EAGAIN at once instead of waiting), so a call that does not wait
- * never arms and cancels a timer; only when it would block is it submitted
- * again with its linked timeout. MSG_WAITALL is left out of that try: a
- * partial send must report its count, not EAGAIN. Operations that usually
- * wait (accept, connect, a recv on an empty socket) submit and wait in one
- * entry.
- */
-static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool inline_likely,
-               bool *timed_out)
+/* run() with a deadline: the operation linked to an IORING_OP_LINK_TIMEOUT. */
+static int run_deadline(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool inline_likely,
+                        bool *timed_out)
 {
-    struct __kernel_timespec ts;
-    unsigned expect = 1;
-    int rc;
-    *timed_out = false;
-    io_uring_sqe_set_data64(sqe, 1);
     int res;
-    if (inline_likely && deadline < 0) {
-        submit_reap_one(ring, &res);
-        return res;
-    }
     if (inline_likely && is_message_op(sqe)) {
         struct io_uring_sqe real = *sqe;
         sqe->msg_flags = (sqe->msg_flags & ~(unsigned)MSG_WAITALL) | MSG_DONTWAIT;
         /* Only the operation's own EAGAIN means "would block". */
-        if (submit_reap_one(ring, &res) < 0 || res != -EAGAIN)
+        if (submit_reap_one(ring, false, &res) < 0 || res != -EAGAIN)
             return res;
         sqe = io_uring_get_sqe(ring);
         *sqe = real;
     }
-    if (deadline >= 0) {
-        ts = remaining(deadline);
-        io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
-        struct io_uring_sqe *t = io_uring_get_sqe(ring);
-        io_uring_prep_link_timeout(t, &ts, 0);
-        io_uring_sqe_set_data64(t, 2);
-        expect = 2;
-    }
+    struct __kernel_timespec ts = remaining(deadline);
+    io_uring_sqe_set_flags(sqe, IOSQE_IO_LINK);
+    struct io_uring_sqe *t = io_uring_get_sqe(ring);
+    io_uring_prep_link_timeout(t, &ts, 0);
+    io_uring_sqe_set_data64(t, 2);
+    int rc;
     do
-        rc = io_uring_submit_and_wait(ring, expect);
+        rc = io_uring_submit_and_wait(ring, 2);
     while (rc == -EINTR);
     res = -ECANCELED;
     int tres = 0;
-    for (unsigned got = 0; got < expect;) {
+    for (unsigned got = 0; got < 2;) {
         struct io_uring_cqe *cqe;
         rc = io_uring_wait_cqe(ring, &cqe);
         if (rc == -EINTR)
@@ -235,6 +213,38 @@ static int run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline
     }
     if (res == -ECANCELED && tres == -ETIME)
         *timed_out = true;
+    return res;
+}
+
+/*
+ * Submit the prepared `sqe` (plus a linked timeout when deadline >= 0) and
+ * wait for it. Returns the operation's result (bytes, fd, or -errno);
+ * *timed_out tells a deadline from any other cancellation.
+ *
+ * `inline_likely` says the operation usually completes while it is being
+ * submitted (a send with room in the socket buffer, a recv with data
+ * waiting, close, bind...). Without a deadline the ring is then entered to
+ * submit only and the completion is picked up without a second look into
+ * the kernel; entering with GETEVENTS runs the deferred task work and the
+ * wait set-up for nothing (measured: +1.5 % on 64-byte ping-pong). With a
+ * deadline, a send or recv is first tried with MSG_DONTWAIT (io_uring then
+ * answers EAGAIN at once instead of waiting), so a call that does not wait
+ * never arms and cancels a timer; only when it would block is it submitted
+ * again with its linked timeout. MSG_WAITALL is left out of that try: a
+ * partial send must report its count, not EAGAIN. Operations that usually
+ * wait (accept, connect, a recv on an empty socket) submit and wait in one
+ * entry. Inlined: the calls without a deadline (most of them) pay for no
+ * more than the submission.
+ */
+static inline __attribute__((always_inline)) int run(struct io_uring *ring, struct io_uring_sqe *sqe,
+                                                     int64_t deadline, bool inline_likely, bool *timed_out)
+{
+    *timed_out = false;
+    io_uring_sqe_set_data64(sqe, 1);
+    if (deadline >= 0)
+        return run_deadline(ring, sqe, deadline, inline_likely, timed_out);
+    int res;
+    submit_reap_one(ring, !inline_likely, &res);
     return res;
 }
 
