@@ -56,8 +56,8 @@
  * which separates the library's own cost from the scheduling of two
  * processes on one CPU.
  *
- * Build: see bench/run.sh (release library in build-bench/, then
- *   gcc -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_net.c \
+ * Build: see bench/run.sh (release library with LTO in build-bench/, then
+ *   gcc -O2 -flto -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_net.c \
  *       build-bench/libcnet.a -lpthread -o build-bench/bench_net
  * and -luring as well for an io_uring build).
  */
@@ -415,7 +415,7 @@ static int parent_lines_cnet(int fd, int variant, double *units)
         cnet_read_line_result res;
         cnet_err err;
         if (variant == V_RECV_LINE) {
-            char *p;
+            char *p = NULL;
             err = cnet_socket_recv_line(s, -1, CNET_FLAGS_DEFAULT, LINE_CAP - 1, &p, &len, &res);
             if (err == CNET_OK && res == CNET_READ_FULL_LINE)
                 consume_line(&st, p, len);
