@@ -10,6 +10,10 @@
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define CNET_EOL_AVX2 1
+#endif
 
 #include "internal.h"
 #include "tls_internal.h"
@@ -1183,12 +1187,14 @@ static bool sink_add(line_sink *k, const unsigned char *src, size_t n)
  * Find the first "\r" or "\n" in [p, p+n). With SSE2 (every x86-64) one
  * pass tests 16 bytes for both at once, the last 16 bytes of the range
  * overlapping the chunk before (bytes already known to hold neither), and
- * never reads outside [p, p+n). Elsewhere two memchr passes beat a byte
- * loop. (The raw reader of bench/bench_net.c needs only one memchr for
- * "\n"; a lone "\r" also ends a line here, as in Nim.)
+ * never reads outside [p, p+n); on a CPU with AVX2 (checked at run time)
+ * ranges of 32 bytes and more go 32 bytes a step the same way (a 64-byte
+ * line: 3 steps instead of 5, -1 ns a line measured). Elsewhere two memchr
+ * passes beat a byte loop. (The raw reader of bench/bench_net.c needs only
+ * one memchr for "\n"; a lone "\r" also ends a line here, as in Nim.)
  */
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
-static const unsigned char *find_eol(const unsigned char *p, size_t n)
+static const unsigned char *find_eol_sse2(const unsigned char *p, size_t n)
 {
     if (n < 16) {
         for (size_t i = 0; i < n; i++)
@@ -1207,6 +1213,47 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
             return NULL;
         i = i + 32 <= n ? i + 16 : n - 16;
     }
+}
+
+#ifdef CNET_EOL_AVX2
+__attribute__((target("avx2"))) static const unsigned char *find_eol_avx2(const unsigned char *p, size_t n)
+{
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    size_t i = 0; /* n >= 32 */
+    for (;;) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        unsigned hits =
+            (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
+        if (hits != 0)
+            return p + i + (unsigned)__builtin_ctz(hits);
+        if (i + 32 == n)
+            return NULL;
+        i = i + 64 <= n ? i + 32 : n - 32;
+    }
+}
+
+/* AVX2 when the CPU has it and CNET_NO_AVX2 is unset (the tests set it to
+ * check the SSE2 scan too); decided once per process. */
+static bool use_avx2(void)
+{
+    static atomic_int state; /* 0 not known yet, 1 no, 2 yes */
+    int v = atomic_load_explicit(&state, memory_order_relaxed);
+    if (v == 0) {
+        const char *off = getenv("CNET_NO_AVX2");
+        v = __builtin_cpu_supports("avx2") && (off == NULL || *off == '\0' || strcmp(off, "0") == 0) ? 2 : 1;
+        atomic_store_explicit(&state, v, memory_order_relaxed);
+    }
+    return v == 2;
+}
+#endif
+
+static const unsigned char *find_eol(const unsigned char *p, size_t n)
+{
+#ifdef CNET_EOL_AVX2
+    if (n >= 32 && use_avx2())
+        return find_eol_avx2(p, n);
+#endif
+    return find_eol_sse2(p, n);
 }
 #else
 static const unsigned char *find_eol(const unsigned char *p, size_t n)
@@ -1336,6 +1383,25 @@ static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsign
 cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len,
                                 cnet_read_line_result *result, int timeout, unsigned flags)
 {
+    /* The common case first: a whole line waiting in the buffer, its end
+     * not the last byte there (a final "\r" may pair with a "\n" still to
+     * come). No system call, so no hold; the rest is read_line_into. */
+    if (socket->buffered && socket->pos < socket->len && !is_closed(socket)) {
+        const unsigned char *start = socket->buf + socket->pos;
+        size_t avail = socket->len - socket->pos;
+        const unsigned char *eol = find_eol(start, avail < size ? avail : size);
+        if (eol != NULL && (size_t)(eol - start) + 1 < avail) {
+            size_t n = (size_t)(eol - start);
+            memcpy(line, start, n);
+            line[n] = '\0';
+            socket->pos += n + 1;
+            if (*eol == '\r' && socket->buf[socket->pos] == '\n')
+                socket->pos++;
+            *len = n;
+            *result = CNET_READ_FULL_LINE;
+            return CNET_OK;
+        }
+    }
     line_sink k = {line, 0, size, size - 1, false};
     line[0] = '\0';
     cnet_err err = read_line_into(socket, &k, timeout, flags, result);

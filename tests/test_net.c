@@ -962,9 +962,10 @@ Test(net_readline, same_result_however_the_stream_is_cut)
 }
 
 /* Lines of every length from 0 to 79 with each terminator, so that the end
- * of a line falls at every offset of the 16-byte scan in find_eol, at the
- * end of a 16-byte block and in the overlapping tail. */
-Test(net_readline, every_length_and_terminator)
+ * of a line falls at every offset of the 16- and 32-byte scans in find_eol,
+ * at the end of a block and in the overlapping tail; every line but the
+ * ones at the end of a read is served by read_line's whole-line fast path. */
+static void check_every_length_and_terminator(void)
 {
     static const char *terms[] = {"\n", "\r\n", "\r"};
     static char input[80 * 3 * 82 + 1];
@@ -1007,6 +1008,25 @@ Test(net_readline, every_length_and_terminator)
     }
 }
 
+Test(net_readline, every_length_and_terminator)
+{
+    check_every_length_and_terminator();
+}
+
+/* The same with the AVX2 scan switched off: lines longer than 31 bytes go
+ * through the 16-byte SSE2 loop too. (The choice is made once per process:
+ * the wine runner, which runs every test in one process, may have made it
+ * before this test.) */
+Test(net_readline, every_length_and_terminator_sse2)
+{
+#if defined(_WIN32)
+    _putenv("CNET_NO_AVX2=1");
+#else
+    setenv("CNET_NO_AVX2", "1", 1);
+#endif
+    check_every_length_and_terminator();
+}
+
 Test(net_readline, cr_then_eof_is_a_line)
 {
     cnet_socket *a, *b;
@@ -1021,6 +1041,30 @@ Test(net_readline, cr_then_eof_is_a_line)
     cr_assert_str_eq(line, "last");
     TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 1000, CNET_FLAGS_DEFAULT));
     cr_assert_eq(r, CNET_READ_DISCONNECTED);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
+/* A "\r" that is the last byte in the buffer, after a line served from the
+ * buffer: the "\n" that arrives later belongs to it (read_line's whole-line
+ * fast path must leave this case to the slow path). */
+Test(net_readline, cr_at_end_of_buffered_data_pairs_with_later_lf)
+{
+    cnet_socket *a, *b;
+    tcp_pair(true, &a, &b);
+    raw_send(b, "a\nb\r", 4);
+    char line[16];
+    size_t n;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 1000, CNET_FLAGS_DEFAULT));
+    cr_assert_str_eq(line, "a");
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 1000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_FULL_LINE);
+    cr_assert_str_eq(line, "b");
+    raw_send(b, "\nc\n", 3);
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 1000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_FULL_LINE);
+    cr_assert_str_eq(line, "c", "the \"\\n\" after \"b\\r\" is no empty line");
     cnet_socket_free(a);
     cnet_socket_free(b);
 }
