@@ -1296,6 +1296,34 @@ Test(net_send, send_timeout_when_the_peer_never_reads)
     cnet_socket_free(b);
 }
 
+/* A socket made non-blocking with cnet_set_blocking answers at once on every
+ * backend: io_uring itself would wait even on an O_NONBLOCK socket, so that
+ * backend must serve such a handle through its POSIX edge. */
+Test(net_send, nonblocking_handle_answers_ewouldblock, .timeout = 20)
+{
+    for (int buffered = 1; buffered >= 0; buffered--) {
+        cnet_socket *a, *b;
+        tcp_pair(buffered, &a, &b);
+        TC_OK(cnet_set_blocking(cnet_socket_get_fd(a), false));
+        char buf[64];
+        size_t n = 99;
+        TC_ERR(CNET_EWOULDBLOCK, cnet_socket_recv_some(a, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n));
+        cr_assert_eq(n, 0);
+        TC_OK(cnet_set_sock_opt_int(cnet_socket_get_fd(a), CNET_SOL_SOCKET, CNET_SO_SNDBUF, 4096));
+        static char big[8 << 20];
+        size_t sent = 0;
+        TC_ERR(CNET_EWOULDBLOCK, cnet_socket_send(a, big, sizeof big, CNET_FLAGS_DEFAULT, &sent));
+        cr_assert(sent > 0 && sent < sizeof big, "a partial count, then would-block (sent %zu)", sent);
+        /* Blocking again: the next receive waits for the peer's bytes. */
+        TC_OK(cnet_set_blocking(cnet_socket_get_fd(a), true));
+        raw_send(b, "hi", 2);
+        TC_OK(cnet_socket_recv(a, buf, 2, 2000, CNET_FLAGS_DEFAULT, &n));
+        cr_assert_eq(n, 2);
+        cnet_socket_free(a);
+        cnet_socket_free(b);
+    }
+}
+
 Test(net_send, try_send_and_half_close)
 {
     cnet_socket *a, *b;

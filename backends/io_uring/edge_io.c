@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <liburing.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -128,6 +129,64 @@ const char *cnet__sys_backend_active(void)
     if (!tls.tried)
         ring_setup();
     return tls.usable ? "io_uring" : "posix";
+}
+
+/*
+ * Handles made non-blocking through cnet (cnet_set_blocking, CNET_FIONBIO,
+ * SOCK_NONBLOCK at creation). io_uring waits even on an O_NONBLOCK socket,
+ * so the calls that could wait go to the POSIX edge for these handles, which
+ * answers CNET_EWOULDBLOCK (or EINPROGRESS) as a non-blocking socket must.
+ * One bit per handle in pages of 64 Ki handles, allocated when a first bit
+ * is set and never freed; reading a bit is two loads. A handle made
+ * non-blocking behind cnet's back (fcntl) is not seen: it still waits.
+ */
+#define NB_PAGE_SHIFT 16
+#define NB_PAGES 1024 /* handles below 64 Mi */
+#define NB_WORD_BITS (8 * sizeof(unsigned long))
+static _Atomic(_Atomic(unsigned long) *) nb_pages[NB_PAGES];
+
+static bool nb_get(cnet_socket_handle h)
+{
+    if (h < 0 || (h >> NB_PAGE_SHIFT) >= NB_PAGES)
+        return false;
+    _Atomic(unsigned long) *page = atomic_load_explicit(&nb_pages[h >> NB_PAGE_SHIFT], memory_order_acquire);
+    if (page == NULL)
+        return false;
+    unsigned i = (unsigned)h & ((1u << NB_PAGE_SHIFT) - 1);
+    return (atomic_load_explicit(&page[i / NB_WORD_BITS], memory_order_relaxed) >> (i % NB_WORD_BITS)) & 1;
+}
+
+static void nb_set(cnet_socket_handle h, bool nonblocking)
+{
+    if (h < 0 || (h >> NB_PAGE_SHIFT) >= NB_PAGES)
+        return;
+    _Atomic(unsigned long) *page = atomic_load_explicit(&nb_pages[h >> NB_PAGE_SHIFT], memory_order_acquire);
+    if (page == NULL) {
+        if (!nonblocking)
+            return;
+        _Atomic(unsigned long) *fresh = calloc((1u << NB_PAGE_SHIFT) / NB_WORD_BITS, sizeof *fresh);
+        if (fresh == NULL)
+            return; /* the handle then waits, as before this table existed */
+        _Atomic(unsigned long) *expected = NULL;
+        if (atomic_compare_exchange_strong_explicit(&nb_pages[h >> NB_PAGE_SHIFT], &expected, fresh,
+                                                    memory_order_acq_rel, memory_order_acquire)) {
+            page = fresh;
+        } else {
+            free(fresh);
+            page = expected;
+        }
+    }
+    unsigned i = (unsigned)h & ((1u << NB_PAGE_SHIFT) - 1);
+    unsigned long bit = 1ul << (i % NB_WORD_BITS);
+    if (nonblocking)
+        atomic_fetch_or_explicit(&page[i / NB_WORD_BITS], bit, memory_order_relaxed);
+    else if (atomic_load_explicit(&page[i / NB_WORD_BITS], memory_order_relaxed) & bit)
+        atomic_fetch_and_explicit(&page[i / NB_WORD_BITS], ~bit, memory_order_relaxed);
+}
+
+void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
+{
+    nb_set(handle, !blocking);
 }
 
 static struct __kernel_timespec remaining(int64_t deadline)
@@ -267,21 +326,27 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
                                             cnet_socket_handle *out)
 {
     struct io_uring *ring = ring_for(IORING_OP_SOCKET);
-    if (ring == NULL)
-        return cnet__posix_create_native_socket_int(domain, type, protocol, inheritable, out);
-    *out = CNET_INVALID_SOCKET;
-    struct io_uring_sqe *sqe = sqe_of(ring);
-    io_uring_prep_socket(sqe, domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol, 0);
-    bool to;
-    int res = run(ring, sqe, -1, true, &to);
-    if (res < 0)
-        return fail_res(res, to, "cnet_create_native_socket", "socket");
-    *out = res;
-    return CNET_OK;
+    cnet_err err = CNET_OK;
+    if (ring == NULL) {
+        err = cnet__posix_create_native_socket_int(domain, type, protocol, inheritable, out);
+    } else {
+        *out = CNET_INVALID_SOCKET;
+        struct io_uring_sqe *sqe = sqe_of(ring);
+        io_uring_prep_socket(sqe, domain, type | (inheritable ? 0 : SOCK_CLOEXEC), protocol, 0);
+        bool to;
+        int res = run(ring, sqe, -1, true, &to);
+        if (res < 0)
+            return fail_res(res, to, "cnet_create_native_socket", "socket");
+        *out = res;
+    }
+    if (err == CNET_OK)
+        nb_set(*out, (type & SOCK_NONBLOCK) != 0); /* a reused number may carry a stale bit */
+    return err;
 }
 
 cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
+    nb_set(handle, false);
     struct io_uring *ring = ring_for(IORING_OP_CLOSE);
     if (ring == NULL)
         return cnet__posix_close(handle);
@@ -330,7 +395,7 @@ cnet_err cnet__sys_accept(cnet_socket_handle handle, bool inheritable, cnet_sock
                           size_t address_size)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    if (ring == NULL || nonblocking(handle))
+    if (ring == NULL || nb_get(handle) || nonblocking(handle))
         return cnet__posix_accept(handle, inheritable, client, address, address_size);
     *client = CNET_INVALID_SOCKET;
     if (address != NULL && address_size < CNET_ADDRSTRLEN)
@@ -363,7 +428,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
                         size_t *received)
 {
     struct io_uring *ring = ring_for(IORING_OP_RECV);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_recv(handle, data, size, peek, deadline, received);
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_recv(sqe, handle, data, size, peek ? MSG_PEEK : 0);
@@ -384,7 +449,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
 cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
 {
     struct io_uring *ring = ring_for(IORING_OP_SEND);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_send(handle, data, size, deadline, sent);
     struct io_uring_sqe *sqe = sqe_of(ring);
     /* MSG_WAITALL: the ring finishes a stream send like a blocking send does
@@ -403,7 +468,7 @@ cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_siz
                           int64_t deadline, size_t *sent)
 {
     struct io_uring *ring = ring_for(IORING_OP_SEND);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_sendv2(handle, a, a_size, b, b_size, deadline, sent);
     if (deadline >= 0 || b_size == 0) {
         /* A deadline covers one operation: send both buffers with sendmsg. */
@@ -462,7 +527,7 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
                            int64_t deadline)
 {
     struct io_uring *ring = ring_for(IORING_OP_CONNECT);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_connect(handle, addr, len, deadline);
     struct io_uring_sqe *sqe = sqe_of(ring);
     io_uring_prep_connect(sqe, handle, addr, len);
@@ -475,7 +540,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    if (ring == NULL || nonblocking(handle))
+    if (ring == NULL || nb_get(handle) || nonblocking(handle))
         return cnet__posix_accept_deadline(handle, inheritable, deadline, client, addr, len);
     *client = CNET_INVALID_SOCKET;
     socklen_t slen = sizeof *addr;
@@ -485,6 +550,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     int res = run(ring, sqe, deadline, false, &to);
     if (res < 0)
         return fail_res(res, to, "accept", "accept");
+    nb_set(res, false);
     *client = res;
     *len = (cnet_socklen)slen;
     return CNET_OK;
@@ -494,7 +560,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
                           cnet_socklen len, int64_t deadline)
 {
     struct io_uring *ring = ring_for(IORING_OP_SENDMSG);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_sendto(handle, data, size, addr, len, deadline);
     struct iovec iov = {(void *)data, size};
     struct msghdr msg;
@@ -514,7 +580,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
                             cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
 {
     struct io_uring *ring = ring_for(IORING_OP_RECVMSG);
-    if (ring == NULL)
+    if (ring == NULL || nb_get(handle))
         return cnet__posix_recvfrom(handle, data, size, addr, len, deadline, received, truncated);
     struct iovec iov = {data, size};
     struct msghdr msg;

@@ -342,6 +342,7 @@ cnet_err cnet__sys_set_blocking(cnet_socket_handle handle, bool blocking)
     int wanted = blocking ? (flags & ~O_NONBLOCK) : (flags | O_NONBLOCK);
     if (wanted != flags && fcntl(handle, F_SETFL, wanted) < 0)
         return fail_errno("cnet_set_blocking", "fcntl(F_SETFL)");
+    cnet__sys_blocking_changed(handle, blocking);
     return CNET_OK;
 }
 
@@ -352,6 +353,7 @@ cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned lon
         value = *argp != 0;
         if (ioctl(handle, FIONBIO, &value) < 0)
             return fail_errno("cnet_ioctlsocket", "ioctl(FIONBIO)");
+        cnet__sys_blocking_changed(handle, value == 0);
         return CNET_OK;
     }
     if (cmd == CNET_FIONREAD) {

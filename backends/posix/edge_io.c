@@ -377,6 +377,15 @@ void CNET_POSIX_IO(wake)(cnet_socket_handle handle)
     shutdown(handle, SHUT_RDWR);
 }
 
+#ifndef CNET_POSIX_IO_PREFIX
+void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
+{
+    /* Every call here honours O_NONBLOCK already. */
+    (void)handle;
+    (void)blocking;
+}
+#endif
+
 cnet_err CNET_POSIX_IO(shutdown)(cnet_socket_handle handle, bool read, bool write)
 {
     int how = read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR;

@@ -417,6 +417,13 @@ void cnet__sys_wake(cnet_socket_handle handle)
     CancelIoEx((HANDLE)handle, NULL);
 }
 
+void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
+{
+    /* Winsock calls honour FIONBIO already. */
+    (void)handle;
+    (void)blocking;
+}
+
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
 {
     READY("cnet_socket_shutdown");

@@ -331,6 +331,30 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
  */
 void cnet__sys_wake(cnet_socket_handle handle);
 
+/**
+ * Told after cnet_set_blocking or cnet_ioctlsocket(CNET_FIONBIO) changed a
+ * socket's blocking mode.
+ *
+ * [zh] 在 cnet_set_blocking 或 cnet_ioctlsocket(CNET_FIONBIO) 改变套接字的阻塞模式之后调用。
+ *
+ * io_uring waits even on a non-blocking socket, so the io_uring backend notes
+ * the handles made non-blocking and serves their calls through the POSIX edge,
+ * which answers CNET_EWOULDBLOCK as a non-blocking socket must. POSIX and
+ * Winsock: nothing to do.
+ *
+ * [zh] io_uring 即使在非阻塞套接字上也会等待，因此 io_uring 后端记下被设为非阻塞的句柄，并通过 POSIX
+ * 边缘处理它们的调用，像非阻塞套接字应有的那样返回 CNET_EWOULDBLOCK。POSIX 和 Winsock：无需任何操作。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param blocking its new mode
+ *        [zh] 它的新模式
+ *
+ * cnet addition (no Nim counterpart).
+ */
+void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking);
+
 /* ------- the POSIX I/O edge under its fallback names (ring: true in the spec) */
 /* backends/posix/edge_io.c defines these when built with CNET_POSIX_IO_PREFIX,
  * as the exact fallback of the io_uring backend. */

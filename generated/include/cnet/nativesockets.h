@@ -1578,6 +1578,18 @@ CNET_API cnet_err cnet_set_sock_opt_int(cnet_socket_handle handle, int level, in
  *
  * [zh] 设置套接字阻塞模式。
  *
+ * A non-blocking socket's receives, sends and accepts answer CNET_EWOULDBLOCK
+ * instead of waiting, on every backend: io_uring, which waits even on a
+ * non-blocking socket, serves a handle made non-blocking here (or with
+ * cnet_ioctlsocket(CNET_FIONBIO), or created with SOCK_NONBLOCK) through plain
+ * system calls. A handle made non-blocking behind cnet's back, with fcntl,
+ * still waits on io_uring (accept excepted): use this function.
+ *
+ * [zh] 在所有后端上，非阻塞套接字的接收、发送和 accept 都返回 CNET_EWOULDBLOCK 而不是等待：io_uring
+ * 即使在非阻塞套接字上也会等待，因此 io_uring 后端对在这里（或用 cnet_ioctlsocket(CNET_FIONBIO)，或创建时带
+ * SOCK_NONBLOCK）设为非阻塞的句柄改用普通系统调用。绕过 cnet 用 fcntl 设为非阻塞的句柄在 io_uring
+ * 上仍会等待（accept 除外）：请使用本函数。
+ *
  * @param handle the socket
  *        [zh] 套接字
  *
