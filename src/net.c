@@ -1264,6 +1264,22 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
 }
 #endif
 
+/* Step past the line end at eol (in the buffer). After a "\r" a "\n" belongs
+ * to the same line end: skipped here, or by the next read when the "\r" was
+ * the last buffered byte. */
+static void consume_eol(cnet_socket *s, const unsigned char *eol)
+{
+    s->pos = (size_t)(eol - s->buf) + 1;
+    if (*eol == '\r') {
+        if (s->pos < s->len) {
+            if (s->buf[s->pos] == '\n')
+                s->pos++;
+        } else {
+            s->skip_lf = true;
+        }
+    }
+}
+
 static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, deadline_t *dl, cnet_read_line_result *result)
 {
     for (;;) {
@@ -1288,15 +1304,7 @@ static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, deadline_t *dl,
             size_t n = (size_t)(eol - start);
             if (!sink_add(k, start, n))
                 return cnet__fail(CNET_ENOMEM, "read_line: out of memory");
-            s->pos += n + 1;
-            if (*eol == '\r') {
-                if (s->pos < s->len) {
-                    if (s->buf[s->pos] == '\n')
-                        s->pos++;
-                } else {
-                    s->skip_lf = true;
-                }
-            }
+            consume_eol(s, eol);
             *result = CNET_READ_FULL_LINE;
             return CNET_OK;
         }
@@ -1383,20 +1391,18 @@ static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsign
 cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len,
                                 cnet_read_line_result *result, int timeout, unsigned flags)
 {
-    /* The common case first: a whole line waiting in the buffer, its end
-     * not the last byte there (a final "\r" may pair with a "\n" still to
-     * come). No system call, so no hold; the rest is read_line_into. */
+    /* The common case first: a whole line waiting in the buffer (the first
+     * step of read_line_buffered without the sink). No system call, so no
+     * hold; anything else is read_line_into. */
     if (socket->buffered && socket->pos < socket->len && !is_closed(socket)) {
         const unsigned char *start = socket->buf + socket->pos;
         size_t avail = socket->len - socket->pos;
         const unsigned char *eol = find_eol(start, avail < size ? avail : size);
-        if (eol != NULL && (size_t)(eol - start) + 1 < avail) {
+        if (eol != NULL) {
             size_t n = (size_t)(eol - start);
             memcpy(line, start, n);
             line[n] = '\0';
-            socket->pos += n + 1;
-            if (*eol == '\r' && socket->buf[socket->pos] == '\n')
-                socket->pos++;
+            consume_eol(socket, eol);
             *len = n;
             *result = CNET_READ_FULL_LINE;
             return CNET_OK;

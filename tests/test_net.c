@@ -1046,8 +1046,8 @@ Test(net_readline, cr_then_eof_is_a_line)
 }
 
 /* A "\r" that is the last byte in the buffer, after a line served from the
- * buffer: the "\n" that arrives later belongs to it (read_line's whole-line
- * fast path must leave this case to the slow path). */
+ * buffer (read_line's whole-line fast path): the "\n" that arrives later
+ * belongs to it. */
 Test(net_readline, cr_at_end_of_buffered_data_pairs_with_later_lf)
 {
     cnet_socket *a, *b;
