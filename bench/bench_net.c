@@ -25,7 +25,15 @@
  * per-socket deadline (cnet_socket_set_timeout), which switches the posix
  * backend to MSG_DONTWAIT + poll, cnet_socket_recv_line (one malloc per
  * line) and, in an io_uring build (CNET_BENCH_URING, set by bench/run.sh),
- * ping-pong on a bare io_uring loop without cnet: the io_uring ceiling.
+ * ping-pong and the bulk receiver on a bare io_uring loop without cnet:
+ * the io_uring ceilings.
+ *
+ * Every connection uses the TCP congestion control named by BENCH_CC
+ * (default cubic, Linux's default), whatever the machine's sysctl says:
+ * under bbr, loopback bulk is paced to about a third of cubic's rate and
+ * its figures follow bbr's model of the timing, not the cost of the calls.
+ * When the machine's default differs, bulk also runs raw and cnet under it
+ * (extra rows, each cnet row against the raw row of the same setting).
  *
  * Only the public API is used for the cnet side (cnet_socket_from_handle on
  * a connected descriptor), so the program runs unchanged on any backend.
@@ -46,6 +54,7 @@
  *   BENCH_EXTRA=1           0 skips the informational rows
  *   BENCH_CPU=<n>           CPU for the same-CPU pass (default: first allowed)
  *   BENCH_CPU2=<n>          second CPU for the cross pass (default: next allowed)
+ *   BENCH_CC=cubic          congestion control of every connection; system = the machine's
  *   BENCH_RUN_TIMEOUT=60    seconds allowed for one run
  *   BENCH_VERBOSE=0         1 prints every run
  *   BENCH_STRICT=0          1 exits with status 1 when a same-CPU ratio misses its target
@@ -107,6 +116,8 @@ typedef struct {
     bool do_readline, do_bulk, do_pingpong;
     int cpu, cpu2;
     int run_timeout;
+    const char *cc;      /* TCP congestion control of every connection, or NULL */
+    char system_cc[32];  /* the machine's default (net.ipv4.tcp_congestion_control) */
 } config;
 
 static config cfg;
@@ -187,6 +198,25 @@ static void set_io_timeouts(int fd)
     struct timeval tv = {.tv_sec = cfg.run_timeout, .tv_usec = 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+enum { V_PLAIN = 0, V_DEADLINE = 1, V_RECV_LINE = 2, V_RECV_EXACT = 3 };
+/* Or'ed into a variant: the run keeps the machine's default congestion
+ * control instead of BENCH_CC. The loops see only the low bits. */
+#define V_SYSTEM_CC 0x100
+#define V_KIND(v) ((v) & 0xff)
+
+/* The congestion control of a connection: BENCH_CC (default cubic) on both
+ * ends, set before connect/listen so the handshake already uses it. */
+static void set_cc(int fd, int variant)
+{
+    if (cfg.cc == NULL || (variant & V_SYSTEM_CC))
+        return;
+    if (setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, cfg.cc, (socklen_t)strlen(cfg.cc)) != 0) {
+        fprintf(stderr, "bench_net: TCP_CONGESTION %s: %s (BENCH_CC=system keeps the default)\n", cfg.cc,
+                strerror(errno));
+        exit(1);
+    }
 }
 
 /* One send or recv: the bytes moved, or -errno. */
@@ -400,21 +430,20 @@ static int parent_lines_raw(int fd, int variant, double *units)
     return 0;
 }
 
-enum { V_PLAIN = 0, V_DEADLINE = 1, V_RECV_LINE = 2, V_RECV_EXACT = 3 };
 
 static int parent_lines_cnet(int fd, int variant, double *units)
 {
     static char line[LINE_CAP];
     line_stats st = {0};
     cnet_socket *s = wrap(fd);
-    if (variant == V_DEADLINE)
+    if (V_KIND(variant) == V_DEADLINE)
         cnet_deadline(s);
     go_send(fd);
     for (;;) {
         size_t len;
         cnet_read_line_result res;
         cnet_err err;
-        if (variant == V_RECV_LINE) {
+        if (V_KIND(variant) == V_RECV_LINE) {
             char *p = NULL;
             err = cnet_socket_recv_line(s, -1, CNET_FLAGS_DEFAULT, LINE_CAP - 1, &p, &len, &res);
             if (err == CNET_OK && res == CNET_READ_FULL_LINE)
@@ -464,7 +493,7 @@ static int child_bulk_cnet(int fd, int variant)
     static char buf[BULK_CHUNK];
     memset(buf, 'x', sizeof buf);
     cnet_socket *s = wrap(fd);
-    if (variant == V_DEADLINE)
+    if (V_KIND(variant) == V_DEADLINE)
         cnet_deadline(s);
     go_wait(fd);
     long long left = cfg.bulk_bytes;
@@ -514,12 +543,12 @@ static int parent_bulk_cnet(int fd, int variant, double *units)
     static char buf[BULK_CHUNK];
     long long got = 0;
     cnet_socket *s = wrap(fd);
-    if (variant == V_DEADLINE)
+    if (V_KIND(variant) == V_DEADLINE)
         cnet_deadline(s);
     go_send(fd);
     for (;;) {
         size_t n;
-        cnet_err err = variant == V_RECV_EXACT
+        cnet_err err = V_KIND(variant) == V_RECV_EXACT
                            ? cnet_socket_recv(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n)
                            : cnet_socket_recv_some(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n);
         if (err != CNET_OK)
@@ -527,7 +556,7 @@ static int parent_bulk_cnet(int fd, int variant, double *units)
         if (n == 0)
             break;
         got += (long long)n;
-        if (variant == V_RECV_EXACT && n < sizeof buf)
+        if (V_KIND(variant) == V_RECV_EXACT && n < sizeof buf)
             break; /* a short count means the peer closed */
     }
     cnet_socket_free(s);
@@ -595,7 +624,7 @@ static int child_echo_cnet(int fd, int variant)
     char msg[PING_SIZE];
     cnet_socket *s = wrap(fd);
     cnet_nodelay(s);
-    if (variant == V_DEADLINE)
+    if (V_KIND(variant) == V_DEADLINE)
         cnet_deadline(s);
     for (;;) {
         size_t n;
@@ -627,7 +656,7 @@ static int parent_ping_cnet(int fd, int variant, double *units)
     memset(msg, 'p', sizeof msg);
     cnet_socket *s = wrap(fd);
     cnet_nodelay(s);
-    if (variant == V_DEADLINE)
+    if (V_KIND(variant) == V_DEADLINE)
         cnet_deadline(s);
     for (long i = 0; i < cur_pings; i++) {
         size_t n;
@@ -715,6 +744,49 @@ static int parent_ping_uring(int fd, int variant, double *units)
     io_uring_queue_exit(&bench_ring);
     return 0;
 }
+
+/* Bulk on the bare ring, both ends: one send or recv of 64 KiB per
+ * submission (the sender's sends until the whole piece is out). */
+static int child_bulk_uring(int fd, int variant)
+{
+    (void)variant;
+    static char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    bench_ring_init();
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK;
+        if (ring_transfer_all(fd, buf, k, false) != 1)
+            return 1;
+        left -= (long long)k;
+    }
+    io_uring_queue_exit(&bench_ring);
+    return 0;
+}
+
+static int parent_bulk_uring(int fd, int variant, double *units)
+{
+    (void)variant;
+    static char buf[BULK_CHUNK];
+    bench_ring_init();
+    long long got = 0;
+    go_send(fd);
+    for (;;) {
+        ssize_t n = bench_ring_op(fd, buf, sizeof buf, true);
+        if (n < 0) {
+            errno = (int)-n;
+            die("io_uring recv(bulk)");
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    io_uring_queue_exit(&bench_ring);
+    check_bulk(got);
+    *units = (double)got;
+    return 0;
+}
 #endif
 
 /* ------------------------------------------------------------ one run */
@@ -726,6 +798,7 @@ typedef struct {
      * has closed fd itself. */
     int (*parent)(int fd, int variant, double *units);
     int variant;
+    int vs; /* the row an extra row's ratio is taken against: 0 (raw) unless set */
 } variant_def;
 
 typedef struct {
@@ -745,11 +818,12 @@ static void on_alarm(int sig)
     _exit(3);
 }
 
-static int loopback_listener(uint16_t *port)
+static int loopback_listener(uint16_t *port, int variant)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         die("socket");
+    set_cc(fd, variant); /* an accepted connection inherits it */
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(fd, 4) != 0)
@@ -764,7 +838,7 @@ static int loopback_listener(uint16_t *port)
 static run_result run_once(const variant_def *v, int parent_cpu, int child_cpu)
 {
     uint16_t port;
-    int lfd = loopback_listener(&port);
+    int lfd = loopback_listener(&port, v->variant);
     pin_to(parent_cpu);
     fflush(NULL);
     pid_t pid = fork();
@@ -779,6 +853,7 @@ static run_result run_once(const variant_def *v, int parent_cpu, int child_cpu)
         int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
             die("socket");
+        set_cc(fd, v->variant);
         struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons(port)};
         sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
@@ -842,6 +917,9 @@ typedef struct {
 
 /* ------------------------------------------------------------ a test */
 
+#define MAX_EXTRAS 6
+#define MAX_ROWS (2 + MAX_EXTRAS)
+
 typedef struct {
     const char *name;
     const char *unit;     /* "M lines/s" ... */
@@ -850,7 +928,7 @@ typedef struct {
     double cpu_mul;       /* cpu seconds per unit * cpu_mul = shown number */
     double target;
     variant_def base, cnet;
-    variant_def extras[3];
+    variant_def extras[MAX_EXTRAS];
     int n_extras;
 } test_def;
 
@@ -862,10 +940,10 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
                      bool judge)
 {
     int nv = 2 + (with_extras ? t->n_extras : 0);
-    const variant_def *vs[5] = {&t->base, &t->cnet};
+    const variant_def *vs[MAX_ROWS] = {&t->base, &t->cnet};
     for (int i = 0; i < t->n_extras; i++)
         vs[2 + i] = &t->extras[i];
-    static double rate[5][MAX_REPS], cpu[5][MAX_REPS];
+    static double rate[MAX_ROWS][MAX_REPS], cpu[MAX_ROWS][MAX_REPS];
     int reps = cfg.reps;
     for (int rep = 0; rep < reps; rep++) {
         for (int k = 0; k < nv; k++) {
@@ -880,7 +958,7 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
                         cpu[i][rep] * t->cpu_mul, t->cpu_unit, r.wall);
         }
     }
-    summary s[5] = {{0}};
+    summary s[MAX_ROWS] = {{0}};
     for (int i = 0; i < nv; i++) {
         double tmp[MAX_REPS];
         memcpy(tmp, rate[i], sizeof(double) * (size_t)reps);
@@ -909,11 +987,13 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
            s[1].rate_max / t->unit_div, t->unit, paired_med, paired[0], paired[reps - 1]);
     printf("    receiver CPU: raw %.3g, cnet %.3g %s (cnet/raw %.2f)\n", s[0].cpu_med * t->cpu_mul,
            s[1].cpu_med * t->cpu_mul, t->cpu_unit, s[1].cpu_med / s[0].cpu_med);
-    for (int i = 2; i < nv; i++)
-        printf("    extra %-26s %.3g %s, ratio %.2f vs raw (spread %.3g-%.3g); receiver CPU %.3g %s\n",
-               vs[i]->name, s[i].rate_med / t->unit_div, t->unit, s[i].rate_med / s[0].rate_med,
-               s[i].rate_min / t->unit_div, s[i].rate_max / t->unit_div, s[i].cpu_med * t->cpu_mul,
-               t->cpu_unit);
+    for (int i = 2; i < nv; i++) {
+        int b = vs[i]->vs;
+        printf("    extra %-32s %.3g %s, ratio %.2f vs %s (spread %.3g-%.3g); receiver CPU %.3g %s\n",
+               vs[i]->name, s[i].rate_med / t->unit_div, t->unit, s[i].rate_med / s[b].rate_med,
+               b == 0 ? "raw" : vs[b]->name, s[i].rate_min / t->unit_div, s[i].rate_max / t->unit_div,
+               s[i].cpu_med * t->cpu_mul, t->cpu_unit);
+    }
     fflush(stdout);
 }
 
@@ -934,6 +1014,23 @@ static int allowed_cpus(int *out, int max)
 int main(int argc, char **argv)
 {
     cfg.reps = (int)env_long("BENCH_REPS", 5);
+    /* Every connection uses one named congestion control, cubic (Linux's
+     * default) unless BENCH_CC says otherwise; BENCH_CC=system keeps the
+     * machine's. Under bbr (this VM's sysctl) loopback bulk is paced to a
+     * third of cubic's rate and the result follows bbr's model of the
+     * timing rather than the cost of the calls (see README). */
+    cfg.cc = getenv("BENCH_CC");
+    if (cfg.cc == NULL || *cfg.cc == '\0')
+        cfg.cc = "cubic";
+    if (strcmp(cfg.cc, "system") == 0)
+        cfg.cc = NULL;
+    snprintf(cfg.system_cc, sizeof cfg.system_cc, "%s", "unknown");
+    FILE *ccf = fopen("/proc/sys/net/ipv4/tcp_congestion_control", "r");
+    if (ccf != NULL) {
+        if (fgets(cfg.system_cc, sizeof cfg.system_cc, ccf) != NULL)
+            cfg.system_cc[strcspn(cfg.system_cc, "\n")] = '\0';
+        fclose(ccf);
+    }
     cfg.scale = env_double("BENCH_SCALE", 1.0);
     bool any_test = false, any_place = false;
     cfg.extra = env_long("BENCH_EXTRA", 1) != 0;
@@ -997,6 +1094,8 @@ int main(int argc, char **argv)
            cnet_version(), cnet_backend_name(), cnet_backend_active(), cfg.reps, cfg.cpu);
     if (cfg.cross)
         printf(", cross pass: receiver CPU %d, sender CPU %d", cfg.cpu, cfg.cpu2);
+    printf("\n  TCP congestion control %s (BENCH_CC; the machine's default is %s)", cfg.cc ? cfg.cc : cfg.system_cc,
+           cfg.system_cc);
     printf("\n  readline %ld lines x %d B (%.0f MB), bulk %lld MiB in %d KiB pieces, pingpong %ld (cross %ld) x %d B\n",
            cfg.lines, LINE_BYTES, (double)cfg.lines * LINE_BYTES / 1e6, cfg.bulk_bytes >> 20, BULK_CHUNK / 1024,
            pings, pings_cross, PING_SIZE);
@@ -1020,6 +1119,20 @@ int main(int argc, char **argv)
                    {"send/recv_some + deadline", child_bulk_cnet, parent_bulk_cnet, V_DEADLINE}},
         .n_extras = 2,
     };
+#ifdef CNET_BENCH_URING
+    bulk.extras[bulk.n_extras++] = (variant_def){"bare io_uring loop", child_bulk_uring, parent_bulk_uring, V_PLAIN};
+#endif
+    /* Bulk under the machine's own congestion control as well, when BENCH_CC
+     * replaced it: each row against the raw row of the same setting. */
+    static char sys_raw[64], sys_cnet[64];
+    if (cfg.cc != NULL && strcmp(cfg.cc, cfg.system_cc) != 0) {
+        snprintf(sys_raw, sizeof sys_raw, "raw send/recv, %s", cfg.system_cc);
+        snprintf(sys_cnet, sizeof sys_cnet, "cnet send/recv_some, %s", cfg.system_cc);
+        int r = 2 + bulk.n_extras;
+        bulk.extras[bulk.n_extras++] = (variant_def){sys_raw, child_bulk_raw, parent_bulk_raw, V_PLAIN | V_SYSTEM_CC};
+        bulk.extras[bulk.n_extras++] =
+            (variant_def){sys_cnet, child_bulk_cnet, parent_bulk_cnet, V_PLAIN | V_SYSTEM_CC, .vs = r};
+    }
     /* The targets of the issues: io_uring ping-pong pays for a submission
      * and a completion per call, so its target is 0.85 (posix: 0.95). */
     bool uring = strcmp(cnet_backend_active(), "io_uring") == 0;
