@@ -14,6 +14,13 @@
 #include <immintrin.h>
 #define CNET_EOL_AVX2 1
 #endif
+/* Bytes allocated after a buffered socket's buffer for the vector line-end
+ * scans (find_eol_buffered), which may read that far past their window. */
+#if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
+#define EOL_PAD 32
+#else
+#define EOL_PAD 0
+#endif
 
 #include "internal.h"
 #include "tls_internal.h"
@@ -33,7 +40,7 @@ struct cnet_socket {
     int send_timeout;   /* deadline of sends, ms or -1 for `timeout` */
     cnet__tls *tls;     /* TLS state (tls.c), NULL for a plain socket */
     size_t pos, len;    /* unread window of buf */
-    unsigned char buf[]; /* CNET_BUFFER_SIZE bytes when buffered */
+    unsigned char buf[]; /* CNET_BUFFER_SIZE (+ EOL_PAD) bytes when buffered */
 };
 
 /* ------------------------------------------------------------- helpers */
@@ -345,7 +352,8 @@ int cnet_sobool_to_c_int(cnet_sobool opt)
 static cnet_err wrap(cnet_socket_handle fd, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol,
                      bool buffered, cnet_socket **out)
 {
-    cnet_socket *s = calloc(1, sizeof *s + (buffered ? CNET_BUFFER_SIZE : 0));
+    /* EOL_PAD: the line-end scans may read that far past the buffer. */
+    cnet_socket *s = calloc(1, sizeof *s + (buffered ? CNET_BUFFER_SIZE + EOL_PAD : 0));
     if (s == NULL)
         return cnet__fail(CNET_ENOMEM, "cnet_socket_new: out of memory");
     s->fd = fd;
@@ -1184,14 +1192,21 @@ static bool sink_add(line_sink *k, const unsigned char *src, size_t n)
 }
 
 /*
- * Find the first "\r" or "\n" in [p, p+n). With SSE2 (every x86-64) one
- * pass tests 16 bytes for both at once, the last 16 bytes of the range
- * overlapping the chunk before (bytes already known to hold neither), and
- * never reads outside [p, p+n); on a CPU with AVX2 (checked at run time)
- * ranges of 32 bytes and more go 32 bytes a step the same way (a 64-byte
- * line: 3 steps instead of 5, -1 ns a line measured). Elsewhere two memchr
- * passes beat a byte loop. (The raw reader of bench/bench_net.c needs only
- * one memchr for "\n"; a lone "\r" also ends a line here, as in Nim.)
+ * Line ends. A line ends at the first "\r" or "\n" (a lone "\r" too, as in
+ * Nim). With SSE2 (every x86-64) one step tests 16 bytes for both at once;
+ * on a CPU with AVX2 (checked at run time, see use_avx2) 32 bytes. Elsewhere
+ * two memchr passes beat a byte loop. (The raw reader of bench/bench_net.c
+ * needs only one memchr for "\n".)
+ *
+ * Two kinds of scan:
+ * - find_eol_buffered, for a buffered socket's buffer: it steps from p in
+ *   whole vectors and may read up to EOL_PAD - 1 bytes past p + n, which stay
+ *   inside the buffer and the EOL_PAD bytes allocated after it (wrap); a hit
+ *   there is stale data or past the window, and is ignored. No tail case: a
+ *   64-byte line is two AVX2 steps and nothing else.
+ * - find_eol, for any other memory (the unbuffered path's chunk): it never
+ *   reads outside [p, p+n); its last vector overlaps the one before (bytes
+ *   already known to hold neither).
  */
 #if defined(__SSE2__) && (defined(__GNUC__) || defined(__clang__))
 static const unsigned char *find_eol_sse2(const unsigned char *p, size_t n)
@@ -1215,6 +1230,20 @@ static const unsigned char *find_eol_sse2(const unsigned char *p, size_t n)
     }
 }
 
+static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t n)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        if (hits != 0) {
+            size_t k = i + (unsigned)__builtin_ctz(hits);
+            return k < n ? p + k : NULL;
+        }
+    }
+    return NULL;
+}
+
 #ifdef CNET_EOL_AVX2
 __attribute__((target("avx2"))) static const unsigned char *find_eol_avx2(const unsigned char *p, size_t n)
 {
@@ -1232,18 +1261,38 @@ __attribute__((target("avx2"))) static const unsigned char *find_eol_avx2(const 
     }
 }
 
-/* AVX2 when the CPU has it and CNET_NO_AVX2 is unset (the tests set it to
- * check the SSE2 scan too); decided once per process. */
-static bool use_avx2(void)
+__attribute__((target("avx2"))) static const unsigned char *find_eol_padded_avx2(const unsigned char *p, size_t n)
 {
-    static atomic_int state; /* 0 not known yet, 1 no, 2 yes */
-    int v = atomic_load_explicit(&state, memory_order_relaxed);
-    if (v == 0) {
-        const char *off = getenv("CNET_NO_AVX2");
-        v = __builtin_cpu_supports("avx2") && (off == NULL || *off == '\0' || strcmp(off, "0") == 0) ? 2 : 1;
-        atomic_store_explicit(&state, v, memory_order_relaxed);
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        unsigned hits =
+            (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
+        if (hits != 0) {
+            size_t k = i + (unsigned)__builtin_ctz(hits);
+            return k < n ? p + k : NULL;
+        }
     }
+    return NULL;
+}
+
+/* AVX2 when the CPU has it and CNET_NO_AVX2 is unset (the tests set it to
+ * check the SSE2 scans too); decided once per process, out of line so the
+ * check inlined into every scan is one load and one compare. */
+static atomic_int avx2_state; /* 0 not known yet, 1 no, 2 yes */
+
+static __attribute__((noinline, cold)) bool avx2_decide(void)
+{
+    const char *off = getenv("CNET_NO_AVX2");
+    int v = __builtin_cpu_supports("avx2") && (off == NULL || *off == '\0' || strcmp(off, "0") == 0) ? 2 : 1;
+    atomic_store_explicit(&avx2_state, v, memory_order_relaxed);
     return v == 2;
+}
+
+static inline bool use_avx2(void)
+{
+    int v = atomic_load_explicit(&avx2_state, memory_order_relaxed);
+    return __builtin_expect(v != 0, 1) ? v == 2 : avx2_decide();
 }
 #endif
 
@@ -1255,6 +1304,15 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
 #endif
     return find_eol_sse2(p, n);
 }
+
+static inline const unsigned char *find_eol_buffered(const unsigned char *p, size_t n)
+{
+#ifdef CNET_EOL_AVX2
+    if (use_avx2())
+        return find_eol_padded_avx2(p, n);
+#endif
+    return find_eol_padded_sse2(p, n);
+}
 #else
 static const unsigned char *find_eol(const unsigned char *p, size_t n)
 {
@@ -1262,6 +1320,8 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
     const unsigned char *cr = memchr(p, '\r', lf ? (size_t)(lf - p) : n);
     return cr ? cr : lf;
 }
+
+#define find_eol_buffered find_eol
 #endif
 
 /* Step past the line end at eol (in the buffer). After a "\r" a "\n" belongs
@@ -1299,7 +1359,7 @@ static cnet_err read_line_buffered(cnet_socket *s, line_sink *k, deadline_t *dl,
         /* A terminator right after a line of exactly `room` bytes still
          * makes a full line, so look one byte further. */
         size_t window = avail < room + 1 ? avail : room + 1;
-        const unsigned char *eol = find_eol(start, window);
+        const unsigned char *eol = find_eol_buffered(start, window);
         if (eol != NULL) {
             size_t n = (size_t)(eol - start);
             if (!sink_add(k, start, n))
@@ -1388,16 +1448,29 @@ static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsign
     return err;
 }
 
+/* cnet__socket_read_line when the line is not waiting whole in the buffer.
+ * Out of line, so the fast path keeps a small frame. */
+static __attribute__((noinline)) cnet_err read_line_slow(cnet_socket *socket, char *line, size_t size, size_t *len,
+                                                         cnet_read_line_result *result, int timeout, unsigned flags)
+{
+    line_sink k = {line, 0, size, size - 1, false};
+    line[0] = '\0';
+    cnet_err err = read_line_into(socket, &k, timeout, flags, result);
+    line[k.len] = '\0';
+    *len = k.len;
+    return err;
+}
+
 cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len,
                                 cnet_read_line_result *result, int timeout, unsigned flags)
 {
     /* The common case first: a whole line waiting in the buffer (the first
      * step of read_line_buffered without the sink). No system call, so no
-     * hold; anything else is read_line_into. */
+     * hold; anything else is read_line_slow. */
     if (socket->buffered && socket->pos < socket->len && !is_closed(socket)) {
         const unsigned char *start = socket->buf + socket->pos;
         size_t avail = socket->len - socket->pos;
-        const unsigned char *eol = find_eol(start, avail < size ? avail : size);
+        const unsigned char *eol = find_eol_buffered(start, avail < size ? avail : size);
         if (eol != NULL) {
             size_t n = (size_t)(eol - start);
             memcpy(line, start, n);
@@ -1408,12 +1481,7 @@ cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, si
             return CNET_OK;
         }
     }
-    line_sink k = {line, 0, size, size - 1, false};
-    line[0] = '\0';
-    cnet_err err = read_line_into(socket, &k, timeout, flags, result);
-    line[k.len] = '\0';
-    *len = k.len;
-    return err;
+    return read_line_slow(socket, line, size, len, result, timeout, flags);
 }
 
 cnet_err cnet__socket_recv_line(cnet_socket *socket, int timeout, unsigned flags, size_t max_length, char **out,

@@ -1027,6 +1027,52 @@ Test(net_readline, every_length_and_terminator_sse2)
     check_every_length_and_terminator();
 }
 
+/* The buffer's line-end scan reads whole vectors, past the received bytes
+ * into what earlier reads left in the buffer: a stale "\n" there must not
+ * end the line. 4000 empty lines leave the buffer full of "\n"; "abc" then
+ * arrives alone and the stream ends. */
+static void check_stale_line_ends_are_not_seen(void)
+{
+    cnet_socket *a, *b;
+    tcp_pair(true, &a, &b);
+    static char newlines[4000];
+    memset(newlines, '\n', sizeof newlines);
+    raw_send(b, newlines, sizeof newlines);
+    char line[16];
+    size_t n;
+    cnet_read_line_result r;
+    for (size_t i = 0; i < sizeof newlines; i++) {
+        TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+        cr_assert_eq(r, CNET_READ_FULL_LINE, "line %zu", i);
+        cr_assert_eq(n, 0, "line %zu", i);
+    }
+    raw_send(b, "abc", 3);
+    TC_OK(cnet_socket_shutdown(b, false, true));
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_PARTIAL_LINE, "a stale line end was taken for a real one");
+    cr_assert_eq(n, 3);
+    cr_assert_str_eq(line, "abc");
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_DISCONNECTED);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
+Test(net_readline, stale_line_ends_are_not_seen)
+{
+    check_stale_line_ends_are_not_seen();
+}
+
+Test(net_readline, stale_line_ends_are_not_seen_sse2)
+{
+#if defined(_WIN32)
+    _putenv("CNET_NO_AVX2=1");
+#else
+    setenv("CNET_NO_AVX2", "1", 1);
+#endif
+    check_stale_line_ends_are_not_seen();
+}
+
 Test(net_readline, cr_then_eof_is_a_line)
 {
     cnet_socket *a, *b;
