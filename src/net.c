@@ -1244,6 +1244,30 @@ static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t 
     return NULL;
 }
 
+/* find_eol_padded with the copy of the line fused in, for read_line's fast
+ * path: each vector of the window is loaded once, tested, and stored into
+ * `line` whole while it fits in `size` bytes (the bytes stored after the
+ * line end are scratch: the caller puts the NUL there). The window never
+ * exceeds `size`, so a line end found in it is inside `line`. Returns the
+ * line end, or NULL with `line` holding scratch. */
+static const unsigned char *scan_copy_sse2(const unsigned char *p, size_t n, char *line, size_t size)
+{
+    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        if (i + 16 <= size)
+            _mm_storeu_si128((__m128i *)(void *)(line + i), v);
+        else
+            memcpy(line + i, p + i, size - i);
+        unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
+        if (hits != 0) {
+            size_t k = i + (unsigned)__builtin_ctz(hits);
+            return k < n ? p + k : NULL;
+        }
+    }
+    return NULL;
+}
+
 #ifdef CNET_EOL_AVX2
 __attribute__((target("avx2"))) static const unsigned char *find_eol_avx2(const unsigned char *p, size_t n)
 {
@@ -1266,6 +1290,26 @@ __attribute__((target("avx2"))) static const unsigned char *find_eol_padded_avx2
     const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
     for (size_t i = 0; i < n; i += 32) {
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        unsigned hits =
+            (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
+        if (hits != 0) {
+            size_t k = i + (unsigned)__builtin_ctz(hits);
+            return k < n ? p + k : NULL;
+        }
+    }
+    return NULL;
+}
+
+__attribute__((target("avx2"))) static const unsigned char *scan_copy_avx2(const unsigned char *p, size_t n,
+                                                                          char *line, size_t size)
+{
+    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
+    for (size_t i = 0; i < n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        if (i + 32 <= size)
+            _mm256_storeu_si256((__m256i *)(void *)(line + i), v);
+        else
+            memcpy(line + i, p + i, size - i);
         unsigned hits =
             (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
         if (hits != 0) {
@@ -1313,6 +1357,15 @@ static inline const unsigned char *find_eol_buffered(const unsigned char *p, siz
 #endif
     return find_eol_padded_sse2(p, n);
 }
+
+static inline const unsigned char *scan_copy(const unsigned char *p, size_t n, char *line, size_t size)
+{
+#ifdef CNET_EOL_AVX2
+    if (use_avx2())
+        return scan_copy_avx2(p, n, line, size);
+#endif
+    return scan_copy_sse2(p, n, line, size);
+}
 #else
 static const unsigned char *find_eol(const unsigned char *p, size_t n)
 {
@@ -1322,6 +1375,15 @@ static const unsigned char *find_eol(const unsigned char *p, size_t n)
 }
 
 #define find_eol_buffered find_eol
+
+static const unsigned char *scan_copy(const unsigned char *p, size_t n, char *line, size_t size)
+{
+    (void)size;
+    const unsigned char *eol = find_eol(p, n);
+    if (eol != NULL)
+        memcpy(line, p, (size_t)(eol - p));
+    return eol;
+}
 #endif
 
 /* Step past the line end at eol (in the buffer). After a "\r" a "\n" belongs
@@ -1470,10 +1532,9 @@ cnet_err cnet__socket_read_line(cnet_socket *socket, char *line, size_t size, si
     if (socket->buffered && socket->pos < socket->len && !is_closed(socket)) {
         const unsigned char *start = socket->buf + socket->pos;
         size_t avail = socket->len - socket->pos;
-        const unsigned char *eol = find_eol_buffered(start, avail < size ? avail : size);
+        const unsigned char *eol = scan_copy(start, avail < size ? avail : size, line, size);
         if (eol != NULL) {
             size_t n = (size_t)(eol - start);
-            memcpy(line, start, n);
             line[n] = '\0';
             consume_eol(socket, eol);
             *len = n;
