@@ -1247,18 +1247,30 @@ static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t 
 /* find_eol_padded with the copy of the line fused in, for read_line's fast
  * path: each vector of the window is loaded once, tested, and stored into
  * `line` whole while it fits in `size` bytes (the bytes stored after the
- * line end are scratch: the caller puts the NUL there). The window never
+ * line end are scratch: the caller puts the NUL there; scan_copy_rest
+ * finishes where a whole vector no longer fits). The window never
  * exceeds `size`, so a line end found in it is inside `line`. Returns the
  * line end, or NULL with `line` holding scratch. */
+/* The rest of a scan_copy from offset i on, where a whole vector no longer
+ * fits in `line` (a line buffer of a few bytes): out of line, so the scans'
+ * loops need no stack frame. */
+static __attribute__((noinline, cold)) const unsigned char *scan_copy_rest(const unsigned char *p, size_t n,
+                                                                          char *line, size_t i)
+{
+    const unsigned char *eol = find_eol_padded_sse2(p + i, n - i);
+    if (eol != NULL)
+        memcpy(line + i, p + i, (size_t)(eol - (p + i)));
+    return eol;
+}
+
 static const unsigned char *scan_copy_sse2(const unsigned char *p, size_t n, char *line, size_t size)
 {
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     for (size_t i = 0; i < n; i += 16) {
+        if (i + 16 > size)
+            return scan_copy_rest(p, n, line, i);
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        if (i + 16 <= size)
-            _mm_storeu_si128((__m128i *)(void *)(line + i), v);
-        else
-            memcpy(line + i, p + i, size - i);
+        _mm_storeu_si128((__m128i *)(void *)(line + i), v);
         unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
         if (hits != 0) {
             size_t k = i + (unsigned)__builtin_ctz(hits);
@@ -1305,11 +1317,10 @@ __attribute__((target("avx2"))) static const unsigned char *scan_copy_avx2(const
 {
     const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
     for (size_t i = 0; i < n; i += 32) {
+        if (i + 32 > size)
+            return scan_copy_rest(p, n, line, i);
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-        if (i + 32 <= size)
-            _mm256_storeu_si256((__m256i *)(void *)(line + i), v);
-        else
-            memcpy(line + i, p + i, size - i);
+        _mm256_storeu_si256((__m256i *)(void *)(line + i), v);
         unsigned hits =
             (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
         if (hits != 0) {
