@@ -25,8 +25,8 @@
  * per-socket deadline (cnet_socket_set_timeout), which switches the posix
  * backend to MSG_DONTWAIT + poll, cnet_socket_recv_line (one malloc per
  * line) and, in an io_uring build (CNET_BENCH_URING, set by bench/run.sh),
- * ping-pong and bulk on a bare io_uring loop without cnet: the io_uring
- * ceilings.
+ * ping-pong, bulk and the memchr reader on a bare io_uring loop without
+ * cnet: the io_uring ceilings.
  *
  * The same-CPU pass runs once per TCP congestion control listed in BENCH_CC
  * (default: the machine's, then cubic, Linux's default, when the machine's
@@ -384,19 +384,21 @@ static int check_lines(const line_stats *st)
     return 0;
 }
 
-static int parent_lines_raw(int fd, int variant, double *units)
+/* The raw memchr reader, receiving with `once` (always inlined: a direct
+ * call, recv for the baseline). */
+static inline __attribute__((always_inline)) void memchr_reader(int fd, io_once_fn once, double *units)
 {
-    (void)variant;
     static char buf[RAW_LINE_BUF];
     static char line[LINE_CAP];
     size_t ll = 0;
     line_stats st = {0};
     go_send(fd);
     for (;;) {
-        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        ssize_t n = once(fd, buf, sizeof buf, true);
         if (n < 0) {
-            if (errno == EINTR)
+            if (n == -EINTR)
                 continue;
+            errno = (int)-n;
             die("recv(lines)");
         }
         if (n == 0)
@@ -426,6 +428,12 @@ static int parent_lines_raw(int fd, int variant, double *units)
     if (check_lines(&st) != 0)
         exit(1);
     *units = (double)st.lines;
+}
+
+static int parent_lines_raw(int fd, int variant, double *units)
+{
+    (void)variant;
+    memchr_reader(fd, raw_once, units);
     return 0;
 }
 
@@ -786,6 +794,16 @@ static int parent_bulk_uring(int fd, int variant, double *units)
     *units = (double)got;
     return 0;
 }
+
+/* The raw memchr reader over the bare ring: one recv submission per refill. */
+static int parent_lines_uring(int fd, int variant, double *units)
+{
+    (void)variant;
+    bench_ring_init();
+    memchr_reader(fd, bench_ring_op, units);
+    io_uring_queue_exit(&bench_ring);
+    return 0;
+}
 #endif
 
 /* ------------------------------------------------------------ one run */
@@ -1105,6 +1123,10 @@ int main(int argc, char **argv)
                    {"recv_line (malloc/line)", child_line_sender, parent_lines_cnet, V_RECV_LINE}},
         .n_extras = 2,
     };
+#ifdef CNET_BENCH_URING
+    readline.extras[readline.n_extras++] =
+        (variant_def){"bare io_uring + memchr", child_line_sender, parent_lines_uring, V_PLAIN};
+#endif
     test_def bulk = {
         .name = "bulk", .unit = "GB/s", .unit_div = 1e9, .cpu_unit = "ns/KiB", .cpu_mul = 1e9 * 1024,
         .target = 0.95,
