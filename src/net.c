@@ -1244,13 +1244,6 @@ static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t 
     return NULL;
 }
 
-/* find_eol_padded with the copy of the line fused in, for read_line's fast
- * path: each vector of the window is loaded once, tested, and stored into
- * `line` whole while it fits in `size` bytes (the bytes stored after the
- * line end are scratch: the caller puts the NUL there; scan_copy_rest
- * finishes where a whole vector no longer fits). The window never
- * exceeds `size`, so a line end found in it is inside `line`. Returns the
- * line end, or NULL with `line` holding scratch. */
 /* The rest of a scan_copy from offset i on, where a whole vector no longer
  * fits in `line` (a line buffer of a few bytes): out of line, so the scans'
  * loops need no stack frame. */
@@ -1263,6 +1256,13 @@ static __attribute__((noinline, cold)) const unsigned char *scan_copy_rest(const
     return eol;
 }
 
+/* find_eol_padded with the copy of the line fused in, for read_line's fast
+ * path: each vector of the window is loaded once, tested, and stored into
+ * `line` whole while it fits in `size` bytes (the bytes stored after the
+ * line end are scratch, as the docs of cnet_socket_read_line say: the caller
+ * puts the NUL there; scan_copy_rest finishes where a whole vector no longer
+ * fits). The window never exceeds `size`, so a line end found in it is
+ * inside `line`. Returns the line end, or NULL with `line` holding scratch. */
 static const unsigned char *scan_copy_sse2(const unsigned char *p, size_t n, char *line, size_t size)
 {
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');

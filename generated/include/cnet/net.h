@@ -1350,8 +1350,9 @@ CNET_API cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int 
  * @param socket the socket
  *        [zh] 套接字
  *
- * @param line receives the line and a NUL
- *        [zh] 接收该行及结尾的 NUL
+ * @param line receives the line and a NUL; the call may write anywhere in its
+ * size bytes (what follows the NUL is scratch)
+ *        [zh] 接收该行及结尾的 NUL；调用可能写入其 size 个字节中的任意位置（NUL 之后的内容没有意义）
  *
  * @param size room in line; the longest line is size-1 bytes (Nim's maxLength)
  *        [zh] line 的容量；最长的行为 size-1 字节（即 Nim 的 maxLength）
