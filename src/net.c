@@ -1199,7 +1199,8 @@ static bool sink_add(line_sink *k, const unsigned char *src, size_t n)
  * needs only one memchr for "\n".)
  *
  * Two kinds of scan:
- * - find_eol_buffered, for a buffered socket's buffer: it steps from p in
+ * - find_eol_buffered (and scan_copy, the same with read_line's copy of the
+ *   line fused in), for a buffered socket's buffer: it steps from p in
  *   whole vectors and may read up to EOL_PAD - 1 bytes past p + n, which stay
  *   inside the buffer and the EOL_PAD bytes allocated after it (wrap); a hit
  *   there is stale data or past the window, and is ignored. No tail case: a
@@ -1230,11 +1231,31 @@ static const unsigned char *find_eol_sse2(const unsigned char *p, size_t n)
     }
 }
 
-static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t n)
+
+/*
+ * The buffer's scans. With `line` NULL, find_eol_padded: the first line end
+ * in the window [p, p+n), stepping whole vectors (they may read up to a
+ * vector past the window, inside the buffer and its EOL_PAD). With `line`,
+ * scan_copy, for read_line's fast path: the same scan with the copy of the
+ * line fused in, each vector loaded once, tested, and stored into `line`
+ * whole while it fits in `size` bytes (the bytes stored after the line end
+ * are scratch, as the docs of cnet_socket_read_line say: the caller puts the
+ * NUL there; scan_copy_rest finishes where a whole vector no longer fits).
+ * The window never exceeds `size`, so a line end found in it is inside
+ * `line`. Both return the line end, or NULL (`line` then holds scratch).
+ */
+static const unsigned char *scan_copy_rest(const unsigned char *p, size_t n, char *line, size_t i);
+
+static inline __attribute__((always_inline)) const unsigned char *scan_sse2(const unsigned char *p, size_t n,
+                                                                           char *line, size_t size)
 {
     const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
     for (size_t i = 0; i < n; i += 16) {
+        if (line != NULL && i + 16 > size)
+            return scan_copy_rest(p, n, line, i);
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        if (line != NULL)
+            _mm_storeu_si128((__m128i *)(void *)(line + i), v);
         unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
         if (hits != 0) {
             size_t k = i + (unsigned)__builtin_ctz(hits);
@@ -1242,6 +1263,16 @@ static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t 
         }
     }
     return NULL;
+}
+
+static const unsigned char *find_eol_padded_sse2(const unsigned char *p, size_t n)
+{
+    return scan_sse2(p, n, NULL, 0);
+}
+
+static const unsigned char *scan_copy_sse2(const unsigned char *p, size_t n, char *line, size_t size)
+{
+    return scan_sse2(p, n, line, size);
 }
 
 /* The rest of a scan_copy from offset i on, where a whole vector no longer
@@ -1254,30 +1285,6 @@ static __attribute__((noinline, cold)) const unsigned char *scan_copy_rest(const
     if (eol != NULL)
         memcpy(line + i, p + i, (size_t)(eol - (p + i)));
     return eol;
-}
-
-/* find_eol_padded with the copy of the line fused in, for read_line's fast
- * path: each vector of the window is loaded once, tested, and stored into
- * `line` whole while it fits in `size` bytes (the bytes stored after the
- * line end are scratch, as the docs of cnet_socket_read_line say: the caller
- * puts the NUL there; scan_copy_rest finishes where a whole vector no longer
- * fits). The window never exceeds `size`, so a line end found in it is
- * inside `line`. Returns the line end, or NULL with `line` holding scratch. */
-static const unsigned char *scan_copy_sse2(const unsigned char *p, size_t n, char *line, size_t size)
-{
-    const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
-    for (size_t i = 0; i < n; i += 16) {
-        if (i + 16 > size)
-            return scan_copy_rest(p, n, line, i);
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-        _mm_storeu_si128((__m128i *)(void *)(line + i), v);
-        unsigned hits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)));
-        if (hits != 0) {
-            size_t k = i + (unsigned)__builtin_ctz(hits);
-            return k < n ? p + k : NULL;
-        }
-    }
-    return NULL;
 }
 
 #ifdef CNET_EOL_AVX2
@@ -1297,11 +1304,16 @@ __attribute__((target("avx2"))) static const unsigned char *find_eol_avx2(const 
     }
 }
 
-__attribute__((target("avx2"))) static const unsigned char *find_eol_padded_avx2(const unsigned char *p, size_t n)
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) const unsigned char *
+scan_avx2(const unsigned char *p, size_t n, char *line, size_t size)
 {
     const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
     for (size_t i = 0; i < n; i += 32) {
+        if (line != NULL && i + 32 > size)
+            return scan_copy_rest(p, n, line, i);
         __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+        if (line != NULL)
+            _mm256_storeu_si256((__m256i *)(void *)(line + i), v);
         unsigned hits =
             (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
         if (hits != 0) {
@@ -1312,23 +1324,15 @@ __attribute__((target("avx2"))) static const unsigned char *find_eol_padded_avx2
     return NULL;
 }
 
+__attribute__((target("avx2"))) static const unsigned char *find_eol_padded_avx2(const unsigned char *p, size_t n)
+{
+    return scan_avx2(p, n, NULL, 0);
+}
+
 __attribute__((target("avx2"))) static const unsigned char *scan_copy_avx2(const unsigned char *p, size_t n,
                                                                           char *line, size_t size)
 {
-    const __m256i lf = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
-    for (size_t i = 0; i < n; i += 32) {
-        if (i + 32 > size)
-            return scan_copy_rest(p, n, line, i);
-        __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
-        _mm256_storeu_si256((__m256i *)(void *)(line + i), v);
-        unsigned hits =
-            (unsigned)_mm256_movemask_epi8(_mm256_or_si256(_mm256_cmpeq_epi8(v, lf), _mm256_cmpeq_epi8(v, cr)));
-        if (hits != 0) {
-            size_t k = i + (unsigned)__builtin_ctz(hits);
-            return k < n ? p + k : NULL;
-        }
-    }
-    return NULL;
+    return scan_avx2(p, n, line, size);
 }
 
 /* AVX2 when the CPU has it and CNET_NO_AVX2 is unset (the tests set it to
