@@ -365,6 +365,33 @@ static void connect_accept_close(cnet_socket *srv, cnet_port port, cnet_socket *
     cnet_socket_free(c);
 }
 
+/* Nim's accept(server, client) fills a client object the caller made: a
+ * closed cnet_socket passed back in is reused, buffer included. */
+Test(net_server, accept_into_a_reused_object_reads_through_its_buffer)
+{
+    cnet_port port;
+    cnet_socket *srv = listener(CNET_AF_INET, &port);
+    cnet_socket *a = NULL, *c;
+    connect_accept_close(srv, port, &a);
+    cnet_socket *kept = a;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", port, 1000));
+    TC_OK(cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(a, kept, "the closed object is reused");
+    raw_send(c, "hello\r\nworld\n", 14);
+    char line[32];
+    size_t n;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_FULL_LINE);
+    cr_assert_str_eq(line, "hello");
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, 2000, CNET_FLAGS_DEFAULT));
+    cr_assert_str_eq(line, "world");
+    cnet_socket_free(c);
+    cnet_socket_free(a);
+    cnet_socket_free(srv);
+}
+
 Test(net_server, no_descriptor_leak_over_1000_cycles)
 {
     cnet_port port;
