@@ -202,9 +202,6 @@ static void set_io_timeouts(int fd)
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 }
 
-enum { V_PLAIN = 0, V_DEADLINE = 1, V_RECV_LINE = 2, V_RECV_EXACT = 3 };
-#define V_KIND(v) ((v) & 0xff) /* what the loops look at (room for flags) */
-
 /* The congestion control of a connection: the pass's (see BENCH_CC) on
  * both ends, set before connect/listen so the handshake already uses it. */
 static void set_cc(int fd)
@@ -437,20 +434,21 @@ static int parent_lines_raw(int fd, int variant, double *units)
     return 0;
 }
 
+enum { V_PLAIN = 0, V_DEADLINE = 1, V_RECV_LINE = 2, V_RECV_EXACT = 3 };
 
 static int parent_lines_cnet(int fd, int variant, double *units)
 {
     static char line[LINE_CAP];
     line_stats st = {0};
     cnet_socket *s = wrap(fd);
-    if (V_KIND(variant) == V_DEADLINE)
+    if (variant == V_DEADLINE)
         cnet_deadline(s);
     go_send(fd);
     for (;;) {
         size_t len;
         cnet_read_line_result res;
         cnet_err err;
-        if (V_KIND(variant) == V_RECV_LINE) {
+        if (variant == V_RECV_LINE) {
             char *p = NULL;
             err = cnet_socket_recv_line(s, -1, CNET_FLAGS_DEFAULT, LINE_CAP - 1, &p, &len, &res);
             if (err == CNET_OK && res == CNET_READ_FULL_LINE)
@@ -500,7 +498,7 @@ static int child_bulk_cnet(int fd, int variant)
     static char buf[BULK_CHUNK];
     memset(buf, 'x', sizeof buf);
     cnet_socket *s = wrap(fd);
-    if (V_KIND(variant) == V_DEADLINE)
+    if (variant == V_DEADLINE)
         cnet_deadline(s);
     go_wait(fd);
     long long left = cfg.bulk_bytes;
@@ -550,12 +548,12 @@ static int parent_bulk_cnet(int fd, int variant, double *units)
     static char buf[BULK_CHUNK];
     long long got = 0;
     cnet_socket *s = wrap(fd);
-    if (V_KIND(variant) == V_DEADLINE)
+    if (variant == V_DEADLINE)
         cnet_deadline(s);
     go_send(fd);
     for (;;) {
         size_t n;
-        cnet_err err = V_KIND(variant) == V_RECV_EXACT
+        cnet_err err = variant == V_RECV_EXACT
                            ? cnet_socket_recv(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n)
                            : cnet_socket_recv_some(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n);
         if (err != CNET_OK)
@@ -563,7 +561,7 @@ static int parent_bulk_cnet(int fd, int variant, double *units)
         if (n == 0)
             break;
         got += (long long)n;
-        if (V_KIND(variant) == V_RECV_EXACT && n < sizeof buf)
+        if (variant == V_RECV_EXACT && n < sizeof buf)
             break; /* a short count means the peer closed */
     }
     cnet_socket_free(s);
@@ -631,7 +629,7 @@ static int child_echo_cnet(int fd, int variant)
     char msg[PING_SIZE];
     cnet_socket *s = wrap(fd);
     cnet_nodelay(s);
-    if (V_KIND(variant) == V_DEADLINE)
+    if (variant == V_DEADLINE)
         cnet_deadline(s);
     for (;;) {
         size_t n;
@@ -663,7 +661,7 @@ static int parent_ping_cnet(int fd, int variant, double *units)
     memset(msg, 'p', sizeof msg);
     cnet_socket *s = wrap(fd);
     cnet_nodelay(s);
-    if (V_KIND(variant) == V_DEADLINE)
+    if (variant == V_DEADLINE)
         cnet_deadline(s);
     for (long i = 0; i < cur_pings; i++) {
         size_t n;
@@ -933,7 +931,7 @@ typedef struct {
 
 /* ------------------------------------------------------------ a test */
 
-#define MAX_EXTRAS 6
+#define MAX_EXTRAS 4
 #define MAX_ROWS (2 + MAX_EXTRAS)
 
 typedef struct {
@@ -1028,13 +1026,7 @@ static int allowed_cpus(int *out, int max)
 int main(int argc, char **argv)
 {
     cfg.reps = (int)env_long("BENCH_REPS", 5);
-    /* The same-CPU pass runs once per TCP congestion control in BENCH_CC
-     * (default "system,cubic": the machine's, then cubic, Linux's default,
-     * when the machine's is another). They measure different regimes: under
-     * bbr (this VM's sysctl) loopback is paced, bulk moves a third of
-     * cubic's bytes per second, and every byte costs the kernel about four
-     * times more CPU, which dilutes the library's per-call cost; under cubic
-     * the receiver is CPU-bound and that cost shows in full. */
+    /* BENCH_CC: the congestion controls of the same-CPU passes (see the top). */
     const char *ccs = getenv("BENCH_CC");
     snprintf(cfg.cc_list, sizeof cfg.cc_list, "%s", ccs != NULL && *ccs != '\0' ? ccs : "system,cubic");
     snprintf(cfg.system_cc, sizeof cfg.system_cc, "%s", "unknown");
