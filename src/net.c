@@ -355,9 +355,8 @@ static cnet_err wrap(cnet_socket_handle fd, cnet_domain domain, cnet_sock_type t
                      bool buffered, cnet_socket **out)
 {
     /* EOL_PAD: the line-end scans may read that far past the buffer. The
-     * buffer starts on a cache line, as a static array would: the kernel's
-     * copy into it and the line scans run measurably faster (about 1.5 % of
-     * readLine's rate, bench/bench_net.c). */
+     * buffer starts on a cache line, as a static array would: readLine ran
+     * 1-4 % faster so (TCP loopback, both ends on one CPU, median of 7). */
     cnet_socket *s = calloc(1, sizeof *s + (buffered ? 63 + CNET_BUFFER_SIZE + EOL_PAD : 0));
     if (s == NULL)
         return cnet__fail(CNET_ENOMEM, "cnet_socket_new: out of memory");

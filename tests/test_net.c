@@ -1065,7 +1065,7 @@ static void check_stale_line_ends_are_not_seen(void)
     static char newlines[4000];
     memset(newlines, '\n', sizeof newlines);
     raw_send(b, newlines, sizeof newlines);
-    char line[16];
+    char line[64]; /* room for whole AVX2 vectors: the fast path scans too */
     size_t n;
     cnet_read_line_result r;
     for (size_t i = 0; i < sizeof newlines; i++) {
