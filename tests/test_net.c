@@ -840,10 +840,6 @@ Test(net_close, the_peer_sees_the_end_after_a_waking_close)
  * read) instead of spinning until the deadline. */
 Test(net_close, a_shut_down_udp_socket_does_not_spin_to_the_deadline)
 {
-#if defined(_WIN32)
-    cr_skip_test("POSIX only: WSAPoll does not report a socket shut down for receiving as readable, so a "
-                 "Winsock receive waits for its deadline there instead (noted as a known gap)");
-#endif
     cnet_socket *u;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, false, false, &u));
     TC_OK(cnet_socket_bind_addr(u, CNET_PORT(0), "127.0.0.1"));
@@ -854,6 +850,32 @@ Test(net_close, a_shut_down_udp_socket_does_not_spin_to_the_deadline)
     cnet_err err = cnet_socket_recv_from(u, buf, sizeof buf, NULL, 0, NULL, &n);
     cr_assert_neq(err, CNET_ETIMEDOUT, "spun until the deadline");
     cnet_socket_free(u);
+}
+
+/* A receive with a deadline on a stream shut down for reading answers like
+ * the blocking receive, with the end of the stream, instead of waiting out
+ * its deadline (WSAPoll never reports such a socket readable). */
+Test(net_close, a_receive_after_shutting_down_reading_does_not_wait_for_its_deadline)
+{
+    cnet_socket *a, *b;
+    tcp_pair(true, &a, &b);
+    TC_OK(cnet_socket_shutdown(a, true, false));
+    char buf[8];
+    size_t n = 99;
+    TC_OK(cnet_socket_recv(a, buf, sizeof buf, 3000, CNET_FLAGS_DEFAULT, &n));
+    cr_assert_eq(n, 0, "the end of the stream");
+    /* The same through the line reader, and with the socket's own timeout. */
+    TC_OK(cnet_socket_set_timeout(a, 3000));
+    char line[16];
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(a, line, sizeof line, &n, &r, -1, CNET_FLAGS_DEFAULT));
+    cr_assert_eq(r, CNET_READ_DISCONNECTED);
+    /* The writing side still works. */
+    TC_OK(cnet_socket_send_str(a, "still here\n", 0));
+    TC_OK(cnet_socket_read_line(b, line, sizeof line, &n, &r, 3000, CNET_FLAGS_DEFAULT));
+    cr_assert_str_eq(line, "still here");
+    cnet_socket_free(a);
+    cnet_socket_free(b);
 }
 
 /* With no call in progress close does not shut the connection down: a

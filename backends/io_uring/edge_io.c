@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "handle_bits.h"
 #include "internal.h"
 
 /* liburing 2.3 predates these opcodes; their numbers are the kernel ABI. */
@@ -136,52 +137,20 @@ const char *cnet__sys_backend_active(void)
  * SOCK_NONBLOCK at creation). io_uring waits even on an O_NONBLOCK socket,
  * so the calls that could wait go to the POSIX edge for these handles, which
  * answers CNET_EWOULDBLOCK (or EINPROGRESS) as a non-blocking socket must.
- * One bit per handle in pages of 64 Ki handles, allocated when a first bit
- * is set and never freed; reading a bit is two loads. A handle made
- * non-blocking behind cnet's back (fcntl) is not seen: it still waits.
+ * Reading a bit is two loads (src/handle_bits.h). A handle made non-blocking
+ * behind cnet's back (fcntl) is not seen: it still waits.
  */
-#define NB_PAGE_SHIFT 16
-#define NB_PAGES 1024 /* handles below 64 Mi */
-#define NB_WORD_BITS (8 * sizeof(unsigned long))
-static _Atomic(_Atomic(unsigned long) *) nb_pages[NB_PAGES];
+static cnet__handle_bits nonblocking_handles;
 
 static bool nb_get(cnet_socket_handle h)
 {
-    if (h < 0 || (h >> NB_PAGE_SHIFT) >= NB_PAGES)
-        return false;
-    _Atomic(unsigned long) *page = atomic_load_explicit(&nb_pages[h >> NB_PAGE_SHIFT], memory_order_acquire);
-    if (page == NULL)
-        return false;
-    unsigned i = (unsigned)h & ((1u << NB_PAGE_SHIFT) - 1);
-    return (atomic_load_explicit(&page[i / NB_WORD_BITS], memory_order_relaxed) >> (i % NB_WORD_BITS)) & 1;
+    return h >= 0 && cnet__handle_bits_get(&nonblocking_handles, (uintptr_t)h);
 }
 
 static void nb_set(cnet_socket_handle h, bool nonblocking)
 {
-    if (h < 0 || (h >> NB_PAGE_SHIFT) >= NB_PAGES)
-        return;
-    _Atomic(unsigned long) *page = atomic_load_explicit(&nb_pages[h >> NB_PAGE_SHIFT], memory_order_acquire);
-    if (page == NULL) {
-        if (!nonblocking)
-            return;
-        _Atomic(unsigned long) *fresh = calloc((1u << NB_PAGE_SHIFT) / NB_WORD_BITS, sizeof *fresh);
-        if (fresh == NULL)
-            return; /* the handle then waits, as before this table existed */
-        _Atomic(unsigned long) *expected = NULL;
-        if (atomic_compare_exchange_strong_explicit(&nb_pages[h >> NB_PAGE_SHIFT], &expected, fresh,
-                                                    memory_order_acq_rel, memory_order_acquire)) {
-            page = fresh;
-        } else {
-            free(fresh);
-            page = expected;
-        }
-    }
-    unsigned i = (unsigned)h & ((1u << NB_PAGE_SHIFT) - 1);
-    unsigned long bit = 1ul << (i % NB_WORD_BITS);
-    if (nonblocking)
-        atomic_fetch_or_explicit(&page[i / NB_WORD_BITS], bit, memory_order_relaxed);
-    else if (atomic_load_explicit(&page[i / NB_WORD_BITS], memory_order_relaxed) & bit)
-        atomic_fetch_and_explicit(&page[i / NB_WORD_BITS], ~bit, memory_order_relaxed);
+    if (h >= 0)
+        cnet__handle_bits_put(&nonblocking_handles, (uintptr_t)h, nonblocking);
 }
 
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)

@@ -17,6 +17,7 @@
 
 #include <mswsock.h>
 
+#include "handle_bits.h"
 #include "internal.h"
 #include "winsock_edge.h"
 
@@ -46,6 +47,44 @@ static bool set_nonblocking(SOCKET s, bool on)
 {
     u_long mode = on ? 1 : 0;
     return ioctlsocket(s, FIONBIO, &mode) == 0;
+}
+
+/*
+ * Handles shut down for receiving through cnet. WSAPoll never reports such a
+ * socket readable, while its recv fails at once (WSAESHUTDOWN, which a
+ * stream receive reads as the end of the stream): a receive with a deadline
+ * would wait out the deadline where the blocking receive answers at once.
+ * So a receive with a deadline on a handle in this set first asks whether
+ * recv answers at once. Kernel handles are multiples of 4: the set is
+ * indexed by handle / 4. A bit left behind (a handle closed outside cnet,
+ * its number reused) costs one such question, then is cleared: it never
+ * changes a result.
+ */
+static cnet__handle_bits read_shut_handles;
+
+static uintptr_t shut_index(SOCKET s)
+{
+    return (uintptr_t)s >> 2;
+}
+
+/* True when the receive side of s is shut down: its recv answers at once. */
+static bool read_side_shut(SOCKET s)
+{
+    if (!cnet__handle_bits_get(&read_shut_handles, shut_index(s)))
+        return false;
+    /* Peek one byte without waiting (non-blocking for the question only). */
+    char byte;
+    int rc = SOCKET_ERROR, e = 0;
+    if (set_nonblocking(s, true)) {
+        rc = recv(s, &byte, 1, MSG_PEEK);
+        e = rc == SOCKET_ERROR ? WSAGetLastError() : 0;
+        set_nonblocking(s, false);
+    }
+    if (rc == SOCKET_ERROR && e == WSAESHUTDOWN)
+        return true;
+    if (rc == SOCKET_ERROR && e == WSAEWOULDBLOCK)
+        cnet__handle_bits_put(&read_shut_handles, shut_index(s), false); /* not shut down after all */
+    return false; /* data waiting or another state: WSAPoll tells */
 }
 
 /* ------------------------------------------------------------- lifecycle */
@@ -79,6 +118,7 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
 cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
     READY("cnet_close");
+    cnet__handle_bits_put(&read_shut_handles, shut_index((SOCKET)handle), false);
     if (closesocket((SOCKET)handle) == SOCKET_ERROR)
         return cnet__winsock_fail("cnet_close", "closesocket");
     return CNET_OK;
@@ -177,7 +217,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
     SOCKET s = (SOCKET)handle;
     READY("recv");
     for (;;) {
-        if (deadline >= 0) {
+        if (deadline >= 0 && !read_side_shut(s)) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "recv");
             if (err != CNET_OK)
                 return err;
@@ -380,7 +420,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     SOCKET s = (SOCKET)handle;
     READY("recvfrom");
     for (;;) {
-        if (deadline >= 0) {
+        if (deadline >= 0 && !read_side_shut(s)) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "recvfrom");
             if (err != CNET_OK)
                 return err;
@@ -430,5 +470,7 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
     int how = read && write ? SD_BOTH : read ? SD_RECEIVE : SD_SEND;
     if (shutdown((SOCKET)handle, how) == SOCKET_ERROR)
         return cnet__winsock_fail("cnet_socket_shutdown", "shutdown");
+    if (read)
+        cnet__handle_bits_put(&read_shut_handles, shut_index((SOCKET)handle), true);
     return CNET_OK;
 }
