@@ -1563,6 +1563,37 @@ Test(net_frame, bad_prefixes_break_the_socket)
 
 /* -------------------------------------------------------------- readiness */
 
+/* A socket shut down for reading is ready: a read answers at once (with the
+ * end of the stream). POSIX poll says so itself; WSAPoll never does. */
+Test(net_select, a_socket_shut_down_for_reading_is_ready)
+{
+    cnet_socket *a, *b, *c, *d;
+    tcp_pair(true, &a, &b);
+    tcp_pair(true, &c, &d);
+    TC_OK(cnet_socket_shutdown(a, true, false));
+    cnet_socket *set[2] = {c, a};
+    size_t count = 2;
+    TC_OK(cnet_socket_select_read(set, &count, 3000));
+    cr_assert_eq(count, 1, "the shut-down socket is ready, the idle one is not");
+    cr_assert_eq(set[0], a);
+    char buf[4];
+    size_t n = 99;
+    TC_OK(cnet_socket_recv(a, buf, sizeof buf, 3000, CNET_FLAGS_DEFAULT, &n));
+    cr_assert_eq(n, 0);
+    /* Still ready, with the other socket ready too: both, in order. */
+    raw_send(d, "x", 1);
+    set[0] = c;
+    set[1] = a;
+    count = 2;
+    TC_OK(cnet_socket_select_read(set, &count, 3000));
+    cr_assert_eq(count, 2);
+    cr_assert(set[0] == c && set[1] == a);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+    cnet_socket_free(c);
+    cnet_socket_free(d);
+}
+
 Test(net_select, buffered_data_counts_as_ready)
 {
     cnet_socket *a, *b, *c, *d;

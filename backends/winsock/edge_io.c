@@ -67,8 +67,7 @@ static uintptr_t shut_index(SOCKET s)
     return (uintptr_t)s >> 2;
 }
 
-/* True when the receive side of s is shut down: its recv answers at once. */
-static bool read_side_shut(SOCKET s)
+bool cnet__winsock_read_shut(SOCKET s)
 {
     if (!cnet__handle_bits_get(&read_shut_handles, shut_index(s)))
         return false;
@@ -217,7 +216,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
     SOCKET s = (SOCKET)handle;
     READY("recv");
     for (;;) {
-        if (deadline >= 0 && !read_side_shut(s)) {
+        if (deadline >= 0 && !cnet__winsock_read_shut(s)) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "recv");
             if (err != CNET_OK)
                 return err;
@@ -420,7 +419,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     SOCKET s = (SOCKET)handle;
     READY("recvfrom");
     for (;;) {
-        if (deadline >= 0 && !read_side_shut(s)) {
+        if (deadline >= 0 && !cnet__winsock_read_shut(s)) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "recvfrom");
             if (err != CNET_OK)
                 return err;

@@ -1,7 +1,7 @@
 /*
  * Helpers shared by the files of the winsock edge (edge.c, edge_io.c,
- * ifindex.c) and by nothing else: the lazy, once-only Winsock start-up and
- * the translation of WSAGetLastError().
+ * ifindex.c) and by nothing else: the lazy, once-only Winsock start-up, the
+ * translation of WSAGetLastError() and the sockets cnet shut down for reading.
  */
 #ifndef CNET__WINSOCK_EDGE_H
 #define CNET__WINSOCK_EDGE_H
@@ -13,5 +13,10 @@ cnet_err cnet__winsock_ready(const char *function);
 
 /* Translate WSAGetLastError() through the generated table and record it. */
 cnet_err cnet__winsock_fail(const char *function, const char *what);
+
+/* True when cnet shut down the receive side of s (cnet_socket_shutdown) and
+ * a recv answers at once: WSAPoll never reports such a socket readable,
+ * where POSIX poll does. */
+bool cnet__winsock_read_shut(SOCKET s);
 
 #endif /* CNET__WINSOCK_EDGE_H */

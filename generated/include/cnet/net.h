@@ -1759,12 +1759,13 @@ CNET_API cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_addr
  * the peer sees a clean end of stream and can go on sending. After the reading
  * side is shut down, a receive with a deadline answers at once, as the
  * blocking receive does (with the end of the stream), instead of waiting out
- * its deadline; on Winsock, whose WSAPoll never reports such a socket
- * readable, cnet remembers which sockets it shut down for reading.
+ * its deadline, and select_read counts the socket as ready; on Winsock, whose
+ * WSAPoll never reports such a socket readable, cnet remembers which sockets
+ * it shut down for reading.
  *
  * [zh] 在 TLS 套接字上关闭写端时先发送
- * close_notify，使对端看到正常的流结束，并且对端仍可以继续发送。关闭读端之后，带截止时间的接收与阻塞接收一样立即返回（流结束），而不会一直等到截止时间；在
- * Winsock 上 WSAPoll 从不把这样的套接字报告为可读，因此 cnet 会记住哪些套接字是由它关闭了读端的。
+ * close_notify，使对端看到正常的流结束，并且对端仍可以继续发送。关闭读端之后，带截止时间的接收与阻塞接收一样立即返回（流结束），而不会一直等到截止时间，select_read
+ * 也把该套接字算作就绪；在 Winsock 上 WSAPoll 从不把这样的套接字报告为可读，因此 cnet 会记住哪些套接字是由它关闭了读端的。
  *
  * @param socket the socket
  *        [zh] 套接字
