@@ -17,7 +17,7 @@ PLAIN = re.compile(r"^(?:\w+: )?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s
 SKIP_LINE = re.compile(r"^\[SKIP\]", re.M)
 # Criterion has already reported a test as passed when LeakSanitizer runs at
 # the worker's exit, so sanitizer reports are counted here as failures.
-SANITIZER = re.compile(r"ERROR: (?:Leak|Address|Thread|Memory)Sanitizer|runtime error:")
+SANITIZER = re.compile(r"(?:ERROR|WARNING): (?:Leak|Address|Thread|Memory)Sanitizer|runtime error:")
 
 
 def count_build(build):

@@ -1,0 +1,254 @@
+/*
+ * The thread-safety claims of the net layer, exercised without Criterion so
+ * that ThreadSanitizer can watch them (Criterion's runner does not start
+ * under TSan): `make test` runs this program in a TSan build (build-tsan/),
+ * and every other build runs it as a plain test too.
+ *
+ * Claims checked, each many times over (counts are small and bounded):
+ * - close from another thread wakes a call blocked in recv, readLine,
+ *   accept or select_read on the same socket; the call returns CNET_ECLOSED
+ *   (or its result when it had completed), and nothing touches the
+ *   descriptor after the last holder lets go;
+ * - one thread sending while another receives on the same socket (full
+ *   duplex, one thread per direction) moves every byte in order.
+ *
+ * Prints `thread_stress: N passed, N failed` (one per scenario: close during
+ * each blocked call, full duplex); exit status 0 when every check passed.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cnet/cnet.h> /* before windows.h: it brings winsock2.h */
+#if defined(_WIN32)
+#include <windows.h>
+#endif
+
+static int failures;
+
+#define CHECK(cond, ...)                                       \
+    do {                                                       \
+        if (!(cond)) {                                         \
+            fprintf(stderr, "thread_stress:%d: ", __LINE__);   \
+            fprintf(stderr, __VA_ARGS__);                      \
+            fprintf(stderr, " (%s)\n", cnet_last_error_message()); \
+            failures++;                                        \
+        }                                                      \
+    } while (0)
+
+static void sleep_ms(int ms)
+{
+#if defined(_WIN32)
+    Sleep((DWORD)ms);
+#else
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+#endif
+}
+
+static cnet_socket *listener(cnet_port *port)
+{
+    cnet_socket *srv = NULL;
+    char text[CNET_ADDRSTRLEN];
+    cnet_err err = cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &srv);
+    if (err == CNET_OK)
+        err = cnet_socket_bind_addr(srv, CNET_PORT(0), "127.0.0.1");
+    if (err == CNET_OK)
+        err = cnet_socket_listen(srv, 16);
+    if (err == CNET_OK)
+        err = cnet_socket_get_local_addr(srv, text, sizeof text, port);
+    if (err != CNET_OK) {
+        fprintf(stderr, "thread_stress: listener: %s\n", cnet_last_error_message());
+        exit(1);
+    }
+    return srv;
+}
+
+static void tcp_pair(cnet_socket **a, cnet_socket **b)
+{
+    cnet_port port;
+    cnet_socket *srv = listener(&port);
+    *b = NULL; /* accept fills a new object (a non-NULL one would be reused) */
+    cnet_err err = cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, a);
+    if (err == CNET_OK)
+        err = cnet_socket_connect(*a, "127.0.0.1", port, 5000);
+    if (err == CNET_OK)
+        err = cnet_socket_accept(srv, b, CNET_FLAGS_DEFAULT);
+    if (err != CNET_OK) {
+        fprintf(stderr, "thread_stress: pair: %s\n", cnet_last_error_message());
+        exit(1);
+    }
+    cnet_socket_free(srv);
+}
+
+/* ------------------------------------------------ close wakes a blocked call */
+
+enum op { OP_RECV, OP_READ_LINE, OP_ACCEPT, OP_SELECT, OP_COUNT };
+static const char *const op_names[OP_COUNT] = {"recv", "read_line", "accept", "select_read"};
+
+struct blocked {
+    cnet_socket *s;
+    enum op op;
+    atomic_int entered;
+    cnet_err err;
+};
+
+static void *blocked_call(void *arg)
+{
+    struct blocked *b = arg;
+    atomic_store(&b->entered, 1);
+    char buf[64];
+    size_t n;
+    switch (b->op) {
+    case OP_RECV:
+        b->err = cnet_socket_recv(b->s, buf, sizeof buf, 20000, CNET_FLAGS_DEFAULT, &n);
+        break;
+    case OP_READ_LINE: {
+        cnet_read_line_result r;
+        b->err = cnet_socket_read_line(b->s, buf, sizeof buf, &n, &r, 20000, CNET_FLAGS_DEFAULT);
+        break;
+    }
+    case OP_ACCEPT: {
+        cnet_socket *client = NULL;
+        b->err = cnet_socket_accept(b->s, &client, CNET_FLAGS_DEFAULT);
+        if (client != NULL)
+            cnet_socket_free(client);
+        break;
+    }
+    case OP_SELECT: {
+        cnet_socket *set[1] = {b->s};
+        size_t count = 1;
+        b->err = cnet_socket_select_read(set, &count, 20000);
+        break;
+    }
+    default:
+        break;
+    }
+    return NULL;
+}
+
+static void close_wakes(enum op op, int rounds)
+{
+    for (int i = 0; i < rounds; i++) {
+        cnet_socket *a, *peer = NULL;
+        cnet_port port;
+        if (op == OP_ACCEPT)
+            a = listener(&port);
+        else
+            tcp_pair(&a, &peer);
+        struct blocked b = {a, op, 0, CNET_OK};
+        pthread_t t;
+        if (pthread_create(&t, NULL, blocked_call, &b) != 0) {
+            fprintf(stderr, "thread_stress: pthread_create failed\n");
+            exit(1);
+        }
+        while (!atomic_load(&b.entered))
+            sleep_ms(1);
+        sleep_ms(i % 3); /* sometimes before the call blocks, mostly after */
+        cnet_err err = cnet_socket_close(a, CNET_FLAGS_DEFAULT);
+        CHECK(err == CNET_OK, "%s: close returned %s", op_names[op], cnet_err_name(err));
+        pthread_join(t, NULL);
+        /* select_read reports a socket closed during the wait as ready. */
+        if (op == OP_SELECT)
+            CHECK(b.err == CNET_OK, "select_read: %s after close", cnet_err_name(b.err));
+        else
+            CHECK(b.err == CNET_ECLOSED, "%s: %s after close, expected CNET_ECLOSED", op_names[op],
+                  cnet_err_name(b.err));
+        cnet_socket_free(a);
+        if (peer != NULL)
+            cnet_socket_free(peer);
+    }
+}
+
+/* ------------------------------------------- one thread per direction */
+
+#define DUPLEX_BYTES (8u << 20)
+
+struct direction {
+    cnet_socket *s;
+    bool sending;
+    unsigned long sum; /* checksum of the bytes in stream order */
+    cnet_err err;
+};
+
+static unsigned long mix(unsigned long sum, const unsigned char *p, size_t n, size_t offset)
+{
+    for (size_t i = 0; i < n; i++)
+        sum = sum * 31 + p[i] + (unsigned long)((offset + i) & 0xff);
+    return sum;
+}
+
+static void *direction_run(void *arg)
+{
+    struct direction *d = arg;
+    unsigned char buf[7919]; /* a prime: pieces straddle the 4000-byte buffer */
+    size_t done = 0;
+    uint64_t seed = d->sending ? 1u : 2u;
+    while (done < DUPLEX_BYTES && d->err == CNET_OK) {
+        seed = seed * 6364136223846793005u + 1442695040888963407u;
+        size_t want = 1 + (size_t)((seed >> 33) % sizeof buf);
+        if (want > DUPLEX_BYTES - done)
+            want = DUPLEX_BYTES - done;
+        size_t n = 0;
+        if (d->sending) {
+            for (size_t i = 0; i < want; i++)
+                buf[i] = (unsigned char)((done + i) * 7);
+            d->err = cnet_socket_send(d->s, buf, want, 0, &n);
+        } else {
+            d->err = cnet_socket_recv_some(d->s, buf, want, 10000, CNET_FLAGS_DEFAULT, &n);
+            if (d->err == CNET_OK && n == 0)
+                d->err = CNET_ECONNRESET; /* ended early */
+        }
+        d->sum = mix(d->sum, buf, n, done);
+        done += n;
+    }
+    return NULL;
+}
+
+static void full_duplex(int rounds)
+{
+    for (int r = 0; r < rounds; r++) {
+        cnet_socket *a, *b;
+        tcp_pair(&a, &b);
+        /* a sends to b while a receives from b: two threads on a, two on b. */
+        struct direction d[4] = {{a, true, 0, CNET_OK}, {a, false, 0, CNET_OK},
+                                 {b, true, 0, CNET_OK}, {b, false, 0, CNET_OK}};
+        pthread_t t[4];
+        for (int i = 0; i < 4; i++)
+            if (pthread_create(&t[i], NULL, direction_run, &d[i]) != 0) {
+                fprintf(stderr, "thread_stress: pthread_create failed\n");
+                exit(1);
+            }
+        for (int i = 0; i < 4; i++)
+            pthread_join(t[i], NULL);
+        for (int i = 0; i < 4; i++)
+            CHECK(d[i].err == CNET_OK, "duplex: %s on %s failed with %s", d[i].sending ? "send" : "recv",
+                  i < 2 ? "a" : "b", cnet_err_name(d[i].err));
+        CHECK(d[0].sum == d[3].sum, "duplex: a -> b checksum differs");
+        CHECK(d[2].sum == d[1].sum, "duplex: b -> a checksum differs");
+        cnet_socket_free(a);
+        cnet_socket_free(b);
+    }
+}
+
+int main(void)
+{
+    int passed = 0, failed = 0, before;
+    for (int op = 0; op < OP_COUNT; op++) {
+        before = failures;
+        close_wakes((enum op)op, 40);
+        printf("close wakes a thread blocked in %s (40 rounds): %s\n", op_names[op], failures == before ? "ok" : "FAILED");
+        *(failures == before ? &passed : &failed) += 1;
+    }
+    before = failures;
+    full_duplex(3);
+    printf("full duplex, one thread per direction (3 x 2 x %u bytes): %s\n", DUPLEX_BYTES,
+           failures == before ? "ok" : "FAILED");
+    *(failures == before ? &passed : &failed) += 1;
+    printf("thread_stress: %d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}
