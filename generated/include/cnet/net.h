@@ -287,18 +287,18 @@ typedef enum cnet_frame_format {
  * Threads: any thread may close the socket while others are blocked in it
  * (they return CNET_ECLOSED), and on a plain (not TLS) socket one thread may
  * receive while another sends (tests/thread_stress.c checks both under
- * ThreadSanitizer). Two threads receiving, or two sending, on one socket need
- * a lock of your own. A TLS socket serves one call at a time: OpenSSL's SSL
- * object is not safe for a read and a write at once, so a reader and a writer
- * thread must share a lock (and a blocking read holding it keeps the writer
- * out).
+ * ThreadSanitizer, close during a TLS read too). Two threads receiving, or two
+ * sending, on one socket need a lock of your own. A TLS socket serves one call
+ * at a time: OpenSSL's SSL object is not safe for a read and a write at once,
+ * so a reader and a writer thread must share a lock (and a blocking read
+ * holding it keeps the writer out).
  *
  * [zh] 用 cnet_socket_new（或 cnet_socket_from_handle、cnet_dial）创建，用
  * cnet_socket_close 关闭，用 cnet_socket_free 释放。关闭之后每个调用都以 CNET_ECLOSED
  * 失败，再次关闭不做任何事。线程：任何线程都可以在其他线程阻塞于该套接字时关闭它（那些调用返回 CNET_ECLOSED）；在普通（非
  * TLS）套接字上，一个线程接收的同时另一个线程可以发送（tests/thread_stress.c 在 ThreadSanitizer
- * 下检查这两点）。两个线程同时接收或同时发送同一个套接字需要自己加锁。TLS 套接字一次只能服务一个调用：OpenSSL 的 SSL
- * 对象不能同时读和写，因此读线程和写线程必须共用一把锁（持有该锁的阻塞读会把写线程挡在外面）。
+ * 下检查这两点，也包括 TLS 读期间的关闭）。两个线程同时接收或同时发送同一个套接字需要自己加锁。TLS 套接字一次只能服务一个调用：OpenSSL 的
+ * SSL 对象不能同时读和写，因此读线程和写线程必须共用一把锁（持有该锁的阻塞读会把写线程挡在外面）。
  *
  * Ports Nim: net.Socket
  */
