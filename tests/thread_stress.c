@@ -134,6 +134,30 @@ static void *blocked_call(void *arg)
     return NULL;
 }
 
+static void start_thread(pthread_t *t, void *(*run)(void *), void *arg)
+{
+    if (pthread_create(t, NULL, run, arg) != 0) {
+        fprintf(stderr, "thread_stress: pthread_create failed\n");
+        exit(1);
+    }
+}
+
+/* Block a thread in `op` on s, close s from here (in round i: sometimes
+ * before the call blocks, mostly after), and return what the call said. */
+static cnet_err close_under(cnet_socket *s, enum op op, int i)
+{
+    struct blocked b = {s, op, 0, CNET_OK};
+    pthread_t t;
+    start_thread(&t, blocked_call, &b);
+    while (!atomic_load(&b.entered))
+        sleep_ms(1);
+    sleep_ms(i % 3);
+    cnet_err err = cnet_socket_close(s, CNET_FLAGS_DEFAULT);
+    CHECK(err == CNET_OK, "%s: close returned %s", op_names[op], cnet_err_name(err));
+    pthread_join(t, NULL);
+    return b.err;
+}
+
 static void close_wakes(enum op op, int rounds)
 {
     for (int i = 0; i < rounds; i++) {
@@ -143,24 +167,13 @@ static void close_wakes(enum op op, int rounds)
             a = listener(&port);
         else
             tcp_pair(&a, &peer);
-        struct blocked b = {a, op, 0, CNET_OK};
-        pthread_t t;
-        if (pthread_create(&t, NULL, blocked_call, &b) != 0) {
-            fprintf(stderr, "thread_stress: pthread_create failed\n");
-            exit(1);
-        }
-        while (!atomic_load(&b.entered))
-            sleep_ms(1);
-        sleep_ms(i % 3); /* sometimes before the call blocks, mostly after */
-        cnet_err err = cnet_socket_close(a, CNET_FLAGS_DEFAULT);
-        CHECK(err == CNET_OK, "%s: close returned %s", op_names[op], cnet_err_name(err));
-        pthread_join(t, NULL);
+        cnet_err err = close_under(a, op, i);
         /* select_read reports a socket closed during the wait as ready. */
         if (op == OP_SELECT)
-            CHECK(b.err == CNET_OK, "select_read: %s after close", cnet_err_name(b.err));
+            CHECK(err == CNET_OK, "select_read: %s after close", cnet_err_name(err));
         else
-            CHECK(b.err == CNET_ECLOSED, "%s: %s after close, expected CNET_ECLOSED", op_names[op],
-                  cnet_err_name(b.err));
+            CHECK(err == CNET_ECLOSED, "%s: %s after close, expected CNET_ECLOSED", op_names[op],
+                  cnet_err_name(err));
         cnet_socket_free(a);
         if (peer != NULL)
             cnet_socket_free(peer);
@@ -227,10 +240,7 @@ static void tls_close_wakes(int rounds)
         struct tls_server sv = {listener(&port), CNET_OK};
         CHECK(cnet_socket_wrap(sctx, sv.listener) == CNET_OK, "wrap the listener");
         pthread_t st;
-        if (pthread_create(&st, NULL, tls_server_run, &sv) != 0) {
-            fprintf(stderr, "thread_stress: pthread_create failed\n");
-            exit(1);
-        }
+        start_thread(&st, tls_server_run, &sv);
         cnet_socket *c = NULL;
         cnet_err err = cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c);
         if (err == CNET_OK)
@@ -239,19 +249,8 @@ static void tls_close_wakes(int rounds)
             err = cnet_socket_connect(c, "127.0.0.1", port, 5000);
         CHECK(err == CNET_OK, "TLS connect: %s", cnet_err_name(err));
         if (err == CNET_OK) {
-            struct blocked b = {c, OP_READ_LINE, 0, CNET_OK};
-            pthread_t t;
-            if (pthread_create(&t, NULL, blocked_call, &b) != 0) {
-                fprintf(stderr, "thread_stress: pthread_create failed\n");
-                exit(1);
-            }
-            while (!atomic_load(&b.entered))
-                sleep_ms(1);
-            sleep_ms(i % 3);
-            CHECK(cnet_socket_close(c, CNET_FLAGS_DEFAULT) == CNET_OK, "TLS close");
-            pthread_join(t, NULL);
-            CHECK(b.err == CNET_ECLOSED, "TLS read_line: %s after close, expected CNET_ECLOSED",
-                  cnet_err_name(b.err));
+            err = close_under(c, OP_READ_LINE, i);
+            CHECK(err == CNET_ECLOSED, "TLS read_line: %s after close, expected CNET_ECLOSED", cnet_err_name(err));
             CHECK(!cnet_socket_is_ssl(c), "closed: no TLS state left");
         }
         if (c != NULL)
@@ -320,10 +319,7 @@ static void full_duplex(int rounds)
                                  {b, true, 0, CNET_OK}, {b, false, 0, CNET_OK}};
         pthread_t t[4];
         for (int i = 0; i < 4; i++)
-            if (pthread_create(&t[i], NULL, direction_run, &d[i]) != 0) {
-                fprintf(stderr, "thread_stress: pthread_create failed\n");
-                exit(1);
-            }
+            start_thread(&t[i], direction_run, &d[i]);
         for (int i = 0; i < 4; i++)
             pthread_join(t[i], NULL);
         for (int i = 0; i < 4; i++)
