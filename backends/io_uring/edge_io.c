@@ -48,6 +48,24 @@ static _Thread_local struct ring_state tls;
 static pthread_key_t ring_key;
 static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
 
+/*
+ * ThreadSanitizer cannot see liburing map and unmap a ring (it makes the
+ * system calls itself, not through libc), so a new thread's ring mapped where
+ * a finished thread's ring was looks like memory both threads touched with
+ * no order between them. The kernel does order them (the unmap comes before
+ * the map that reuses the address); under TSan this counter tells it so: a
+ * release after a thread's last use of its ring and before the unmap, an
+ * acquire after the map of a new ring. Nothing otherwise.
+ */
+#if defined(__SANITIZE_THREAD__)
+static atomic_uint ring_handoff;
+#define RING_GONE() atomic_fetch_add_explicit(&ring_handoff, 1, memory_order_release)
+#define RING_COMES() (void)atomic_load_explicit(&ring_handoff, memory_order_acquire)
+#else
+#define RING_GONE() ((void)0)
+#define RING_COMES() ((void)0)
+#endif
+
 /* Release the ring when its thread ends. */
 static void ring_release(void *arg)
 {
@@ -55,6 +73,7 @@ static void ring_release(void *arg)
     if (st != NULL && st->usable) {
         st->usable = false;
         memset(st->op, 0, sizeof st->op);
+        RING_GONE();
         io_uring_queue_exit(&st->ring);
     }
 }
@@ -95,6 +114,7 @@ static void ring_setup(void)
         if (io_uring_queue_init_params(8, &tls.ring, &p) < 0)
             return;
     }
+    RING_COMES();
     struct io_uring_probe *probe = io_uring_get_probe_ring(&tls.ring);
     if (probe == NULL) {
         io_uring_queue_exit(&tls.ring);
