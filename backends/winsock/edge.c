@@ -461,18 +461,13 @@ static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int ti
         fds[i].revents = 0;
     }
     /* A socket shut down for reading is readable for POSIX poll (a recv
-     * answers at once) but never for WSAPoll: count it as ready here. */
+     * answers at once) but never for WSAPoll: count it as ready here (then
+     * WSAPoll only looks, and each handle is asked again below). */
     bool shut_ready = false;
-    if (events & POLLRDNORM) {
-        for (size_t i = 0; i < n; i++) {
-            if (cnet__winsock_read_shut(fds[i].fd)) {
-                fds[i].events = 0; /* reported below, whatever WSAPoll says */
-                shut_ready = true;
-            }
-        }
-        if (shut_ready)
-            timeout = 0;
-    }
+    for (size_t i = 0; i < n && (events & POLLRDNORM) && !shut_ready; i++)
+        shut_ready = cnet__winsock_read_shut(fds[i].fd);
+    if (shut_ready)
+        timeout = 0;
     int64_t deadline = timeout >= 0 ? cnet__sys_now_ms() + timeout : 0;
     int rc;
     for (;;) {
@@ -499,7 +494,7 @@ static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int ti
             err = cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
             break;
         }
-        if (fds[i].revents != 0 || fds[i].events == 0)
+        if (fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)))
             handles[ready++] = handles[i];
     }
     if (fds != small)
