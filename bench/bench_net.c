@@ -810,7 +810,6 @@ static int parent_lines_uring(int fd, int variant, double *units)
     io_uring_queue_exit(&bench_ring);
     return 0;
 }
-
 #endif
 
 /* ------------------------------------------------------------ one run */
@@ -960,6 +959,12 @@ typedef struct {
 
 static bool any_below; /* a same-CPU ratio missed its target */
 
+/* Judge a ratio as printed (2 decimals), so "0.95 (target 0.95)" passes. */
+static bool misses(double ratio, double target)
+{
+    return (double)(long)(ratio * 100 + 0.5) < target * 100 - 1e-9;
+}
+
 static void run_test(const test_def *t, const char *placement, int pcpu, int ccpu, bool with_extras,
                      bool judge)
 {
@@ -993,8 +998,7 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
         s[i].cpu_med = median(tmp, reps);
     }
     double ratio = s[1].rate_med / s[0].rate_med;
-    /* Judge the ratio as printed (2 decimals), so "0.95 (target 0.95)" passes. */
-    bool below = (double)(long)(ratio * 100 + 0.5) < t->target * 100 - 1e-9;
+    bool below = misses(ratio, t->target);
     /* The ratio of each raw/cnet pair of the same repetition, as a drift check. */
     double paired[MAX_REPS];
     for (int rep = 0; rep < reps; rep++)
@@ -1021,7 +1025,7 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
         /* What io_uring itself allows here: a target the bare loop misses
          * too is out of any io_uring library's reach in this run. */
         double bare = s[c].rate_med / s[0].rate_med;
-        bool bare_below = (double)(long)(bare * 100 + 0.5) < t->target * 100 - 1e-9;
+        bool bare_below = misses(bare, t->target);
         printf("    cnet against the bare io_uring loop: %.2f%s\n", s[1].rate_med / s[c].rate_med,
                bare_below ? "; the bare loop misses the target too (io_uring's own kernel path)" : "");
     }
