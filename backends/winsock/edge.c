@@ -476,10 +476,18 @@ static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int ti
             int64_t left = deadline - cnet__sys_now_ms();
             wait = left > 0 ? (int)left : 0;
         }
+        /* In slices: a handle woken by close (another thread) after the
+         * wait began ends it, which CancelIoEx alone cannot promise. */
+        if (wait < 0 || wait > WAKE_SLICE_MS)
+            wait = WAKE_SLICE_MS;
         rc = WSAPoll(fds, (ULONG)n, wait);
-        /* WSAPoll may wake a little before the timeout: wait for the rest. */
-        if (rc != 0 || timeout < 0 || cnet__sys_now_ms() >= deadline)
+        if (rc != 0 || (timeout >= 0 && cnet__sys_now_ms() >= deadline))
             break;
+        bool woken = false;
+        for (size_t i = 0; i < n && !woken; i++)
+            woken = cnet__winsock_woken(fds[i].fd);
+        if (woken)
+            break; /* the caller finds the closed socket */
     }
     if (rc == SOCKET_ERROR) {
         cnet_err err = cnet__winsock_fail(function, "WSAPoll");

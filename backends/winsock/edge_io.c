@@ -67,6 +67,25 @@ static uintptr_t shut_index(SOCKET s)
     return (uintptr_t)s >> 2;
 }
 
+/*
+ * Handles woken by close from another thread (cnet__sys_wake). CancelIoEx
+ * ends only a wait already in the kernel, and a shut-down listener does not
+ * fail a later accept, so a call that took its hold just before the close
+ * but reaches accept or WSAPoll just after the wake would wait forever.
+ * Such waits (wait_ready, the select loop) therefore poll in slices of at
+ * most WAKE_SLICE_MS and stop once their handle is in this set.
+ */
+static cnet__handle_bits woken_handles;
+
+bool cnet__winsock_woken(SOCKET s)
+{
+    return cnet__handle_bits_get(&woken_handles, shut_index(s));
+}
+
+/* Handles made non-blocking through cnet (cnet_set_blocking, CNET_FIONBIO):
+ * their accept must answer WSAEWOULDBLOCK at once, not wait for readiness. */
+static cnet__handle_bits nonblocking_handles;
+
 bool cnet__winsock_read_shut(SOCKET s)
 {
     if (!cnet__handle_bits_get(&read_shut_handles, shut_index(s)))
@@ -118,6 +137,8 @@ cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
     READY("cnet_close");
     cnet__handle_bits_put(&read_shut_handles, shut_index((SOCKET)handle), false);
+    cnet__handle_bits_put(&woken_handles, shut_index((SOCKET)handle), false);
+    cnet__handle_bits_put(&nonblocking_handles, shut_index((SOCKET)handle), false);
     if (closesocket((SOCKET)handle) == SOCKET_ERROR)
         return cnet__winsock_fail("cnet_close", "closesocket");
     return CNET_OK;
@@ -182,17 +203,21 @@ int64_t cnet__sys_now_ms(void)
     return (int64_t)GetTickCount64();
 }
 
-/* Wait until the handle is ready for `events` or the deadline passes. */
+/* Wait until the handle is ready for `events` or the deadline passes (-1:
+ * no deadline); a handle woken by close ends the wait. */
 static cnet_err wait_ready(SOCKET s, short events, int64_t deadline, const char *function)
 {
     WSAPOLLFD p = {.fd = s, .events = events};
     for (;;) {
-        int wait = -1;
+        if (cnet__winsock_woken(s))
+            return cnet__fail(CNET_ECLOSED, "another thread closed the socket during the wait");
+        int wait = WAKE_SLICE_MS;
         if (deadline >= 0) {
             int64_t left = deadline - cnet__sys_now_ms();
             if (left < 0)
                 left = 0;
-            wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
+            if (left < wait)
+                wait = (int)left;
         }
         p.revents = 0;
         int rc = WSAPoll(&p, 1, wait);
@@ -204,7 +229,7 @@ static cnet_err wait_ready(SOCKET s, short events, int64_t deadline, const char 
         if (rc == 0) {
             if (deadline >= 0 && cnet__sys_now_ms() >= deadline)
                 return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
-            continue; /* woke early: wait for the rest */
+            continue; /* a slice ended, or WSAPoll woke early: wait for the rest */
         }
         return cnet__winsock_fail(function, "WSAPoll");
     }
@@ -365,7 +390,10 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     *client = CNET_INVALID_SOCKET;
     READY("accept");
     for (;;) {
-        if (deadline >= 0) {
+        /* Without a deadline too, unless cnet made the handle non-blocking:
+         * a blocking accept that starts after the wake of a close would
+         * never end (see woken_handles). */
+        if (deadline >= 0 || !cnet__handle_bits_get(&nonblocking_handles, shut_index(s))) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "accept");
             if (err != CNET_OK)
                 return err;
@@ -450,17 +478,18 @@ void cnet__sys_wake(cnet_socket_handle handle)
 {
     if (cnet__winsock_ready("close") != CNET_OK)
         return;
+    cnet__handle_bits_put(&woken_handles, shut_index((SOCKET)handle), true);
     shutdown((SOCKET)handle, SD_BOTH);
     /* A shutdown does not end a blocking recv or a WSAPoll of another
-     * thread on Windows; cancelling the handle's pending I/O does. */
+     * thread on Windows; cancelling the handle's pending I/O does. Waits
+     * that start after this see woken_handles. */
     CancelIoEx((HANDLE)handle, NULL);
 }
 
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 {
-    /* Winsock calls honour FIONBIO already. */
-    (void)handle;
-    (void)blocking;
+    /* Winsock calls honour FIONBIO; only the net layer's accept asks. */
+    cnet__handle_bits_put(&nonblocking_handles, shut_index((SOCKET)handle), !blocking);
 }
 
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)

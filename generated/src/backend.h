@@ -317,12 +317,18 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
  *
  * [zh] 唤醒其他线程中阻塞在该套接字上的所有调用（另一个线程关闭套接字时）；忽略错误。
  *
- * POSIX and io_uring: shutdown(SHUT_RDWR). Winsock: shutdown(SD_BOTH), then
- * CancelIoEx on the handle, which aborts blocking calls and waits that a
- * shutdown alone leaves waiting.
+ * POSIX and io_uring: shutdown(SHUT_RDWR), which also fails any later wait on
+ * the socket. Winsock: shutdown(SD_BOTH), then CancelIoEx on the handle, which
+ * aborts blocking calls and waits that a shutdown alone leaves waiting; the
+ * handle is also marked woken, because a wait that starts after the wake (an
+ * accept, a WSAPoll) would not end otherwise: Winsock waits poll in slices of
+ * at most 50 ms and stop at that mark.
  *
- * [zh] POSIX 和 io_uring：shutdown(SHUT_RDWR)。Winsock：shutdown(SD_BOTH)，然后对句柄调用
- * CancelIoEx，中止仅靠 shutdown 无法唤醒的阻塞调用和等待。
+ * [zh] POSIX 和
+ * io_uring：shutdown(SHUT_RDWR)，之后在该套接字上的等待也会失败。Winsock：shutdown(SD_BOTH)，然后对句柄调用
+ * CancelIoEx，中止仅靠 shutdown
+ * 无法唤醒的阻塞调用和等待；同时把句柄标记为已唤醒，因为在唤醒之后才开始的等待（accept、WSAPoll）否则不会结束：Winsock 的等待以最长
+ * 50 ms 的片段轮询，见到该标记即停止。
  *
  * @param handle the socket
  *        [zh] 套接字
