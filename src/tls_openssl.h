@@ -1,0 +1,49 @@
+/*
+ * The inside of cnet's OpenSSL code, shared by tls_context.c (contexts) and
+ * tls_session.c (sessions) only; the rest of cnet sees tls_session.h.
+ */
+#ifndef CNET__TLS_OPENSSL_H
+#define CNET__TLS_OPENSSL_H
+
+#include <stdatomic.h>
+
+#include <openssl/ssl.h>
+
+#include "tls_session.h"
+
+struct cnet_ssl_context {
+    SSL_CTX *ctx;
+    atomic_int refs;                 /* the caller's reference + one per socket */
+    cnet_ssl_verify_mode verify_mode;
+    bool no_ca;                      /* verification is on and no trust anchor exists */
+    bool client_auth;                /* a CA was given: servers require client certificates */
+    unsigned char *alpn;             /* ALPN list in wire format (length-prefixed names) */
+    size_t alpn_len;
+    cnet_ssl_client_psk_func psk_client;
+    cnet_ssl_server_psk_func psk_server;
+    void *extra[CNET_SSL_EXTRA_DATA_SLOTS];
+    bool extra_set[CNET_SSL_EXTRA_DATA_SLOTS];
+};
+
+struct cnet__tls {
+    cnet_ssl_context *context;
+    SSL *ssl;
+    cnet_socket_handle fd;
+    int64_t deadline;        /* the current call's deadline, for the BIO */
+    cnet_err io_err;         /* what the edge reported during the current call */
+    bool eof;                /* the edge saw the end of the TCP stream */
+    bool started;            /* the handshake began */
+    bool done;               /* the handshake completed */
+    cnet_err failed;         /* a fatal error: the session must not be used again */
+    char *server_name;       /* the name to verify instead of the connect address */
+    unsigned char *pending;  /* plaintext of a record a timed-out write left half sent */
+    size_t pending_len;
+};
+
+/* Sets "FUNCTION: WHAT[: DETAIL]" as the thread's error and returns err. */
+cnet_err cnet__tls_fail_msg(cnet_err err, const char *function, const char *what, const char *detail);
+
+/* Drop one reference to a context (a session's, or the caller's). */
+void cnet__tls_context_release(cnet_ssl_context *c);
+
+#endif /* CNET__TLS_OPENSSL_H */

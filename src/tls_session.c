@@ -1,0 +1,595 @@
+/*
+ * TLS sessions over OpenSSL (module tls): the records travel through the
+ * backend's edge, a custom BIO reading and writing with
+ * cnet__sys_recv/cnet__sys_send under the deadline of the current call, so
+ * TLS has the same deadlines, error codes and (on io_uring) the same ring as
+ * plain sockets, and no write can raise SIGPIPE (the edge sends with
+ * MSG_NOSIGNAL). A session knows its descriptor, never a cnet_socket.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "tls_openssl.h"
+
+
+/* How long close may wait to send close_notify when the socket has no
+ * deadline of its own: close never hangs on a peer that stopped reading. */
+#define CLOSE_NOTIFY_WAIT_MS 1000
+
+/* ------------------------------------------------------------ the BIO */
+
+static BIO_METHOD *edge_method;
+static CRYPTO_ONCE edge_method_once = CRYPTO_ONCE_STATIC_INIT;
+
+static bool retryable(cnet_err err)
+{
+    return err == CNET_ETIMEDOUT || err == CNET_EWOULDBLOCK || err == CNET_EINTR;
+}
+
+/* A timeout leaves OpenSSL resumable (retry flag: SSL_ERROR_WANT_*); any
+ * other edge error is a dead connection (SSL_ERROR_SYSCALL). */
+static int bio_write(BIO *b, const char *data, size_t size, size_t *written)
+{
+    cnet__tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    *written = 0;
+    size_t n = 0;
+    cnet_err err = cnet__sys_send(t->fd, data, size, t->deadline, &n);
+    if (err == CNET_OK) {
+        *written = n;
+        return 1;
+    }
+    t->io_err = err;
+    if (retryable(err))
+        BIO_set_retry_write(b);
+    return 0;
+}
+
+static int bio_read(BIO *b, char *data, size_t size, size_t *received)
+{
+    cnet__tls *t = BIO_get_data(b);
+    BIO_clear_retry_flags(b);
+    *received = 0;
+    size_t n = 0;
+    cnet_err err = cnet__sys_recv(t->fd, data, size, false, t->deadline, &n);
+    if (err != CNET_OK) {
+        t->io_err = err;
+        if (retryable(err))
+            BIO_set_retry_read(b);
+        return 0;
+    }
+    if (n == 0) {
+        /* BIO_eof makes OpenSSL report "unexpected eof" (truncation). */
+        t->eof = true;
+        return 0;
+    }
+    *received = n;
+    return 1;
+}
+
+static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
+{
+    (void)num;
+    (void)ptr;
+    cnet__tls *t = BIO_get_data(b);
+    switch (cmd) {
+    case BIO_CTRL_FLUSH:
+        return 1;
+    case BIO_CTRL_EOF:
+        return t != NULL && t->eof;
+    default:
+        return 0;
+    }
+}
+
+static void edge_method_init(void)
+{
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cnet edge");
+    if (m != NULL && BIO_meth_set_write_ex(m, bio_write) && BIO_meth_set_read_ex(m, bio_read) &&
+        BIO_meth_set_ctrl(m, bio_ctrl)) {
+        edge_method = m;
+        return;
+    }
+    BIO_meth_free(m);
+}
+
+/* -------------------------------------------------------------- errors */
+
+static cnet_err verify_error(long result, const char *function)
+{
+    cnet_err err;
+    switch (result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+    case X509_V_ERR_EMAIL_MISMATCH:
+        err = CNET_ETLS_HOSTNAME;
+        break;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        err = CNET_ETLS_EXPIRED;
+        break;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        err = CNET_ETLS_UNTRUSTED;
+        break;
+    default:
+        err = CNET_ETLS_VERIFY;
+        break;
+    }
+    char detail[160];
+    snprintf(detail, sizeof detail, "%s (X.509 error %ld)", X509_verify_cert_error_string(result), result);
+    return cnet__tls_fail_msg(err, function, "certificate verification failed", detail);
+}
+
+/* The cnet code of an OpenSSL library error (SSL_ERROR_SSL). */
+static cnet_err ssl_error(cnet__tls *t, const char *function)
+{
+    unsigned long e = ERR_peek_last_error();
+    int reason = ERR_GET_REASON(e);
+    long vr = SSL_get_verify_result(t->ssl);
+    const char *text = ERR_reason_error_string(e);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%s", text ? text : "unknown OpenSSL error");
+    if (reason == SSL_R_CERTIFICATE_VERIFY_FAILED && vr != X509_V_OK)
+        return verify_error(vr, function);
+    switch (reason) {
+    case SSL_R_UNEXPECTED_EOF_WHILE_READING:
+        if (!t->done)
+            return cnet__tls_fail_msg(CNET_ETLS_HANDSHAKE, function, "the peer closed the connection during the handshake", NULL);
+        return cnet__tls_fail_msg(CNET_ETLS_TRUNCATED, function, "the peer closed the connection without close_notify", NULL);
+    case SSL_R_UNSUPPORTED_PROTOCOL:
+    case SSL_R_NO_PROTOCOLS_AVAILABLE:
+    case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+    case SSL_R_VERSION_TOO_LOW:
+        return cnet__tls_fail_msg(CNET_ETLS_VERSION, function, "no common TLS version", detail);
+    case SSL_R_NO_APPLICATION_PROTOCOL:
+    case SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL:
+        return cnet__tls_fail_msg(CNET_ETLS_ALPN, function, "no common application protocol", detail);
+    case SSL_R_WRONG_VERSION_NUMBER:
+    case SSL_R_PACKET_LENGTH_TOO_LONG:
+    case SSL_R_HTTP_REQUEST:
+    case SSL_R_HTTPS_PROXY_REQUEST:
+        return cnet__tls_fail_msg(CNET_ETLS_PROTOCOL, function, "the peer does not speak TLS", detail);
+    default:
+        break;
+    }
+    if (reason >= SSL_AD_REASON_OFFSET)
+        return cnet__tls_fail_msg(CNET_ETLS_PEER_ALERT, function, "the peer sent an alert", detail);
+    return cnet__tls_fail_msg(t->done ? CNET_ETLS_PROTOCOL : CNET_ETLS_HANDSHAKE, function,
+                    t->done ? "TLS error" : "the TLS handshake failed", detail);
+}
+
+/* Start an SSL_* call: the BIO uses this deadline, the error state is fresh. */
+static void begin(cnet__tls *t, int64_t deadline)
+{
+    t->deadline = deadline;
+    t->io_err = CNET_OK;
+    ERR_clear_error();
+}
+
+/* The error of a failed SSL_* call; fatal errors are latched. */
+static cnet_err tls_fail(cnet__tls *t, int ret, const char *function)
+{
+    int code = SSL_get_error(t->ssl, ret);
+    cnet_err err;
+    switch (code) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+        /* The edge timed out: resumable, the edge's message stands. */
+        if (t->io_err != CNET_OK) {
+            ERR_clear_error();
+            return t->io_err;
+        }
+        err = cnet__tls_fail_msg(CNET_ETLS, function, "OpenSSL wants to wait", NULL);
+        break;
+    case SSL_ERROR_SYSCALL:
+        if (t->io_err != CNET_OK)
+            err = t->io_err; /* a reset, a broken pipe: the edge's code and message */
+        else if (t->eof && !t->done)
+            err = cnet__tls_fail_msg(CNET_ETLS_HANDSHAKE, function, "the peer closed the connection during the handshake", NULL);
+        else if (t->eof)
+            err = cnet__tls_fail_msg(CNET_ETLS_TRUNCATED, function, "the peer closed the connection without close_notify", NULL);
+        else
+            err = cnet__tls_fail_msg(CNET_ETLS, function, "OpenSSL reported a system error", NULL);
+        break;
+    case SSL_ERROR_SSL:
+        err = ssl_error(t, function);
+        break;
+    default:
+        err = cnet__tls_fail_msg(CNET_ETLS, function, "unexpected OpenSSL state", NULL);
+        break;
+    }
+    ERR_clear_error();
+    t->failed = err;
+    return err;
+}
+
+static cnet_err refail(const cnet__tls *t, const char *function)
+{
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: the TLS connection failed earlier (%s)", function, cnet_err_name(t->failed));
+    return cnet__fail(t->failed, msg);
+}
+
+/* ------------------------------------------------------------- sessions */
+
+static void tls_free(cnet__tls *t)
+{
+    if (t == NULL)
+        return;
+    SSL_free(t->ssl); /* frees the BIO too */
+    cnet__tls_context_release(t->context);
+    free(t->server_name);
+    free(t->pending);
+    free(t);
+}
+
+cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **out)
+{
+    *out = NULL;
+    if (!CRYPTO_THREAD_run_once(&edge_method_once, edge_method_init) || edge_method == NULL)
+        return cnet__fail(CNET_ENOMEM, "TLS: cannot create the BIO method");
+    cnet__tls *t = calloc(1, sizeof *t);
+    if (t == NULL)
+        return cnet__fail(CNET_ENOMEM, "TLS: out of memory");
+    t->fd = fd;
+    t->deadline = -1;
+    ERR_clear_error();
+    t->ssl = SSL_new(c->ctx);
+    BIO *bio = t->ssl ? BIO_new(edge_method) : NULL;
+    if (bio == NULL) {
+        SSL_free(t->ssl);
+        free(t);
+        ERR_clear_error();
+        return cnet__fail(CNET_ENOMEM, "TLS: SSL_new failed");
+    }
+    BIO_set_data(bio, t);
+    BIO_set_init(bio, 1);
+    SSL_set_bio(t->ssl, bio, bio);
+    atomic_fetch_add(&c->refs, 1);
+    t->context = c;
+    *out = t;
+    return CNET_OK;
+}
+
+static cnet_err handshake(cnet__tls *t, int64_t deadline, const char *function)
+{
+    t->started = true;
+    begin(t, deadline);
+    int ret = SSL_do_handshake(t->ssl);
+    if (ret == 1) {
+        t->done = true;
+        return CNET_OK;
+    }
+    cnet_err err = tls_fail(t, ret, function);
+    /* A handshake cut off by the deadline is not resumed by later calls. */
+    if (retryable(err))
+        t->failed = CNET_ETLS_HANDSHAKE;
+    return err;
+}
+
+/* The verified name and SNI: an address literal checks the iPAddress SAN and
+ * sends no SNI; a DNS name checks the DNS SAN and is sent without its
+ * trailing dot. */
+static cnet_err set_peer_name(cnet__tls *t, const char *name, const char *function)
+{
+    size_t n = strlen(name);
+    cnet_ip_address ip;
+    uint32_t scope;
+    if (cnet_parse_ip_address_scoped(name, n, &ip, &scope) == CNET_OK) {
+        char text[CNET_ADDRSTRLEN];
+        cnet_err err = cnet_ip_address_to_string(&ip, text, sizeof text, NULL);
+        if (err != CNET_OK)
+            return err;
+        if (X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(t->ssl), text) != 1)
+            return cnet__tls_fail_msg(CNET_ETLS, function, "cannot set the address to verify", text);
+        return CNET_OK;
+    }
+    char host[256];
+    if (n > 0 && name[n - 1] == '.')
+        n--;
+    if (n == 0 || n >= sizeof host || memchr(name, ':', n) != NULL || name[0] == '[')
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "not a host name or address literal to verify", name);
+    memcpy(host, name, n);
+    host[n] = '\0';
+    SSL_set_hostflags(t->ssl, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    if (SSL_set_tlsext_host_name(t->ssl, host) != 1 || SSL_set1_host(t->ssl, host) != 1) {
+        ERR_clear_error();
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "OpenSSL refused the host name", host);
+    }
+    return CNET_OK;
+}
+
+static void server_mode(cnet__tls *t)
+{
+    const cnet_ssl_context *c = t->context;
+    int mode = c->verify_mode != CNET_VERIFY_NONE && c->client_auth
+                   ? SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT
+                   : SSL_VERIFY_NONE;
+    SSL_set_verify(t->ssl, mode, NULL);
+    SSL_set_accept_state(t->ssl);
+}
+
+cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline, const char *function)
+{
+    if (tls->failed != CNET_OK)
+        return refail(tls, function);
+    if (tls->started)
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "the TLS handshake already happened", NULL);
+    const char *name = tls->server_name ? tls->server_name : address;
+    bool verify = tls->context->verify_mode != CNET_VERIFY_NONE;
+    cnet_err err = CNET_OK;
+    if (verify && tls->context->no_ca)
+        err = cnet__tls_fail_msg(CNET_ETLS_NO_CA, function, "no CA certificates found (give ca_file or ca_dir)", NULL);
+    else if (verify && (name == NULL || *name == '\0'))
+        err = cnet__tls_fail_msg(CNET_EINVAL, function,
+                                 "no name to verify the certificate against (cnet_socket_set_server_name)", NULL);
+    else if (name != NULL && *name != '\0')
+        err = set_peer_name(tls, name, function);
+    if (err != CNET_OK) {
+        tls->failed = err;
+        return err;
+    }
+    SSL_set_connect_state(tls->ssl);
+    return handshake(tls, deadline, function);
+}
+
+cnet_err cnet__tls_handshake_as_server(cnet__tls *tls, int64_t deadline, const char *function)
+{
+    server_mode(tls);
+    return handshake(tls, deadline, function);
+}
+
+bool cnet__tls_started(const cnet__tls *tls)
+{
+    return tls->started;
+}
+
+bool cnet__tls_done(const cnet__tls *tls)
+{
+    return tls->done;
+}
+
+cnet_err cnet__tls_accept(const cnet__tls *listener, cnet_socket_handle fd, int64_t deadline, cnet__tls **out)
+{
+    *out = NULL;
+    cnet__tls *t;
+    cnet_err err = cnet__tls_new(listener->context, fd, &t);
+    if (err != CNET_OK)
+        return err;
+    server_mode(t);
+    err = handshake(t, deadline, "cnet_socket_accept");
+    if (err != CNET_OK) {
+        tls_free(t);
+        return err;
+    }
+    *out = t;
+    return CNET_OK;
+}
+
+static cnet_err not_ready(const cnet__tls *t, const char *function)
+{
+    if (t->failed != CNET_OK)
+        return refail(t, function);
+    return cnet__tls_fail_msg(CNET_ENOTCONN, function, "the TLS handshake has not happened (connect or accept first)", NULL);
+}
+
+cnet_err cnet__tls_read(cnet__tls *tls, void *data, size_t size, bool peek, int64_t deadline, size_t *received)
+{
+    *received = 0;
+    if (tls->failed != CNET_OK || !tls->done)
+        return not_ready(tls, "recv");
+    begin(tls, deadline);
+    size_t n = 0;
+    int ret = peek ? SSL_peek_ex(tls->ssl, data, size, &n) : SSL_read_ex(tls->ssl, data, size, &n);
+    if (ret == 1) {
+        *received = n;
+        return CNET_OK;
+    }
+    if (SSL_get_error(tls->ssl, ret) == SSL_ERROR_ZERO_RETURN) {
+        ERR_clear_error();
+        return CNET_OK; /* close_notify: the clean end of the stream */
+    }
+    return tls_fail(tls, ret, "recv");
+}
+
+cnet_err cnet__tls_write(cnet__tls *tls, const void *data, size_t size, int64_t deadline, size_t *sent)
+{
+    const unsigned char *p = data;
+    size_t done = 0;
+    *sent = 0;
+    if (tls->failed != CNET_OK || !tls->done)
+        return not_ready(tls, "send");
+    /* OpenSSL already encrypted the record a timed-out write left half sent:
+     * only the same bytes may follow, or the peer would get the old ones. */
+    if (tls->pending_len > 0 && (size < tls->pending_len || memcmp(p, tls->pending, tls->pending_len) != 0))
+        return cnet__tls_fail_msg(CNET_ETLS, "send",
+                        "a TLS send that timed out must be continued with the bytes it did not send", NULL);
+    while (done < size) {
+        size_t n = 0;
+        begin(tls, deadline);
+        int ret = SSL_write_ex(tls->ssl, p + done, size - done, &n);
+        if (ret == 1) {
+            done += n;
+            tls->pending_len = 0;
+            continue;
+        }
+        cnet_err err = tls_fail(tls, ret, "send");
+        if (retryable(err) && tls->pending_len == 0) {
+            /* Partial-write mode: a call handles at most one record. */
+            size_t rec = size - done < SSL3_RT_MAX_PLAIN_LENGTH ? size - done : SSL3_RT_MAX_PLAIN_LENGTH;
+            if (tls->pending == NULL)
+                tls->pending = malloc(SSL3_RT_MAX_PLAIN_LENGTH);
+            if (tls->pending == NULL) {
+                tls->failed = CNET_ENOMEM; /* cannot check the resumption: never resume */
+            } else {
+                memcpy(tls->pending, p + done, rec);
+                tls->pending_len = rec;
+            }
+        }
+        *sent = done;
+        return err;
+    }
+    *sent = done;
+    return CNET_OK;
+}
+
+cnet_err cnet__tls_write2(cnet__tls *tls, const void *a, size_t na, const void *b, size_t nb, int64_t deadline,
+                          size_t *sent)
+{
+    unsigned char one[4 + 4096];
+    *sent = 0;
+    if (na + nb > sizeof one || na > sizeof one)
+        return CNET_OK;
+    memcpy(one, a, na);
+    if (nb > 0)
+        memcpy(one + na, b, nb);
+    return cnet__tls_write(tls, one, na + nb, deadline, sent);
+}
+
+bool cnet__tls_pending(const cnet__tls *tls)
+{
+    return tls->done && tls->failed == CNET_OK && (SSL_pending(tls->ssl) > 0 || SSL_has_pending(tls->ssl));
+}
+
+cnet_err cnet__tls_shutdown_write(cnet__tls *tls, int64_t deadline)
+{
+    if (tls->failed != CNET_OK || !tls->done)
+        return not_ready(tls, "cnet_socket_shutdown");
+    if (tls->pending_len > 0)
+        return cnet__tls_fail_msg(CNET_ETLS, "cnet_socket_shutdown", "a TLS record is half sent (finish the send first)", NULL);
+    if (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN)
+        return CNET_OK;
+    begin(tls, deadline);
+    int ret = SSL_shutdown(tls->ssl); /* 0: sent, the peer's has not come yet */
+    if (ret >= 0) {
+        ERR_clear_error();
+        return CNET_OK;
+    }
+    return tls_fail(tls, ret, "cnet_socket_shutdown");
+}
+
+void cnet__tls_close(cnet__tls *tls, int64_t deadline)
+{
+    if (tls == NULL)
+        return;
+    /* close_notify only on a healthy session with no record half sent, and
+     * once (a second SSL_shutdown would wait for the peer's). */
+    if (tls->done && tls->failed == CNET_OK && tls->pending_len == 0 &&
+        !(SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN)) {
+        if (deadline < 0)
+            deadline = cnet__sys_now_ms() + CLOSE_NOTIFY_WAIT_MS;
+        begin(tls, deadline);
+        SSL_shutdown(tls->ssl); /* one way: do not wait for the peer's */
+        ERR_clear_error();
+    }
+    tls_free(tls);
+}
+
+static cnet_err encode_cert(X509 *x, cnet_cert_format format, cnet_certificate *out)
+{
+    if (format == CNET_CERT_DER) {
+        int len = i2d_X509(x, NULL);
+        if (len <= 0)
+            return CNET_ETLS;
+        out->data = malloc((size_t)len);
+        if (out->data == NULL)
+            return CNET_ENOMEM;
+        unsigned char *p = out->data;
+        i2d_X509(x, &p);
+        out->size = (size_t)len;
+        return CNET_OK;
+    }
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (mem == NULL)
+        return CNET_ENOMEM;
+    cnet_err err = CNET_ETLS;
+    if (PEM_write_bio_X509(mem, x) == 1) {
+        char *text;
+        long len = BIO_get_mem_data(mem, &text);
+        out->data = len > 0 ? malloc((size_t)len + 1) : NULL;
+        if (out->data != NULL) {
+            memcpy(out->data, text, (size_t)len);
+            out->data[len] = '\0';
+            out->size = (size_t)len;
+            err = CNET_OK;
+        } else {
+            err = len > 0 ? CNET_ENOMEM : CNET_ETLS;
+        }
+    }
+    BIO_free(mem);
+    return err;
+}
+
+/* ----------------------------------------------------------- queries */
+
+cnet_err cnet__tls_set_server_name(cnet__tls *tls, const char *name, const char *function)
+{
+    if (tls->started)
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "the handshake already happened", NULL);
+    char *copy = NULL;
+    if (name != NULL) {
+        bool failed = false;
+        copy = cnet__strdup(name, &failed);
+        if (failed)
+            return cnet__tls_fail_msg(CNET_ENOMEM, function, "out of memory", NULL);
+    }
+    free(tls->server_name);
+    tls->server_name = copy;
+    return CNET_OK;
+}
+
+cnet_err cnet__tls_peer_certificates(cnet__tls *tls, cnet_cert_format format, cnet_certificate_list *out,
+                                     const char *function)
+{
+    if (!tls->done)
+        return not_ready(tls, function);
+    if (SSL_get_verify_result(tls->ssl) != X509_V_OK)
+        return CNET_OK; /* like Nim: only a verified chain */
+    STACK_OF(X509) *chain = SSL_get0_verified_chain(tls->ssl);
+    int n = chain ? sk_X509_num(chain) : 0;
+    if (n <= 0)
+        return CNET_OK;
+    out->items = calloc((size_t)n, sizeof *out->items);
+    if (out->items == NULL)
+        return cnet__tls_fail_msg(CNET_ENOMEM, function, "out of memory", NULL);
+    for (int i = 0; i < n; i++) {
+        cnet_err err = encode_cert(sk_X509_value(chain, i), format, &out->items[i]);
+        if (err != CNET_OK) {
+            out->count = (size_t)i;
+            cnet_certificate_list_free(out);
+            ERR_clear_error();
+            return cnet__tls_fail_msg(err, function, "cannot encode a certificate", NULL);
+        }
+        out->count = (size_t)i + 1;
+    }
+    return CNET_OK;
+}
+
+cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, const char *function)
+{
+    const unsigned char *p = NULL;
+    unsigned len = 0;
+    SSL_get0_alpn_selected(tls->ssl, &p, &len);
+    if ((size_t)len + 1 > size)
+        return cnet__tls_fail_msg(CNET_ERANGE, function, "the protocol name does not fit", NULL);
+    if (len > 0)
+        memcpy(protocol, p, len);
+    protocol[len] = '\0';
+    return CNET_OK;
+}
+
+void *cnet__tls_ssl(const cnet__tls *tls)
+{
+    return tls->ssl;
+}

@@ -1,0 +1,78 @@
+/*
+ * A TLS session over one descriptor (tls_session.c, OpenSSL): what the
+ * socket side (transport.h, net_tls.c, net_connect.c) asks of TLS. Nothing
+ * here knows a cnet_socket: TLS calls no function of the net layer, and the
+ * net layer never sees OpenSSL. Built without TLS (tls_disabled.c) every
+ * call fails with CNET_ENOTSUP, and no socket ever gets a session.
+ */
+#ifndef CNET__TLS_SESSION_H
+#define CNET__TLS_SESSION_H
+
+#include "internal.h"
+
+typedef struct cnet__tls cnet__tls;
+
+/* CNET_OK when cnet was built with TLS; otherwise CNET_ENOTSUP with
+ * "FUNCTION: cnet was built without TLS (OpenSSL)". */
+cnet_err cnet__tls_require_built(const char *function);
+
+/* A new client-side session of context for fd (no handshake yet). */
+cnet_err cnet__tls_new(cnet_ssl_context *context, cnet_socket_handle fd, cnet__tls **out);
+
+/* ------------------------------------------------------- handshakes */
+
+/* The client handshake: verifies `address` unless a server name was set
+ * (NULL: none, for AF_UNIX). function names the caller in messages. */
+cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline, const char *function);
+
+/* The server handshake on this session. */
+cnet_err cnet__tls_handshake_as_server(cnet__tls *tls, int64_t deadline, const char *function);
+
+/* A new session sharing the listener's context for an accepted fd, with the
+ * server handshake done; *out stays NULL on failure. */
+cnet_err cnet__tls_accept(const cnet__tls *listener, cnet_socket_handle fd, int64_t deadline, cnet__tls **out);
+
+bool cnet__tls_started(const cnet__tls *tls); /* the handshake began */
+bool cnet__tls_done(const cnet__tls *tls);    /* the handshake completed */
+
+/* ------------------------------------------------------------ data */
+
+/* One SSL_read (or SSL_peek) by the deadline; 0 bytes after close_notify. */
+cnet_err cnet__tls_read(cnet__tls *tls, void *data, size_t size, bool peek, int64_t deadline, size_t *received);
+
+/* SSL_write of everything by the deadline; *sent counts whole records sent. */
+cnet_err cnet__tls_write(cnet__tls *tls, const void *data, size_t size, int64_t deadline, size_t *sent);
+
+/* TLS has no gathering write: a small a+b goes out as one record (all of it,
+ * or an error); a large one sends nothing (*sent 0) and the caller sends
+ * the parts one after the other. */
+cnet_err cnet__tls_write2(cnet__tls *tls, const void *a, size_t na, const void *b, size_t nb, int64_t deadline,
+                          size_t *sent);
+
+/* Whether OpenSSL holds received bytes (a read may not need the OS). */
+bool cnet__tls_pending(const cnet__tls *tls);
+
+/* The write half-close of TLS: send close_notify (reading goes on). */
+cnet_err cnet__tls_shutdown_write(cnet__tls *tls, int64_t deadline);
+
+/* Send close_notify when the session is healthy (one way, by the deadline),
+ * then release everything. */
+void cnet__tls_close(cnet__tls *tls, int64_t deadline);
+
+/* ----------------------------------------------------------- queries */
+
+/* The name to verify and send as SNI instead of the connect address (NULL:
+ * none); CNET_EINVAL once the handshake began. */
+cnet_err cnet__tls_set_server_name(cnet__tls *tls, const char *name, const char *function);
+
+/* The peer's verified chain (empty when it was not verified). */
+cnet_err cnet__tls_peer_certificates(cnet__tls *tls, cnet_cert_format format, cnet_certificate_list *out,
+                                     const char *function);
+
+/* The negotiated ALPN protocol ("" for none) into protocol[size]. */
+cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, const char *function);
+
+/* OpenSSL's SSL object (NULL without TLS). */
+void *cnet__tls_ssl(const cnet__tls *tls);
+
+#endif /* CNET__TLS_SESSION_H */
