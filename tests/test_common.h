@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/mman.h>
 #include <sys/un.h>
 #include <unistd.h>
 /* The OS error codes the suites expect from cnet_last_os_error(). */
@@ -265,5 +266,36 @@ static inline int tc_open_fds(void)
  * sending any query (a label longer than 63 characters): unknown-host tests
  * never send DNS traffic off this machine. */
 #define TC_UNKNOWN_HOST "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.invalid"
+
+/*
+ * The first byte of a page that cannot be read or written, right after one
+ * that can (made once per process): memory placed so that it ends there
+ * crashes on the first byte read or written past it. *page_size gets the
+ * page size.
+ */
+static inline unsigned char *tc_guard_page(size_t *page_size)
+{
+    static unsigned char *guard;
+    static size_t size;
+    if (guard == NULL) {
+#if defined(_WIN32)
+        SYSTEM_INFO si;
+        GetSystemInfo(&si);
+        size = si.dwPageSize;
+        DWORD old;
+        unsigned char *map = VirtualAlloc(NULL, 2 * size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+        cr_assert_neq(map, NULL, "VirtualAlloc failed");
+        cr_assert(VirtualProtect(map + size, size, PAGE_NOACCESS, &old), "VirtualProtect failed");
+#else
+        size = (size_t)sysconf(_SC_PAGESIZE);
+        unsigned char *map = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        cr_assert_neq(map, MAP_FAILED, "mmap failed");
+        cr_assert_eq(mprotect(map + size, size, PROT_NONE), 0, "mprotect failed");
+#endif
+        guard = map + size;
+    }
+    *page_size = size;
+    return guard;
+}
 
 #endif

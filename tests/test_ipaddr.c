@@ -67,31 +67,11 @@ static const char *shown(const char *text, size_t len)
 
 /* -------------------------------------------------------- the guard page */
 
-static unsigned char *guard_page_start;
-static size_t page_size;
-
 /* Copy text so that its last byte is the last readable byte of a page. */
 static const char *before_guard(const char *text, size_t len)
 {
-    if (guard_page_start == NULL) {
-#if defined(_WIN32)
-        SYSTEM_INFO si;
-        GetSystemInfo(&si);
-        page_size = si.dwPageSize;
-        DWORD old;
-        unsigned char *map = VirtualAlloc(NULL, 2 * page_size, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
-        cr_assert_neq(map, NULL, "VirtualAlloc failed");
-        cr_assert(VirtualProtect(map + page_size, page_size, PAGE_NOACCESS, &old), "VirtualProtect failed");
-        guard_page_start = map + page_size;
-#else
-        page_size = (size_t)sysconf(_SC_PAGESIZE);
-        unsigned char *map = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
-                                  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        cr_assert_neq(map, MAP_FAILED, "mmap failed");
-        cr_assert_eq(mprotect(map + page_size, page_size, PROT_NONE), 0, "mprotect failed");
-        guard_page_start = map + page_size;
-#endif
-    }
+    size_t page_size;
+    unsigned char *guard_page_start = tc_guard_page(&page_size);
     cr_assert_leq(len, page_size);
     unsigned char *dst = guard_page_start - len;
     memcpy(dst, text, len);
