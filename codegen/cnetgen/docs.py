@@ -12,6 +12,7 @@ import re
 
 import yaml
 
+from .ctext import c_decl, platform_guard
 from .model import LANGS
 
 # Pages every language has besides one page per module; a module may not take
@@ -136,10 +137,9 @@ def _join_cjk(lines):
 class DocFilters:
     """Jinja2 filters for the Markdown templates."""
 
-    def __init__(self, spec, index, renderer):
+    def __init__(self, spec, index):
         self.spec = spec
         self.index = index
-        self.renderer = renderer
 
     # --- prose
     def _inline(self, text, page, skip):
@@ -209,7 +209,6 @@ class DocFilters:
     # --- C text
     def signature(self, proc):
         """The prototype as the header declares it, without CNET_API, wrapped when long."""
-        from .render import c_decl
         head = c_decl(proc.returns, proc.name) + "("
         params = [c_decl(p.type, p.name) for p in proc.params] or ["void"]
         one = head + ", ".join(params) + ");"
@@ -217,7 +216,7 @@ class DocFilters:
             text = one
         else:
             text = head + "\n" + ",\n".join("    " + p for p in params) + ");"
-        guard = self.renderer.platform_guard(proc.platforms)
+        guard = platform_guard(self.spec, proc.platforms)
         if guard:
             text = f"#if {guard}\n{text}\n#endif"
         return text

@@ -8,8 +8,10 @@
    `# expect: FILE:LINE: MESSAGE`; loading it (with the fixture's other files)
    must fail at exactly that place with that message.
 3. The generated fixture header compiles as C11 (when a C compiler exists).
+4. The modules of the cnetgen package import each other without a cycle.
 Prints `N passed, N failed` and exits non-zero on any failure.
 """
+import ast
 import os
 import shutil
 import subprocess
@@ -149,6 +151,61 @@ def test_docs(files):
               f"{res.failed} problems (run docs/check_docs.py coverage on the fixture output)")
 
 
+def package_imports(package_dir):
+    """{module: set(modules of the same package it imports)}, function-level
+    imports included."""
+    modules = {n[:-3] for n in os.listdir(package_dir) if n.endswith(".py")}
+    graph = {}
+    for mod in sorted(modules):
+        with open(os.path.join(package_dir, mod + ".py"), encoding="utf-8") as f:
+            tree = ast.parse(f.read(), filename=mod + ".py")
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    deps.add(node.module.split(".")[0])
+                else:
+                    deps |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnetgen."):
+                deps.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                deps |= {a.name.split(".")[1] for a in node.names if a.name.startswith("cnetgen.")}
+        graph[mod] = deps & modules - {mod}
+    return graph
+
+
+def import_cycle(graph):
+    """One import cycle as a list of modules, or None."""
+    state = {}
+
+    def visit(mod, path):
+        state[mod] = "open"
+        for dep in sorted(graph[mod]):
+            if state.get(dep) == "open":
+                return path[path.index(dep):] + [dep]
+            if dep not in state:
+                found = visit(dep, path + [dep])
+                if found:
+                    return found
+        state[mod] = "done"
+        return None
+
+    for mod in sorted(graph):
+        if mod not in state:
+            found = visit(mod, [mod])
+            if found:
+                return found
+    return None
+
+
+def test_import_graph():
+    graph = package_imports(os.path.join(os.path.dirname(HERE), "cnetgen"))
+    cycle = import_cycle(graph)
+    check("the cnetgen modules import each other without a cycle", cycle is None,
+          " -> ".join(cycle or []))
+    check("the cycle check finds a planted cycle", import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None)
+
+
 def main():
     update = "--update" in sys.argv
     files = test_golden(update)
@@ -156,6 +213,7 @@ def main():
     test_bad_specs()
     test_compiles(files)
     test_docs(files)
+    test_import_graph()
     passed = sum(results)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")
