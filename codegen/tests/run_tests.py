@@ -9,6 +9,8 @@
    must fail at exactly that place with that message.
 3. The generated fixture header compiles as C11 (when a C compiler exists).
 4. The modules of the cnetgen package import each other without a cycle.
+5. The fixture spec uses every key schema.py declares (so every key is
+   accepted by the loader and shows in the golden output).
 Prints `N passed, N failed` and exits non-zero on any failure.
 """
 import ast
@@ -22,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from cnetgen.loader import SpecError  # noqa: E402
+from cnetgen import schema  # noqa: E402
+from cnetgen.loader import load_yaml  # noqa: E402
 from cnetgen.model import load_spec  # noqa: E402
 from cnetgen.render import Renderer, compare_trees, render_to, write_tree  # noqa: E402
 
@@ -206,6 +210,37 @@ def test_import_graph():
     check("the cycle check finds a planted cycle", import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None)
 
 
+def keys_used(node, kind, used):
+    """Add (kind id, key) for every key written in `node` and, through the
+    keys that hold lists of entries, in the entries below it."""
+    if not isinstance(node, dict):
+        return
+    for name, value in node.items():
+        used.add((kind.id, name))
+        if name in kind.names and kind.key(name).entries and isinstance(value, list):
+            for item in value:
+                keys_used(item, schema.entry_kind(kind.key(name).entries), used)
+
+
+def test_fixture_uses_every_key():
+    used = set()
+    for name in sorted(os.listdir(FIXTURE)):
+        data = load_yaml(os.path.join(FIXTURE, name), name)
+        kind = next((k for top, k in (("platforms", schema.PLATFORM_FILE), ("errors", schema.ERROR_FILE),
+                                      ("differences", schema.DIFFERENCES_FILE)) if top in data), schema.MODULE)
+        keys_used(data, kind, used)
+    declared = {(k.id, key.name) for k in schema.ENTRY_KINDS for key in k.keys}
+    unused = sorted(declared - used)
+    check("the fixture spec uses every declared key", not unused,
+          ", ".join(f"{kind}.{key}" for kind, key in unused))
+    check("every key the fixture uses is declared", used <= declared,
+          ", ".join(f"{kind}.{key}" for kind, key in sorted(used - declared)))
+    reachable = {k.entries for kind in schema.ENTRY_KINDS for k in kind.keys if k.entries}
+    top = {"module", "platform_file", "error_file", "differences_file"}
+    check("every entry kind is a file or the items of a declared list",
+          {k.id for k in schema.ENTRY_KINDS} == reachable | top)
+
+
 def main():
     update = "--update" in sys.argv
     files = test_golden(update)
@@ -214,6 +249,7 @@ def main():
     test_compiles(files)
     test_docs(files)
     test_import_graph()
+    test_fixture_uses_every_key()
     passed = sum(results)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")
