@@ -11,7 +11,8 @@ import jinja2
 from . import ctext
 from .ctext import c_args, c_callback, c_decl, c_params, c_string, comment_lines, doc_comment
 from .docs import FIXED_PAGES, DocFilters, DocIndex, load_labels
-from .model import LANGS
+from .model import C_BUILTIN_TYPES, LANGS
+from .schema import ENTRY_KINDS
 
 REGEN_COMMAND = "make regen"
 
@@ -40,6 +41,7 @@ TARGETS = [
     Target("docs/{lang}/errors.md", "docs_errors.md.j2", "lang"),
     Target("docs/{lang}/differences.md", "docs_differences.md.j2", "lang"),
     Target("docs/{lang}/platform.md", "docs_platform.md.j2", "lang"),
+    Target("docs/{lang}/spec-keys.md", "docs_spec_keys.md.j2", "lang"),
     Target("docs/{lang}/{module}.md", "docs_module.md.j2", "module_lang"),
 ]
 
@@ -82,7 +84,7 @@ class Renderer:
                 raise ValueError(f"module name '{m.name}' is taken by a reference page")
         self.doc_index = DocIndex(spec)
         self.labels = load_labels(template_dir)
-        d = DocFilters(spec, self.doc_index)
+        d = DocFilters(spec, self.doc_index, self.labels)
         f["md"] = d.md_prose
         f["md_cell"] = d.md_cell
         f["md_code"] = d.md_code_cell
@@ -94,11 +96,19 @@ class Renderer:
         f["returned_by"] = d.returned_by
         f["differing_procs"] = d.differing_procs
         f["platform_titles"] = d.platform_titles
+        f["key_required"] = d.key_required
+        f["key_shape"] = d.key_shape
+        f["key_values"] = d.key_values
+        f["key_default"] = d.key_default
         self.env.globals["doc_index"] = self.doc_index
         self.env.globals["langs"] = LANGS
         self.env.globals["spec"] = spec
         self.env.globals["targets"] = TARGETS
         self.env.globals["extra_sources"] = []
+        self.env.globals["entry_kinds"] = ENTRY_KINDS
+        self.env.globals["builtin_types"] = sorted(C_BUILTIN_TYPES)
+        self.env.globals["spec_types"] = sorted(
+            [n for n, kind in self.doc_index.kinds.items() if kind == "type"], key=lambda n: (n.lower(), n))
 
     # --- preprocessor chains for per-platform values
     def cond(self, platforms):

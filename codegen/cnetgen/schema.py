@@ -311,7 +311,7 @@ PROC = EntryKind("proc", "a proc", Doc("Proc", "函数（proc）"), Doc(
         "C statements that use it, shown in the reference; the docs suite compiles them as the body "
         "of a function. Not for `impl: edge`.",
         "使用它的 C 语句，显示在参考手册中；docs 测试套件把它们作为函数体编译。不用于 `impl: edge`。")),
-    Key("since", "str", Doc(
+    Key("since", "str | float", Doc(
         "The cnet version that added it, such as `0.1`. Checked, but no output shows it yet.",
         "加入它的 cnet 版本，如 `0.1`。会被检查，但目前没有任何输出显示它。")),
     Key("ring", "bool", Doc(

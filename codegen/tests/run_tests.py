@@ -127,7 +127,7 @@ def test_docs(files):
     import check_docs  # noqa: E402  (docs/check_docs.py)
     docs = sorted(rel for rel in files if rel.startswith("docs/"))
     for lang in ("en", "zh"):
-        want = {f"docs/{lang}/{p}.md" for p in ("index", "errors", "differences", "platform", "small")}
+        want = {f"docs/{lang}/{p}.md" for p in ("index", "errors", "differences", "platform", "spec-keys", "small")}
         check(f"fixture reference pages in {lang}", want <= set(docs), ", ".join(sorted(want - set(docs))))
     small = files["docs/en/small.md"]
     check("a proc entry has its signature, defaults, errors, Nim name, difference and example",
