@@ -421,6 +421,17 @@ def _ident(node, key, pattern, what):
     return name
 
 
+def _entries(node, key):
+    """The items of a list of entries, each with the line it starts on:
+    [(item, Loc)]. An absent or null list has no items."""
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SpecError(node.loc_of(key), f"'{key}' must be a list")
+    return [(item, loc_at(value, i, node.loc_of(key))) for i, item in enumerate(value)]
+
+
 def _names(node, key, where):
     """A list of names: [(name, its line)]."""
     value = node.get(key) or []
@@ -463,19 +474,19 @@ class _Builder:
 
         pdata = docs[platform_file]
         _check_keys(pdata, schema.PLATFORM_FILE)
-        self.platforms = [self.platform(n) for n in _require(pdata, "platforms", pdata.loc, list)]
+        self.platforms = [self.platform(n, at) for n, at in _entries(pdata, "platforms")]
         self.platform_names = [p.name for p in self.platforms]
-        self.backends = [self.backend(n) for n in _require(pdata, "backends", pdata.loc, list)]
+        self.backends = [self.backend(n, at) for n, at in _entries(pdata, "backends")]
         self.backend_names = [b.name for b in self.backends]
         for b in self.backends:
             if b.tables not in self.backend_names:
                 raise SpecError(b.loc, f"backend '{b.name}' takes its tables from unknown backend "
                                        f"'{b.tables}'" + did_you_mean(b.tables, self.backend_names))
-        self.platform_types = [self.platform_type(n) for n in pdata.get("platform_types") or []]
+        self.platform_types = [self.platform_type(n, at) for n, at in _entries(pdata, "platform_types")]
 
         edata = docs[error_file]
         _check_keys(edata, schema.ERROR_FILE)
-        self.errors = [self.error_code(n) for n in _require(edata, "errors", edata.loc, list)]
+        self.errors = [self.error_code(n, at) for n, at in _entries(edata, "errors")]
         self.error_names = {e.name for e in self.errors}
         values = {}
         for e in self.errors:
@@ -505,8 +516,7 @@ class _Builder:
         if differences_file is not None:
             ddata = docs[differences_file]
             _check_keys(ddata, schema.DIFFERENCES_FILE)
-            dlist = _require(ddata, "differences", ddata.loc, list)
-            differences = [self.difference(n, dlist.loc) for n in dlist]
+            differences = [self.difference(n, at) for n, at in _entries(ddata, "differences")]
         return Spec(self.platforms, self.backends, self.platform_types, self.errors,
                     modules, error_file, platform_file, differences, differences_file)
 
@@ -526,8 +536,8 @@ class _Builder:
                           [name for name, _ in see], node.loc)
 
     # --- platform file
-    def platform(self, node):
-        _check_keys(node, schema.PLATFORM)
+    def platform(self, node, where):
+        _check_keys(node, schema.PLATFORM, where)
         name = _ident(node, "name", IDENT, "platform")
         self.claim("platform:" + name, node.loc)
         includes = node.get("includes") or []
@@ -535,8 +545,8 @@ class _Builder:
         return Platform(name, _require(node, "condition", node.loc, str),
                         _doc(node, "title", node.loc), defines, list(includes), node.loc)
 
-    def backend(self, node):
-        _check_keys(node, schema.BACKEND)
+    def backend(self, node, where):
+        _check_keys(node, schema.BACKEND, where)
         name = _ident(node, "name", IDENT, "backend")
         self.claim("backend:" + name, node.loc)
         _require(node, "platforms", node.loc, list)
@@ -575,8 +585,8 @@ class _Builder:
             raise SpecError(node.loc_of(key), f"'{key}' must be {_kind_name(kind)} or a per-platform mapping")
         return {p: value for p in allowed}
 
-    def platform_type(self, node):
-        _check_keys(node, schema.PLATFORM_TYPE)
+    def platform_type(self, node, where):
+        _check_keys(node, schema.PLATFORM_TYPE, where)
         name = _ident(node, "type", PUBLIC_TYPE, "type")
         self.claim(name, node.loc)
         return PlatformType(name, (_nim_names(node) or [None])[0],
@@ -585,8 +595,8 @@ class _Builder:
                             _doc(node, "summary", node.loc), node.loc)
 
     # --- error file
-    def error_code(self, node):
-        _check_keys(node, schema.ERROR_CODE)
+    def error_code(self, node, where):
+        _check_keys(node, schema.ERROR_CODE, where)
         name = _ident(node, "name", PUBLIC_CONST, "error")
         self.claim(name, node.loc)
         value = _require(node, "value", node.loc, int)
@@ -624,34 +634,31 @@ class _Builder:
             summary=_doc(data, "summary", data.loc),
             description=_doc(data, "description", data.loc, required=False),
             constants=[], macros=[], enums=[], types=[], procs=[], sockopts=[], loc=data.loc)
-        for key in ("constants", "macros", "enums", "types", "procs", "sockopts"):
-            if key in data and not isinstance(data[key], (list, type(None))):
-                raise SpecError(data.loc_of(key), f"'{key}' must be a list")
-        for n in data.get("constants") or []:
-            c = self.constant(n, data.loc_of("constants"))
+        for n, at in _entries(data, "constants"):
+            c = self.constant(n, at)
             c.module = m
             m.constants.append(c)
-        for n in data.get("macros") or []:
-            _check_keys(n, schema.MACRO, data.loc_of("macros"))
+        for n, at in _entries(data, "macros"):
+            _check_keys(n, schema.MACRO, at)
             name = _ident(n, "macro", PUBLIC_CONST, "macro")
             self.claim(name, n.loc)
             mac = Macro(name, (_nim_names(n) or [None])[0], list(n.get("params") or []),
                         _require(n, "body", n.loc, str), _doc(n, "summary", n.loc), n.loc, m)
             m.macros.append(mac)
-        for n in data.get("enums") or []:
-            e = self.enum(n, data.loc_of("enums"))
+        for n, at in _entries(data, "enums"):
+            e = self.enum(n, at)
             e.module = m
             m.enums.append(e)
-        for n in data.get("types") or []:
-            t = self.typedef(n, data.loc_of("types"))
+        for n, at in _entries(data, "types"):
+            t = self.typedef(n, at)
             t.module = m
             m.types.append(t)
-        for n in data.get("procs") or []:
-            p = self.proc(n, data.loc_of("procs"))
+        for n, at in _entries(data, "procs"):
+            p = self.proc(n, at)
             p.module = m
             m.procs.append(p)
-        for n in data.get("sockopts") or []:
-            m.sockopts.append(self.sockopt(n, data.loc_of("sockopts")))
+        for n, at in _entries(data, "sockopts"):
+            m.sockopts.append(self.sockopt(n, at))
         return m
 
     def entry_platforms(self, node):
@@ -680,8 +687,8 @@ class _Builder:
         self.claim(name, node.loc)
         nim = (_nim_names(node) or [None])[0]
         values = []
-        for v in _require(node, "values", node.loc, list):
-            _check_keys(v, schema.ENUM_VALUE, node.loc_of("values"))
+        for v, at in _entries(node, "values"):
+            _check_keys(v, schema.ENUM_VALUE, at)
             vname = _ident(v, "name", PUBLIC_CONST, "enum value")
             self.claim(vname, v.loc)
             values.append(EnumValue(vname, (_nim_names(v) or [None])[0],
@@ -716,8 +723,8 @@ class _Builder:
             raise SpecError(node.loc_of("fields"), "a callback type has 'params', not 'fields'")
         fields = []
         list_key = "params" if kind == "callback" else "fields"
-        for f in node.get(list_key) or []:
-            _check_keys(f, schema.FIELD, node.loc_of(list_key))
+        for f, at in _entries(node, list_key):
+            _check_keys(f, schema.FIELD, at)
             fields.append(Field(_ident(f, "name", IDENT, "field"), _require(f, "type", f.loc, str),
                                 _doc(f, "doc", f.loc), f.loc, key_locs=dict(f.key_locs)))
         if kind == "struct" and not fields:
@@ -738,10 +745,8 @@ class _Builder:
         self.claim(name, node.loc)
         params = []
         seen = set()
-        if not isinstance(node.get("params") or [], list):
-            raise SpecError(node.loc_of("params"), "'params' must be a list")
-        for p in node.get("params") or []:
-            _check_keys(p, schema.PARAM, node.loc_of("params"))
+        for p, at in _entries(node, "params"):
+            _check_keys(p, schema.PARAM, at)
             pname = _ident(p, "name", IDENT, "parameter")
             if pname in seen:
                 raise SpecError(p.loc_of("name"), f"duplicate parameter '{pname}' in {name}")
