@@ -113,11 +113,11 @@ demo: build
 bench: deps
 	BENCH_BUILD=build-bench NET_BACKEND=posix sh bench/run.sh
 	BENCH_BUILD=build-bench-uring NET_BACKEND=io_uring sh bench/run.sh
-	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_ipaddr.c build-bench/libcnet.a -lssl -lcrypto -lpthread -o build-bench/bench_ipaddr
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_ipaddr.c bench/common.c build-bench/libcnet.a -lssl -lcrypto -lpthread -o build-bench/bench_ipaddr
 	build-bench/bench_ipaddr
-	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_tls.c build-bench/libcnet.a -lssl -lcrypto -lpthread -o build-bench/bench_tls
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_tls.c bench/common.c build-bench/libcnet.a -lssl -lcrypto -lpthread -o build-bench/bench_tls
 	build-bench/bench_tls 1 2000 5
-	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_tls.c build-bench-uring/libcnet.a -lssl -lcrypto -luring -lpthread -o build-bench-uring/bench_tls
+	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_tls.c bench/common.c build-bench-uring/libcnet.a -lssl -lcrypto -luring -lpthread -o build-bench-uring/bench_tls
 	build-bench-uring/bench_tls 1 2000 5
 
 fuzz: deps

@@ -12,16 +12,17 @@
  *
  * Build and run (see `make bench`):
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_ipaddr.c \
- *      build/libcnet.a -lpthread -o build/bench_ipaddr && build/bench_ipaddr
+ *      bench/common.c build/libcnet.a -lpthread -o build/bench_ipaddr && build/bench_ipaddr
  */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cnet/cnet.h>
+
+#include "common.h"
 
 #define COUNT 1000000
 #define ROUNDS 7
@@ -36,13 +37,6 @@ static uint64_t next_random(void)
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
     return rng_state * 0x2545f4914f6cdd1du;
-}
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
 /* One of the five IPv6 shapes of the mix (0-4). */
@@ -134,7 +128,7 @@ static double bench_parse_cnet(const struct workload *w)
     double best = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
         unsigned sum = 0;
-        double t0 = now_ns();
+        double t0 = now_s();
         for (size_t i = 0; i < COUNT; i++) {
             cnet_ip_address a;
             if (cnet_parse_ip_address(w->text + i * SLOT, w->len[i], &a) != CNET_OK) {
@@ -143,7 +137,7 @@ static double bench_parse_cnet(const struct workload *w)
             }
             sum += a.address[3] + a.address[15];
         }
-        double t = (now_ns() - t0) / COUNT;
+        double t = (now_s() - t0) * 1e9 / COUNT;
         sink += sum;
         if (t < best)
             best = t;
@@ -156,7 +150,7 @@ static double bench_parse_glibc(const struct workload *w, int family)
     double best = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
         unsigned sum = 0;
-        double t0 = now_ns();
+        double t0 = now_s();
         for (size_t i = 0; i < COUNT; i++) {
             uint8_t b[16] = {0};
             if (inet_pton(family, w->text + i * SLOT, b) != 1) {
@@ -165,7 +159,7 @@ static double bench_parse_glibc(const struct workload *w, int family)
             }
             sum += b[3] + b[15];
         }
-        double t = (now_ns() - t0) / COUNT;
+        double t = (now_s() - t0) * 1e9 / COUNT;
         sink += sum;
         if (t < best)
             best = t;
@@ -183,7 +177,7 @@ static double bench_format_cnet(const struct workload *w, cnet_ip_address_family
     double best = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
         unsigned sum = 0;
-        double t0 = now_ns();
+        double t0 = now_s();
         for (size_t i = 0; i < COUNT; i++) {
             char buf[CNET_IP_ADDRESS_STRLEN];
             size_t n;
@@ -191,7 +185,7 @@ static double bench_format_cnet(const struct workload *w, cnet_ip_address_family
                 exit(1);
             sum += (unsigned)n + (unsigned char)buf[n - 1];
         }
-        double t = (now_ns() - t0) / COUNT;
+        double t = (now_s() - t0) * 1e9 / COUNT;
         sink += sum;
         if (t < best)
             best = t;
@@ -205,14 +199,14 @@ static double bench_format_glibc(const struct workload *w, int family)
     double best = 1e30;
     for (int r = 0; r < ROUNDS; r++) {
         unsigned sum = 0;
-        double t0 = now_ns();
+        double t0 = now_s();
         for (size_t i = 0; i < COUNT; i++) {
             char buf[INET6_ADDRSTRLEN];
             if (inet_ntop(family, w->bin[i], buf, sizeof buf) == NULL)
                 exit(1);
             sum += (unsigned char)buf[0];
         }
-        double t = (now_ns() - t0) / COUNT;
+        double t = (now_s() - t0) * 1e9 / COUNT;
         sink += sum;
         if (t < best)
             best = t;

@@ -18,14 +18,12 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
@@ -33,25 +31,18 @@
 
 #include <cnet/cnet.h>
 
+#include "common.h"
+
 #define CHUNK 65536
 #define SUITE "TLS_AES_128_GCM_SHA256"
 
 static char cert_pem[256], key_pem[256];
 static int cpu = 0;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
+/* Pins this process to `cpu`, best effort (a refused CPU leaves it unpinned). */
 static void pin(void)
 {
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    CPU_SET(cpu, &set);
-    sched_setaffinity(0, sizeof set, &set);
+    (void)pin_cpu(cpu);
 }
 
 static void die(const char *what)
@@ -279,15 +270,10 @@ static double run(bool use_cnet, long conns, size_t bytes)
     return t;
 }
 
-static int cmp_double(const void *a, const void *b)
+/* Sorts v and returns its middle value; for an even n, the upper of the two. */
+static double upper_median(double *v, int n)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    sort_doubles(v, n);
     return v[n / 2];
 }
 
@@ -333,7 +319,8 @@ int main(int argc, char **argv)
         printf("  handshakes %ld   openssl %.0f/s   cnet %.0f/s\n", handshakes, ho[r], hc[r]);
         fflush(stdout);
     }
-    double mbo = median(bo, reps), mbc = median(bc, reps), mho = median(ho, reps), mhc = median(hc, reps);
+    double mbo = upper_median(bo, reps), mbc = upper_median(bc, reps), mho = upper_median(ho, reps),
+           mhc = upper_median(hc, reps);
     printf("bulk (median):       openssl %.3f GB/s, cnet %.3f GB/s, ratio %.2fx\n", mbo, mbc, mbc / mbo);
     printf("handshakes (median): openssl %.0f/s, cnet %.0f/s, ratio %.2fx\n", mho, mhc, mhc / mho);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

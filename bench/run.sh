@@ -1,5 +1,6 @@
 #!/bin/sh
-# Build cnet in release mode and run the socket benchmark (bench/bench_net.c).
+# Build cnet in release mode and run the socket benchmark (bench/bench_net.c
+# and the files it is split into, see its top comment).
 #
 #   sh bench/run.sh                 # full run, about 70 s (same-CPU and cross-CPU passes)
 #   sh bench/run.sh quick           # counts x 0.1, a few seconds
@@ -30,10 +31,18 @@ ninja -C "$BUILD"
 # io_uring): take it from the pkg-config file meson wrote for this build.
 libs=$(PKG_CONFIG_PATH="$BUILD/meson-private" pkg-config --static --libs-only-l --libs-only-other cnet \
        2>/dev/null | sed 's/-lcnet//') || libs=
-# An io_uring build also measures a bare io_uring loop (the ceiling row).
+# The program: its main, the harness and one file per benchmark family. An
+# io_uring build also measures a bare io_uring loop (the ceiling rows and the
+# ring's cost per operation).
+srcs="bench/bench_net.c bench/harness.c bench/common.c bench/readline.c bench/bulk.c bench/pingpong.c"
 defs=
-case " $libs " in *" -luring "*) defs=-DCNET_BENCH_URING ;; esac
+case " $libs " in
+*" -luring "*)
+    defs=-DCNET_BENCH_URING
+    srcs="$srcs bench/harness_uring.c bench/ring_cost.c"
+    ;;
+esac
 "$CC" -O2 -flto -std=c11 -D_GNU_SOURCE -Wall -Wextra -Igenerated/include $defs \
-    bench/bench_net.c "$BUILD/libcnet.a" $libs -lpthread -o "$BUILD/bench_net"
+    $srcs "$BUILD/libcnet.a" $libs -lpthread -o "$BUILD/bench_net"
 
 exec timeout --kill-after=10 "${BENCH_TOTAL_TIMEOUT:-600}" "$BUILD/bench_net" "$@"

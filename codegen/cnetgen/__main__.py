@@ -8,7 +8,7 @@ import tempfile
 
 from .loader import SpecError
 from .model import load_spec
-from .render import Renderer, compare_trees, list_tree, render_to, write_tree
+from .render import Renderer, compare_trees, render_to, write_tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))

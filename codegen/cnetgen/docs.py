@@ -12,11 +12,13 @@ import re
 
 import yaml
 
+from .ctext import c_decl, platform_guard
 from .model import LANGS
+from .schema import Doc
 
 # Pages every language has besides one page per module; a module may not take
 # one of these names.
-FIXED_PAGES = ("index", "errors", "differences", "platform")
+FIXED_PAGES = ("index", "errors", "differences", "platform", "spec-keys")
 
 _IDENT = re.compile(r"(?<![A-Za-z0-9_])(cnet_[A-Za-z0-9_]*[A-Za-z0-9]|CNET_[A-Z0-9_]*[A-Z0-9])(?![A-Za-z0-9_])")
 _CODE_SPAN = re.compile(r"(`[^`\n]+`)")
@@ -136,10 +138,10 @@ def _join_cjk(lines):
 class DocFilters:
     """Jinja2 filters for the Markdown templates."""
 
-    def __init__(self, spec, index, renderer):
+    def __init__(self, spec, index, labels):
         self.spec = spec
         self.index = index
-        self.renderer = renderer
+        self.labels = labels
 
     # --- prose
     def _inline(self, text, page, skip):
@@ -209,7 +211,6 @@ class DocFilters:
     # --- C text
     def signature(self, proc):
         """The prototype as the header declares it, without CNET_API, wrapped when long."""
-        from .render import c_decl
         head = c_decl(proc.returns, proc.name) + "("
         params = [c_decl(p.type, p.name) for p in proc.params] or ["void"]
         one = head + ", ".join(params) + ");"
@@ -217,7 +218,7 @@ class DocFilters:
             text = one
         else:
             text = head + "\n" + ",\n".join("    " + p for p in params) + ");"
-        guard = self.renderer.platform_guard(proc.platforms)
+        guard = platform_guard(self.spec, proc.platforms)
         if guard:
             text = f"#if {guard}\n{text}\n#endif"
         return text
@@ -250,3 +251,27 @@ class DocFilters:
 
     def platform_titles(self, platforms, lang):
         return ", ".join(self.spec.platform(p).title.get(lang) for p in platforms)
+
+    # --- the spec keys page (schema.Key)
+    def key_required(self, key, lang, page):
+        if isinstance(key.required, Doc):
+            return self.md_cell(key.required.get(lang), page)
+        return self.labels[lang]["required_yes" if key.required else "required_no"]
+
+    def key_shape(self, key):
+        code = self.md_code_cell(key.shape)
+        return f"[{code}](#{key.entries})" if key.entries else code
+
+    def key_values(self, key):
+        if not key.values:
+            return self.labels["en"]["none"]
+        return ", ".join(self.md_code_cell(v) for v in key.values)
+
+    def key_default(self, key, lang, page):
+        if key.default is None:
+            return self.labels[lang]["none"]
+        if isinstance(key.default, Doc):
+            return self.md_cell(key.default.get(lang), page)
+        if isinstance(key.default, bool):
+            return self.md_code_cell("true" if key.default else "false")
+        return self.md_code_cell(str(key.default))

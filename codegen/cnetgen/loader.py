@@ -1,8 +1,9 @@
 """YAML loading that remembers where every mapping came from.
 
 Every mapping in a spec file is loaded as an ``LDict``: a dict that also
-knows the file and the line it starts on, so validation errors can point at
-``spec/net.yaml:42``.
+knows the file and the line it starts on, and the line of each of its keys;
+every sequence as an ``LList`` that knows the line of each item. Validation
+errors can then point at ``spec/net.yaml:42``, the line of the mistake itself.
 """
 
 import yaml
@@ -29,13 +30,40 @@ class Loc:
 
 
 class LDict(dict):
-    """A mapping with the location of its first line."""
+    """A mapping with the location of its first line and of each key."""
 
     loc = None
+    key_locs = None
+
+    def loc_of(self, key):
+        """Where `key` is written; the mapping's first line when it is absent."""
+        return (self.key_locs or {}).get(key, self.loc)
 
 
 class LList(list):
+    """A sequence with the location of its first line and of each item."""
+
     loc = None
+    item_locs = None
+
+    def loc_at(self, index):
+        locs = self.item_locs or []
+        return locs[index] if index < len(locs) else self.loc
+
+
+def loc_of(node, key, fallback):
+    """Where `key` of `node` is written, for any node: `fallback` when the
+    node is not a loaded mapping."""
+    if isinstance(node, LDict):
+        return node.loc_of(key)
+    return getattr(node, "loc", None) or fallback
+
+
+def loc_at(node, index, fallback):
+    """Where item `index` of `node` is written (see loc_of)."""
+    if isinstance(node, LList):
+        return node.loc_at(index)
+    return getattr(node, "loc", None) or fallback
 
 
 class _Loader(yaml.SafeLoader):
@@ -46,18 +74,21 @@ def _construct_mapping(loader, node):
     loader.flatten_mapping(node)
     result = LDict()
     result.loc = Loc(loader.spec_name, node.start_mark.line + 1)
+    result.key_locs = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        key_loc = Loc(loader.spec_name, key_node.start_mark.line + 1)
         if key in result:
-            raise SpecError(Loc(loader.spec_name, key_node.start_mark.line + 1),
-                            f"duplicate key '{key}'")
+            raise SpecError(key_loc, f"duplicate key '{key}'")
         result[key] = loader.construct_object(value_node, deep=True)
+        result.key_locs[key] = key_loc
     return result
 
 
 def _construct_sequence(loader, node):
     result = LList(loader.construct_object(child, deep=True) for child in node.value)
     result.loc = Loc(loader.spec_name, node.start_mark.line + 1)
+    result.item_locs = [Loc(loader.spec_name, child.start_mark.line + 1) for child in node.value]
     return result
 
 

@@ -8,11 +8,13 @@ carrying ``spec/<file>.yaml:LINE``.
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional
 
-from .loader import LDict, LList, Loc, SpecError, load_yaml
+from . import schema
+from .loader import Loc, SpecError, load_yaml, loc_at, loc_of
+from .schema import DOC, HELD_TYPE, HOLDS, LANGS, Doc, did_you_mean
 
-LANGS = ("en", "zh")
+__all__ = ["LANGS", "Doc", "load_spec"]
 
 C_BUILTIN_TYPES = {
     "void", "char", "int", "unsigned", "long", "unsigned long", "short",
@@ -25,24 +27,10 @@ IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PUBLIC_FUNC = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_TYPE = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_CONST = re.compile(r"^CNET_[A-Z0-9_]+$")
-IMPLS = ("backend", "shared", "direct", "edge")
-# How a proc that takes a `cnet_socket *` keeps another thread's close from
-# releasing the descriptor under it (src/net.c, "holding a socket"): the name
-# of that parameter (the generated API layer holds it for the whole call),
-# "syscalls" (the implementation holds it around each system call, so calls
-# served from the buffer cost nothing) or "none" (close and free themselves).
-HOLDS = ("syscalls", "none")
-HELD_TYPE = "cnet_socket *"
+# IMPLS and HOLDS (how a proc that takes a `cnet_socket *` keeps another
+# thread's close from releasing the descriptor under it, src/net.c "holding a
+# socket") are declared with the keys they belong to, in schema.py.
 EDGE_FUNC = re.compile(r"^cnet__sys_[a-z0-9_]+$")
-
-
-@dataclass
-class Doc:
-    en: str
-    zh: str
-
-    def get(self, lang):
-        return getattr(self, lang)
 
 
 @dataclass
@@ -107,6 +95,7 @@ class Constant:
     summary: Doc
     loc: Loc
     module: "Module" = None
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
     @property
     def platforms(self):
@@ -149,6 +138,7 @@ class Field:
     type: str
     doc: Doc
     loc: Loc
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
 
 @dataclass
@@ -162,6 +152,7 @@ class TypeDef:
     loc: Loc
     module: "Module" = None
     returns: str = "void"  # a callback's return type
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
 
 @dataclass
@@ -175,6 +166,7 @@ class Param:
     maximum: Optional[int]
     direction: str
     loc: Loc
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
     @property
     def is_pointer(self):
@@ -208,6 +200,7 @@ class Proc:
     hold: Optional[str] = None  # see HOLDS
     module: "Module" = None
     checks: List[Check] = field(default_factory=list)
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
     @property
     def short(self):
@@ -250,6 +243,7 @@ class SockOpt:
     expect: str          # eq | ge | bool
     skip: Dict[str, str]  # platform -> why the round trip cannot hold there
     loc: Loc
+    key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
 
 @dataclass
@@ -333,12 +327,17 @@ def _loc(node, fallback):
     return getattr(node, "loc", None) or fallback
 
 
+def _at(entity, key):
+    """Where `key` of a model entity was written (its first line if absent)."""
+    return entity.key_locs.get(key, entity.loc)
+
+
 def _require(node, key, where, kind=None):
     if not isinstance(node, dict) or key not in node:
         raise SpecError(_loc(node, where), f"missing required key '{key}'")
     value = node[key]
     if kind is not None and not isinstance(value, kind):
-        raise SpecError(_loc(node, where), f"'{key}' must be {_kind_name(kind)}")
+        raise SpecError(loc_of(node, key, where), f"'{key}' must be {_kind_name(kind)}")
     return value
 
 
@@ -349,10 +348,37 @@ def _kind_name(kind):
     return names.get(kind, kind.__name__)
 
 
-def _check_keys(node, allowed, what):
+def _missing(key):
+    if key.shape == DOC:
+        return f"missing documentation '{key.name}' (needs en and zh)"
+    if key.name == "nim":
+        return "missing required key 'nim' (the Nim name it ports, or null for a cnet addition)"
+    return f"missing required key '{key.name}'"
+
+
+def _check_keys(node, kind, where=None):
+    """Check an entry against its declaration in schema.py: every key must be
+    declared there, and every key declared required must be present."""
+    if not isinstance(node, dict):
+        raise SpecError(_loc(node, where), f"{kind.what} must be a mapping")
     for key in node:
-        if key not in allowed:
-            raise SpecError(node.loc, f"unknown key '{key}' in {what}")
+        if key not in kind.names:
+            raise SpecError(loc_of(node, key, where),
+                            f"unknown key '{key}' in {kind.what}" + did_you_mean(key, kind.names))
+    for key in kind.keys:
+        if key.required is True and key.name not in node:
+            raise SpecError(_loc(node, where), _missing(key))
+
+
+def _choice(node, kind, name):
+    """The value of a key whose values schema.py lists (or its default)."""
+    key = kind.key(name)
+    value = node.get(name, key.default)
+    if not isinstance(value, str) or value not in key.values:
+        raise SpecError(loc_of(node, name, None),
+                        f"'{name}' must be one of {', '.join(key.values)}, not '{value}'"
+                        + did_you_mean(value, key.values))
+    return value
 
 
 def _doc(node, key, where, required=True):
@@ -362,15 +388,16 @@ def _doc(node, key, where, required=True):
         return None
     value = node[key]
     if not isinstance(value, dict):
-        raise SpecError(_loc(node, where), f"'{key}' must be a mapping with 'en' and 'zh'")
+        raise SpecError(loc_of(node, key, where), f"'{key}' must be a mapping with 'en' and 'zh'")
+    for lang in value:
+        if lang not in LANGS:
+            raise SpecError(loc_of(value, lang, where),
+                            f"unknown language '{lang}' in '{key}' (use en, zh)" + did_you_mean(lang, LANGS))
     for lang in LANGS:
         text = value.get(lang)
         if not isinstance(text, str) or not text.strip():
             raise SpecError(_loc(value, _loc(node, where)),
                             f"missing documentation '{key}' in language '{lang}'")
-    for lang in value:
-        if lang not in LANGS:
-            raise SpecError(value.loc, f"unknown language '{lang}' in '{key}' (use en, zh)")
     return Doc(value["en"].strip(), value["zh"].strip())
 
 
@@ -384,14 +411,33 @@ def _nim_names(node):
         return [value]
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise SpecError(node.loc, "'nim' must be a string, a list of strings or null")
+    raise SpecError(node.loc_of("nim"), "'nim' must be a string, a list of strings or null")
 
 
 def _ident(node, key, pattern, what):
     name = _require(node, key, node.loc, str)
     if not pattern.match(name):
-        raise SpecError(node.loc, f"{what} name '{name}' does not match {pattern.pattern}")
+        raise SpecError(node.loc_of(key), f"{what} name '{name}' does not match {pattern.pattern}")
     return name
+
+
+def _entries(node, key):
+    """The items of a list of entries, each with the line it starts on:
+    [(item, Loc)]. An absent or null list has no items."""
+    value = node.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SpecError(node.loc_of(key), f"'{key}' must be a list")
+    return [(item, loc_at(value, i, node.loc_of(key))) for i, item in enumerate(value)]
+
+
+def _names(node, key, where):
+    """A list of names: [(name, its line)]."""
+    value = node.get(key) or []
+    if not isinstance(value, list):
+        raise SpecError(loc_of(node, key, where), f"'{key}' must be a list")
+    return [(name, loc_at(value, i, loc_of(node, key, where))) for i, name in enumerate(value)]
 
 
 # ----------------------------------------------------------- the loaders
@@ -427,15 +473,20 @@ class _Builder:
         differences_file = next((d for d, v in docs.items() if "differences" in v), None)
 
         pdata = docs[platform_file]
-        _check_keys(pdata, {"platforms", "backends", "platform_types"}, "the platform file")
-        self.platforms = [self.platform(n) for n in _require(pdata, "platforms", pdata.loc, list)]
+        _check_keys(pdata, schema.PLATFORM_FILE)
+        self.platforms = [self.platform(n, at) for n, at in _entries(pdata, "platforms")]
         self.platform_names = [p.name for p in self.platforms]
-        self.backends = [self.backend(n) for n in _require(pdata, "backends", pdata.loc, list)]
-        self.platform_types = [self.platform_type(n) for n in pdata.get("platform_types") or []]
+        self.backends = [self.backend(n, at) for n, at in _entries(pdata, "backends")]
+        self.backend_names = [b.name for b in self.backends]
+        for b in self.backends:
+            if b.tables not in self.backend_names:
+                raise SpecError(b.loc, f"backend '{b.name}' takes its tables from unknown backend "
+                                       f"'{b.tables}'" + did_you_mean(b.tables, self.backend_names))
+        self.platform_types = [self.platform_type(n, at) for n, at in _entries(pdata, "platform_types")]
 
         edata = docs[error_file]
-        _check_keys(edata, {"errors"}, "the error file")
-        self.errors = [self.error_code(n) for n in _require(edata, "errors", edata.loc, list)]
+        _check_keys(edata, schema.ERROR_FILE)
+        self.errors = [self.error_code(n, at) for n, at in _entries(edata, "errors")]
         self.error_names = {e.name for e in self.errors}
         values = {}
         for e in self.errors:
@@ -464,33 +515,29 @@ class _Builder:
         differences = []
         if differences_file is not None:
             ddata = docs[differences_file]
-            _check_keys(ddata, {"differences"}, "the differences file")
-            dlist = _require(ddata, "differences", ddata.loc, list)
-            differences = [self.difference(n, dlist.loc) for n in dlist]
+            _check_keys(ddata, schema.DIFFERENCES_FILE)
+            differences = [self.difference(n, at) for n, at in _entries(ddata, "differences")]
         return Spec(self.platforms, self.backends, self.platform_types, self.errors,
                     modules, error_file, platform_file, differences, differences_file)
 
     # --- differences file
     def difference(self, node, where):
-        if not isinstance(node, dict):
-            raise SpecError(where, "a difference must be a mapping")
-        _check_keys(node, {"id", "title", "text", "see"}, "a difference")
+        _check_keys(node, schema.DIFFERENCE, where)
         ident = _require(node, "id", node.loc, str)
         if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", ident):
-            raise SpecError(node.loc, f"difference id '{ident}' must be lowercase words joined by '-'")
+            raise SpecError(node.loc_of("id"), f"difference id '{ident}' must be lowercase words joined by '-'")
         self.claim("difference:" + ident, node.loc)
-        see = node.get("see") or []
-        if not isinstance(see, list):
-            raise SpecError(node.loc, "'see' must be a list")
-        for name in see:
-            if (name not in self.names or ":" in name) and name != "cnet_err":
-                raise SpecError(node.loc, f"'see' names unknown entry '{name}'")
+        entries = [n for n in self.names if ":" not in n] + ["cnet_err"]
+        see = _names(node, "see", node.loc)
+        for name, loc in see:
+            if name not in entries:
+                raise SpecError(loc, f"'see' names unknown entry '{name}'" + did_you_mean(name, entries))
         return Difference(ident, _doc(node, "title", node.loc), _doc(node, "text", node.loc),
-                          list(see), node.loc)
+                          [name for name, _ in see], node.loc)
 
     # --- platform file
-    def platform(self, node):
-        _check_keys(node, {"name", "condition", "title", "defines", "includes"}, "a platform")
+    def platform(self, node, where):
+        _check_keys(node, schema.PLATFORM, where)
         name = _ident(node, "name", IDENT, "platform")
         self.claim("platform:" + name, node.loc)
         includes = node.get("includes") or []
@@ -498,16 +545,21 @@ class _Builder:
         return Platform(name, _require(node, "condition", node.loc, str),
                         _doc(node, "title", node.loc), defines, list(includes), node.loc)
 
-    def backend(self, node):
-        _check_keys(node, {"name", "platforms", "error_domains", "tables", "summary"}, "a backend")
+    def backend(self, node, where):
+        _check_keys(node, schema.BACKEND, where)
         name = _ident(node, "name", IDENT, "backend")
         self.claim("backend:" + name, node.loc)
-        plats = _require(node, "platforms", node.loc, list)
-        for p in plats:
+        _require(node, "platforms", node.loc, list)
+        plats = _names(node, "platforms", node.loc)
+        for p, loc in plats:
             if p not in self.platform_names:
-                raise SpecError(node.loc, f"backend '{name}' names unknown platform '{p}'")
+                raise SpecError(loc, f"backend '{name}' names unknown platform '{p}'"
+                                + did_you_mean(p, self.platform_names))
         domains = _require(node, "error_domains", node.loc, list)
-        return Backend(name, list(plats), list(domains), node.get("tables", name),
+        tables = node.get("tables", name)
+        if not isinstance(tables, str):
+            raise SpecError(node.loc_of("tables"), "'tables' must be a backend name")
+        return Backend(name, [p for p, _ in plats], list(domains), tables,
                        _doc(node, "summary", node.loc), node.loc)
 
     def per_platform(self, node, key, restrict=None, kind=int):
@@ -516,25 +568,25 @@ class _Builder:
         allowed = restrict or self.platform_names
         if isinstance(value, dict):
             for p, v in value.items():
+                at = loc_of(value, p, node.loc)
                 if p not in self.platform_names:
-                    raise SpecError(_loc(value, node.loc), f"bad per-platform value: unknown platform '{p}'")
+                    raise SpecError(at, f"bad per-platform value: unknown platform '{p}'"
+                                    + did_you_mean(p, self.platform_names))
                 if p not in allowed:
-                    raise SpecError(_loc(value, node.loc),
-                                    f"bad per-platform value: platform '{p}' is not in this entry's platforms")
+                    raise SpecError(at, f"bad per-platform value: platform '{p}' is not in this entry's platforms")
                 if not isinstance(v, kind) or isinstance(v, bool):
-                    raise SpecError(_loc(value, node.loc),
-                                    f"bad per-platform value for '{p}': expected {_kind_name(kind)}, got {v!r}")
+                    raise SpecError(at, f"bad per-platform value for '{p}': expected {_kind_name(kind)}, got {v!r}")
             missing = [p for p in allowed if p not in value]
             if missing:
                 raise SpecError(_loc(value, node.loc),
                                 f"bad per-platform value: no value for platform(s) {', '.join(missing)}")
             return dict(value)
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise SpecError(node.loc, f"'{key}' must be {_kind_name(kind)} or a per-platform mapping")
+            raise SpecError(node.loc_of(key), f"'{key}' must be {_kind_name(kind)} or a per-platform mapping")
         return {p: value for p in allowed}
 
-    def platform_type(self, node):
-        _check_keys(node, {"type", "nim", "c", "invalid", "summary"}, "a platform type")
+    def platform_type(self, node, where):
+        _check_keys(node, schema.PLATFORM_TYPE, where)
         name = _ident(node, "type", PUBLIC_TYPE, "type")
         self.claim(name, node.loc)
         return PlatformType(name, (_nim_names(node) or [None])[0],
@@ -543,32 +595,36 @@ class _Builder:
                             _doc(node, "summary", node.loc), node.loc)
 
     # --- error file
-    def error_code(self, node):
-        _check_keys(node, {"name", "value", "message", "os", "disconnection", "nim"}, "an error code")
+    def error_code(self, node, where):
+        _check_keys(node, schema.ERROR_CODE, where)
         name = _ident(node, "name", PUBLIC_CONST, "error")
         self.claim(name, node.loc)
         value = _require(node, "value", node.loc, int)
         if value < 0:
-            raise SpecError(node.loc, f"error value of {name} must be >= 0")
+            raise SpecError(node.loc_of("value"), f"error value of {name} must be >= 0")
         os_map = node.get("os") or {}
-        domains = {d for b in self.backends for d in b.error_domains}
+        if not isinstance(os_map, dict):
+            raise SpecError(node.loc_of("os"), "'os' must map error domains to lists of OS error macros")
+        domains = sorted({d for b in self.backends for d in b.error_domains})
         for d, names in os_map.items():
+            at = loc_of(os_map, d, node.loc)
             if d not in domains:
-                raise SpecError(_loc(os_map, node.loc), f"unknown error domain '{d}' (known: {', '.join(sorted(domains))})")
+                raise SpecError(at, f"unknown error domain '{d}'" + did_you_mean(d, domains)
+                                + f" (known: {', '.join(domains)})")
             if not isinstance(names, list) or not all(isinstance(n, str) and IDENT.match(n) for n in names):
-                raise SpecError(_loc(os_map, node.loc), f"error domain '{d}' must list OS error macro names")
-        disc = node.get("disconnection") or []
-        for b in disc:
-            if b not in [x.name for x in self.backends]:
-                raise SpecError(node.loc, f"'disconnection' names unknown backend '{b}'")
+                raise SpecError(at, f"error domain '{d}' must list OS error macro names")
+        disc = _names(node, "disconnection", node.loc)
+        for b, loc in disc:
+            if b not in self.backend_names:
+                raise SpecError(loc, f"'disconnection' names unknown backend '{b}'"
+                                + did_you_mean(b, self.backend_names))
         return ErrorCode(name, value, _doc(node, "message", node.loc),
-                         {k: list(v) for k, v in os_map.items()}, list(disc),
+                         {k: list(v) for k, v in os_map.items()}, [b for b, _ in disc],
                          (_nim_names(node) or [None])[0] if "nim" in node else None, node.loc)
 
     # --- module files
     def module(self, data, display):
-        _check_keys(data, {"module", "header", "includes", "nim", "summary", "description", "constants",
-                           "macros", "enums", "types", "procs", "sockopts"}, "a module")
+        _check_keys(data, schema.MODULE)
         m = Module(
             name=_ident(data, "module", IDENT, "module"),
             file=display,
@@ -578,67 +634,68 @@ class _Builder:
             summary=_doc(data, "summary", data.loc),
             description=_doc(data, "description", data.loc, required=False),
             constants=[], macros=[], enums=[], types=[], procs=[], sockopts=[], loc=data.loc)
-        for n in data.get("constants") or []:
-            c = self.constant(n)
+        for n, at in _entries(data, "constants"):
+            c = self.constant(n, at)
             c.module = m
             m.constants.append(c)
-        for n in data.get("macros") or []:
-            _check_keys(n, {"macro", "nim", "params", "body", "summary"}, "a macro")
+        for n, at in _entries(data, "macros"):
+            _check_keys(n, schema.MACRO, at)
             name = _ident(n, "macro", PUBLIC_CONST, "macro")
             self.claim(name, n.loc)
             mac = Macro(name, (_nim_names(n) or [None])[0], list(n.get("params") or []),
                         _require(n, "body", n.loc, str), _doc(n, "summary", n.loc), n.loc, m)
             m.macros.append(mac)
-        for n in data.get("enums") or []:
-            e = self.enum(n)
+        for n, at in _entries(data, "enums"):
+            e = self.enum(n, at)
             e.module = m
             m.enums.append(e)
-        for n in data.get("types") or []:
-            t = self.typedef(n)
+        for n, at in _entries(data, "types"):
+            t = self.typedef(n, at)
             t.module = m
             m.types.append(t)
-        for n in data.get("procs") or []:
-            p = self.proc(n)
+        for n, at in _entries(data, "procs"):
+            p = self.proc(n, at)
             p.module = m
             m.procs.append(p)
-        for n in data.get("sockopts") or []:
-            m.sockopts.append(self.sockopt(n))
+        for n, at in _entries(data, "sockopts"):
+            m.sockopts.append(self.sockopt(n, at))
         return m
 
     def entry_platforms(self, node):
-        plats = node.get("platforms")
-        if plats is None:
+        if node.get("platforms") is None:
             return None
-        if not isinstance(plats, list) or not plats:
-            raise SpecError(node.loc, "'platforms' must be a non-empty list")
-        for p in plats:
+        if not isinstance(node["platforms"], list) or not node["platforms"]:
+            raise SpecError(node.loc_of("platforms"), "'platforms' must be a non-empty list")
+        plats = _names(node, "platforms", node.loc)
+        for p, loc in plats:
             if p not in self.platform_names:
-                raise SpecError(node.loc, f"unknown platform '{p}'")
-        return list(plats)
+                raise SpecError(loc, f"unknown platform '{p}'" + did_you_mean(p, self.platform_names))
+        return [p for p, _ in plats]
 
-    def constant(self, node):
-        _check_keys(node, {"const", "nim", "type", "value", "os", "summary", "platforms"}, "a constant")
+    def constant(self, node, where):
+        _check_keys(node, schema.CONSTANT, where)
         name = _ident(node, "const", PUBLIC_CONST, "constant")
         self.claim(name, node.loc)
-        return Constant(name, (_nim_names(node) or [None])[0], node.get("type", "int"),
+        return Constant(name, (_nim_names(node) or [None])[0], _choice(node, schema.CONSTANT, "type"),
                         self.per_platform(node, "value", self.entry_platforms(node)),
-                        node.get("os"), _doc(node, "summary", node.loc), node.loc)
+                        node.get("os"), _doc(node, "summary", node.loc), node.loc,
+                        key_locs=dict(node.key_locs))
 
-    def enum(self, node):
-        _check_keys(node, {"enum", "nim", "summary", "description", "values", "os_values"}, "an enum")
+    def enum(self, node, where):
+        _check_keys(node, schema.ENUM, where)
         name = _ident(node, "enum", PUBLIC_TYPE, "enum")
         self.claim(name, node.loc)
         nim = (_nim_names(node) or [None])[0]
         values = []
-        for v in _require(node, "values", node.loc, list):
-            _check_keys(v, {"name", "nim", "value", "os", "summary"}, "an enum value")
+        for v, at in _entries(node, "values"):
+            _check_keys(v, schema.ENUM_VALUE, at)
             vname = _ident(v, "name", PUBLIC_CONST, "enum value")
             self.claim(vname, v.loc)
             values.append(EnumValue(vname, (_nim_names(v) or [None])[0],
                                     self.per_platform(v, "value"), v.get("os"),
                                     _doc(v, "summary", v.loc), v.loc))
         if not values:
-            raise SpecError(node.loc, f"enum {name} has no values")
+            raise SpecError(node.loc_of("values"), f"enum {name} has no values")
         mapped = [v for v in values if v.os]
         if mapped and len(mapped) != len(values):
             missing = next(v for v in values if not v.os)
@@ -653,73 +710,85 @@ class _Builder:
                     _doc(node, "description", node.loc, required=False), values,
                     bool(node.get("os_values", False)), node.loc)
 
-    def typedef(self, node):
-        _check_keys(node, {"type", "nim", "kind", "fields", "params", "returns", "summary", "description"},
-                    "a type")
+    def typedef(self, node, where):
+        _check_keys(node, schema.TYPE, where)
         name = _ident(node, "type", PUBLIC_TYPE, "type")
         self.claim(name, node.loc)
-        kind = node.get("kind", "struct")
-        if kind not in ("struct", "opaque", "callback"):
-            raise SpecError(node.loc, f"type kind must be struct, opaque or callback, not '{kind}'")
-        if kind != "callback" and ("params" in node or "returns" in node):
-            raise SpecError(node.loc, f"only a callback type has 'params' and 'returns'")
+        kind = _choice(node, schema.TYPE, "kind")
+        if kind != "callback":
+            for key in ("params", "returns"):
+                if key in node:
+                    raise SpecError(node.loc_of(key), "only a callback type has 'params' and 'returns'")
         if kind == "callback" and "fields" in node:
-            raise SpecError(node.loc, f"a callback type has 'params', not 'fields'")
+            raise SpecError(node.loc_of("fields"), "a callback type has 'params', not 'fields'")
         fields = []
-        for f in node.get("params" if kind == "callback" else "fields") or []:
-            _check_keys(f, {"name", "type", "doc"}, "a field")
+        list_key = "params" if kind == "callback" else "fields"
+        for f, at in _entries(node, list_key):
+            _check_keys(f, schema.FIELD, at)
             fields.append(Field(_ident(f, "name", IDENT, "field"), _require(f, "type", f.loc, str),
-                                _doc(f, "doc", f.loc), f.loc))
+                                _doc(f, "doc", f.loc), f.loc, key_locs=dict(f.key_locs)))
         if kind == "struct" and not fields:
-            raise SpecError(node.loc, f"struct {name} has no fields")
+            raise SpecError(node.loc_of("fields"), f"struct {name} has no fields")
+        returns = node.get("returns", "void")
+        if not isinstance(returns, str):
+            raise SpecError(node.loc_of("returns"), "'returns' must be a C type")
         return TypeDef(name, (_nim_names(node) or [None])[0], kind, fields,
                        _doc(node, "summary", node.loc),
                        _doc(node, "description", node.loc, required=False), node.loc,
-                       returns=node.get("returns", "void"))
+                       returns=returns, key_locs=dict(node.key_locs))
 
-    def proc(self, node):
-        _check_keys(node, {"proc", "nim", "summary", "description", "differs", "params", "returns",
-                           "returns_doc", "errors", "impl", "platforms", "example", "since", "ring", "hold"},
-                    "a proc")
-        impl = node.get("impl", "backend")
+    def proc(self, node, where):
+        _check_keys(node, schema.PROC, where)
+        impl = _choice(node, schema.PROC, "impl")
         name = _ident(node, "proc", EDGE_FUNC if impl == "edge" else PUBLIC_FUNC,
                       "edge function" if impl == "edge" else "proc")
         self.claim(name, node.loc)
         params = []
         seen = set()
-        for p in node.get("params") or []:
-            _check_keys(p, {"name", "type", "doc", "default", "nullable", "min", "max", "dir"}, "a parameter")
+        for p, at in _entries(node, "params"):
+            _check_keys(p, schema.PARAM, at)
             pname = _ident(p, "name", IDENT, "parameter")
             if pname in seen:
-                raise SpecError(p.loc, f"duplicate parameter '{pname}' in {name}")
+                raise SpecError(p.loc_of("name"), f"duplicate parameter '{pname}' in {name}")
             seen.add(pname)
-            direction = p.get("dir", "in")
-            if direction not in ("in", "out", "inout"):
-                raise SpecError(p.loc, f"'dir' must be in, out or inout, not '{direction}'")
+            direction = _choice(p, schema.PARAM, "dir")
             default = p.get("default")
             params.append(Param(pname, _require(p, "type", p.loc, str), _doc(p, "doc", p.loc),
                                 None if default is None else str(default),
                                 bool(p.get("nullable", False)), p.get("min"), p.get("max"),
-                                direction, p.loc))
-        returns = node.get("returns", "cnet_err")
-        if impl not in IMPLS:
-            raise SpecError(node.loc, f"'impl' must be one of {', '.join(IMPLS)}, not '{impl}'")
-        errors = node.get("errors") or []
-        if not isinstance(errors, list):
-            raise SpecError(node.loc, "'errors' must be a list")
+                                direction, p.loc, key_locs=dict(p.key_locs)))
+        returns = node.get("returns", schema.PROC.key("returns").default)
+        if not isinstance(returns, str):
+            raise SpecError(node.loc_of("returns"), "'returns' must be a C type")
+        if not isinstance(node.get("errors") or [], list):
+            raise SpecError(node.loc_of("errors"), "'errors' must be a list")
+        errors = _names(node, "errors", node.loc)
+        for e, loc in errors:
+            if e not in self.error_names:
+                raise SpecError(loc, f"unknown error code '{e}' in {name}" + did_you_mean(e, self.error_names))
         example = node.get("example")
         if example is not None and (not isinstance(example, str) or not example.strip()):
-            raise SpecError(node.loc, "'example' must be a non-empty string of C statements")
+            raise SpecError(node.loc_of("example"), "'example' must be a non-empty string of C statements")
         if example is not None and impl == "edge":
-            raise SpecError(node.loc, f"{name} is an internal edge function: it has no reference entry for an example")
+            raise SpecError(node.loc_of("example"),
+                            f"{name} is an internal edge function: it has no reference entry for an example")
+        since = node.get("since")
+        if since is not None and not re.match(r"^[0-9]+(\.[0-9]+){1,2}$", str(since)):
+            raise SpecError(node.loc_of("since"), f"'since' must be a cnet version such as 0.1, not '{since}'")
+        ring = node.get("ring", False)
+        if not isinstance(ring, bool):
+            raise SpecError(node.loc_of("ring"), "'ring' must be true or false")
         return Proc(name, _nim_names(node), _doc(node, "summary", node.loc),
                     _doc(node, "description", node.loc, required=False),
                     _doc(node, "differs", node.loc, required=False),
                     params, returns,
-                    _doc(node, "returns_doc", node.loc, required=returns not in ("cnet_err", "void")),
-                    list(errors), impl, self.entry_platforms(node) or list(self.platform_names),
-                    example.strip("\n") if example else None, bool(node.get("ring", False)), node.loc,
-                    hold=self.hold_of(node, name, impl, returns, params))
+                    # Required unless it returns cnet_err or void: checked with the
+                    # return type, in check_module, so that a misspelt type is
+                    # reported as such.
+                    _doc(node, "returns_doc", node.loc, required=False),
+                    [e for e, _ in errors], impl, self.entry_platforms(node) or list(self.platform_names),
+                    example.strip("\n") if example else None, ring, node.loc,
+                    hold=self.hold_of(node, name, impl, returns, params), key_locs=dict(node.key_locs))
 
     @staticmethod
     def hold_of(node, name, impl, returns, params):
@@ -730,33 +799,36 @@ class _Builder:
                 raise SpecError(node.loc, f"{name} takes a socket: say how it is held ('hold: {held[0].name}', "
                                           f"'hold: syscalls' or 'hold: none')")
             return None
+        at = node.loc_of("hold")
         if not isinstance(hold, str):
-            raise SpecError(node.loc, "'hold' must be a parameter name, 'syscalls' or 'none'")
+            raise SpecError(at, "'hold' must be a parameter name, 'syscalls' or 'none'")
         if hold in HOLDS:
             return hold
         target = next((p for p in params if p.name == hold), None)
         if target is None or target.type.strip() != HELD_TYPE:
-            raise SpecError(node.loc, f"{name}: 'hold: {hold}' must name a parameter of type '{HELD_TYPE}'")
+            raise SpecError(at, f"{name}: 'hold: {hold}' must name a parameter of type '{HELD_TYPE}'"
+                            + did_you_mean(hold, [p.name for p in held] + list(HOLDS)))
         if impl != "shared" or returns != "cnet_err":
-            raise SpecError(node.loc, f"{name}: only shared procs returning cnet_err can be held by the API layer")
+            raise SpecError(at, f"{name}: only shared procs returning cnet_err can be held by the API layer")
         return hold
 
-    def sockopt(self, node):
-        _check_keys(node, {"level", "name", "domain", "type", "set", "expect", "skip"}, "a sockopt")
-        expect = node.get("expect", "eq")
-        if expect not in ("eq", "ge", "bool"):
-            raise SpecError(node.loc, "'expect' must be eq, ge or bool")
+    def sockopt(self, node, where):
+        _check_keys(node, schema.SOCKOPT, where)
+        expect = _choice(node, schema.SOCKOPT, "expect")
         skip = node.get("skip") or {}
         if not isinstance(skip, dict):
-            raise SpecError(node.loc, "'skip' must map platforms to reasons")
+            raise SpecError(node.loc_of("skip"), "'skip' must map platforms to reasons")
         for plat, why in skip.items():
+            at = loc_of(skip, plat, node.loc)
             if plat not in self.platform_names:
-                raise SpecError(node.loc, f"'skip' names unknown platform '{plat}'")
+                raise SpecError(at, f"'skip' names unknown platform '{plat}'" + did_you_mean(plat, self.platform_names))
             if not isinstance(why, str) or not why.strip():
-                raise SpecError(node.loc, f"'skip' for '{plat}' needs a reason")
+                raise SpecError(at, f"'skip' for '{plat}' needs a reason")
         return SockOpt(_require(node, "level", node.loc, str), _require(node, "name", node.loc, str),
-                       node.get("domain", "CNET_AF_INET"), node.get("type", "CNET_SOCK_STREAM"),
-                       _require(node, "set", node.loc, int), expect, dict(skip), node.loc)
+                       node.get("domain", schema.SOCKOPT.key("domain").default),
+                       node.get("type", schema.SOCKOPT.key("type").default),
+                       _require(node, "set", node.loc, int), expect, dict(skip), node.loc,
+                       key_locs=dict(node.key_locs))
 
     # --- cross-reference checks
     def base_type(self, ctype):
@@ -767,49 +839,54 @@ class _Builder:
     def check_type(self, ctype, loc):
         base = self.base_type(ctype)
         if base not in self.known_types:
-            raise SpecError(loc, f"unknown type '{ctype}'")
+            hint = did_you_mean(base, self.known_types)
+            if hint and base and base in ctype:
+                # Show the whole type, spelt right: 'cnet_sokcet *' -> 'cnet_socket *'.
+                close = hint[len("; did you mean '"):-len("'?")]
+                hint = f"; did you mean '{ctype.strip().replace(base, close, 1)}'?"
+            raise SpecError(loc, f"unknown type '{ctype}'" + hint)
 
     def check_module(self, m):
-        for c in m.constants:
-            if c.type not in ("int", "long", "unsigned", "unsigned long"):
-                raise SpecError(c.loc, f"constant type must be an integer type, not '{c.type}'")
         for t in m.types:
             for f in t.fields:
-                self.check_type(f.type, f.loc)
+                self.check_type(f.type, _at(f, "type"))
             if t.returns != "void":
-                self.check_type(t.returns, t.loc)
+                self.check_type(t.returns, _at(t, "returns"))
         for p in m.procs:
             for prm in p.params:
-                self.check_type(prm.type, prm.loc)
+                self.check_type(prm.type, _at(prm, "type"))
                 for k in ("min", "max"):
                     v = getattr(prm, "minimum" if k == "min" else "maximum")
-                    if v is not None and not isinstance(v, int):
-                        raise SpecError(prm.loc, f"'{k}' must be an integer")
+                    if v is not None and (not isinstance(v, int) or isinstance(v, bool)):
+                        raise SpecError(_at(prm, k), f"'{k}' must be an integer")
                 if prm.direction in ("out", "inout") and not prm.is_pointer:
-                    raise SpecError(prm.loc, f"out parameter '{prm.name}' must be a pointer")
+                    raise SpecError(_at(prm, "dir"), f"out parameter '{prm.name}' must be a pointer")
             if p.returns != "void":
-                self.check_type(p.returns, p.loc)
-            for e in p.errors:
-                if e not in self.error_names:
-                    raise SpecError(p.loc, f"unknown error code '{e}' in {p.name}")
+                self.check_type(p.returns, _at(p, "returns"))
+            if p.returns not in ("cnet_err", "void") and p.returns_doc is None:
+                raise SpecError(p.loc, f"missing documentation 'returns_doc' (needs en and zh): "
+                                       f"{p.name} returns {p.returns}")
             if not p.fallible and p.errors:
-                raise SpecError(p.loc, f"{p.name} returns {p.returns}, so it cannot list error codes")
+                raise SpecError(_at(p, "errors"), f"{p.name} returns {p.returns}, so it cannot list error codes")
             if not p.fallible and p.impl not in ("direct", "edge"):
-                raise SpecError(p.loc, f"{p.name} returns {p.returns}: only impl 'direct' may be infallible")
+                raise SpecError(_at(p, "returns"),
+                                f"{p.name} returns {p.returns}: only impl 'direct' may be infallible")
             p.checks = self.checks_for(p) if p.impl in ("backend", "shared") else []
             if p.ring and p.impl not in ("backend", "edge"):
-                raise SpecError(p.loc, f"{p.name}: only backend or edge functions can be served by the ring")
+                raise SpecError(_at(p, "ring"), f"{p.name}: only backend or edge functions can be served by the ring")
             for chk in p.checks:
                 if chk.error not in p.errors:
-                    raise SpecError(p.loc, f"{p.name} validates its arguments and can return {chk.error}, "
-                                           f"but its 'errors' list does not include it")
+                    raise SpecError(_at(p, "errors"), f"{p.name} validates its arguments and can return {chk.error}, "
+                                                      f"but its 'errors' list does not include it")
         for so in m.sockopts:
-            for ref in (so.domain, so.sock_type):
-                if ref not in self.enum_value_names:
-                    raise SpecError(so.loc, f"unknown enum value '{ref}'")
-            for ref in (so.level, so.name):
+            for key, ref in (("level", so.level), ("name", so.name)):
                 if ref not in self.constant_names:
-                    raise SpecError(so.loc, f"unknown constant '{ref}'")
+                    raise SpecError(_at(so, key), f"unknown constant '{ref}'"
+                                    + did_you_mean(ref, self.constant_names))
+            for key, ref in (("domain", so.domain), ("type", so.sock_type)):
+                if ref not in self.enum_value_names:
+                    raise SpecError(_at(so, key), f"unknown enum value '{ref}'"
+                                    + did_you_mean(ref, self.enum_value_names))
 
     def checks_for(self, p):
         """Derive the API layer's argument checks from the parameter types."""

@@ -4,13 +4,15 @@ import difflib
 import os
 import shutil
 import tempfile
-import textwrap
 from dataclasses import dataclass
 
 import jinja2
 
+from . import ctext
+from .ctext import c_args, c_callback, c_decl, c_params, c_string, comment_lines, doc_comment
 from .docs import FIXED_PAGES, DocFilters, DocIndex, load_labels
-from .model import LANGS
+from .model import C_BUILTIN_TYPES, LANGS
+from .schema import ENTRY_KINDS
 
 REGEN_COMMAND = "make regen"
 
@@ -39,73 +41,9 @@ TARGETS = [
     Target("docs/{lang}/errors.md", "docs_errors.md.j2", "lang"),
     Target("docs/{lang}/differences.md", "docs_differences.md.j2", "lang"),
     Target("docs/{lang}/platform.md", "docs_platform.md.j2", "lang"),
+    Target("docs/{lang}/spec-keys.md", "docs_spec_keys.md.j2", "lang"),
     Target("docs/{lang}/{module}.md", "docs_module.md.j2", "module_lang"),
 ]
-
-
-# ------------------------------------------------------------------ filters
-
-def c_decl(ctype, name):
-    ctype = ctype.strip()
-    if ctype.endswith("]"):
-        # An array member: "uint8_t[16]" declares "uint8_t name[16]".
-        base, _, dims = ctype.partition("[")
-        return f"{c_decl(base, name)}[{dims}"
-    return f"{ctype}{name}" if ctype.endswith("*") else f"{ctype} {name}"
-
-
-def c_params(proc):
-    if not proc.params:
-        return "void"
-    return ", ".join(c_decl(p.type, p.name) for p in proc.params)
-
-
-def c_callback(t):
-    """The typedef of a callback type: a pointer to a function."""
-    params = ", ".join(c_decl(f.type, f.name) for f in t.fields) or "void"
-    return f"typedef {c_decl(t.returns, '(*' + t.name + ')')}({params})"
-
-
-def c_args(proc):
-    return ", ".join(p.name for p in proc.params)
-
-
-def c_string(text):
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _comment_safe(text):
-    return text.replace("*/", "* /")
-
-
-def comment_lines(text, width=76):
-    """Wrap prose into comment lines; blank lines and code blocks survive."""
-    out = []
-    in_code = False
-    for para in _comment_safe(text).split("\n"):
-        if para.strip().startswith("```"):
-            in_code = not in_code
-            out.append(para.rstrip())
-            continue
-        if in_code or para.startswith("    ") or para.lstrip().startswith(("- ", "* ")) and len(para) <= width:
-            out.append(para.rstrip())
-            continue
-        if not para.strip():
-            out.append("")
-            continue
-        # CJK text has no spaces to break at; wrap only on spaces.
-        out.extend(textwrap.wrap(para, width=width, break_long_words=False,
-                                 break_on_hyphens=False) or [""])
-    while out and not out[-1]:
-        out.pop()
-    return out
-
-
-def doc_comment(lines, indent=""):
-    body = []
-    for line in lines:
-        body.append(f"{indent} *" + (f" {line}" if line else ""))
-    return "\n".join([f"{indent}/**"] + body + [f"{indent} */"])
 
 
 def _merge(values):
@@ -146,7 +84,7 @@ class Renderer:
                 raise ValueError(f"module name '{m.name}' is taken by a reference page")
         self.doc_index = DocIndex(spec)
         self.labels = load_labels(template_dir)
-        d = DocFilters(spec, self.doc_index, self)
+        d = DocFilters(spec, self.doc_index, self.labels)
         f["md"] = d.md_prose
         f["md_cell"] = d.md_cell
         f["md_code"] = d.md_code_cell
@@ -158,21 +96,26 @@ class Renderer:
         f["returned_by"] = d.returned_by
         f["differing_procs"] = d.differing_procs
         f["platform_titles"] = d.platform_titles
+        f["key_required"] = d.key_required
+        f["key_shape"] = d.key_shape
+        f["key_values"] = d.key_values
+        f["key_default"] = d.key_default
         self.env.globals["doc_index"] = self.doc_index
         self.env.globals["langs"] = LANGS
         self.env.globals["spec"] = spec
         self.env.globals["targets"] = TARGETS
         self.env.globals["extra_sources"] = []
+        self.env.globals["entry_kinds"] = ENTRY_KINDS
+        self.env.globals["builtin_types"] = sorted(C_BUILTIN_TYPES)
+        self.env.globals["spec_types"] = sorted(
+            [n for n, kind in self.doc_index.kinds.items() if kind == "type"], key=lambda n: (n.lower(), n))
 
     # --- preprocessor chains for per-platform values
     def cond(self, platforms):
-        return " || ".join(self.spec.platform(p).condition for p in platforms)
+        return ctext.platform_condition(self.spec, platforms)
 
     def platform_guard(self, platforms):
-        """`#if` condition for an entry available on some platforms only."""
-        if set(platforms) >= {p.name for p in self.spec.platforms}:
-            return None
-        return self.cond(sorted(platforms))
+        return ctext.platform_guard(self.spec, platforms)
 
     def _chain(self, values, line_for):
         groups = _merge(values)

@@ -8,8 +8,12 @@
    `# expect: FILE:LINE: MESSAGE`; loading it (with the fixture's other files)
    must fail at exactly that place with that message.
 3. The generated fixture header compiles as C11 (when a C compiler exists).
+4. The modules of the cnetgen package import each other without a cycle.
+5. The fixture spec uses every key schema.py declares (so every key is
+   accepted by the loader and shows in the golden output).
 Prints `N passed, N failed` and exits non-zero on any failure.
 """
+import ast
 import os
 import shutil
 import subprocess
@@ -20,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from cnetgen.loader import SpecError  # noqa: E402
+from cnetgen import schema  # noqa: E402
+from cnetgen.loader import load_yaml  # noqa: E402
 from cnetgen.model import load_spec  # noqa: E402
 from cnetgen.render import Renderer, compare_trees, render_to, write_tree  # noqa: E402
 
@@ -121,7 +127,7 @@ def test_docs(files):
     import check_docs  # noqa: E402  (docs/check_docs.py)
     docs = sorted(rel for rel in files if rel.startswith("docs/"))
     for lang in ("en", "zh"):
-        want = {f"docs/{lang}/{p}.md" for p in ("index", "errors", "differences", "platform", "small")}
+        want = {f"docs/{lang}/{p}.md" for p in ("index", "errors", "differences", "platform", "spec-keys", "small")}
         check(f"fixture reference pages in {lang}", want <= set(docs), ", ".join(sorted(want - set(docs))))
     small = files["docs/en/small.md"]
     check("a proc entry has its signature, defaults, errors, Nim name, difference and example",
@@ -149,6 +155,92 @@ def test_docs(files):
               f"{res.failed} problems (run docs/check_docs.py coverage on the fixture output)")
 
 
+def package_imports(package_dir):
+    """{module: set(modules of the same package it imports)}, function-level
+    imports included."""
+    modules = {n[:-3] for n in os.listdir(package_dir) if n.endswith(".py")}
+    graph = {}
+    for mod in sorted(modules):
+        with open(os.path.join(package_dir, mod + ".py"), encoding="utf-8") as f:
+            tree = ast.parse(f.read(), filename=mod + ".py")
+        deps = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    deps.add(node.module.split(".")[0])
+                else:
+                    deps |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnetgen."):
+                deps.add(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                deps |= {a.name.split(".")[1] for a in node.names if a.name.startswith("cnetgen.")}
+        graph[mod] = deps & modules - {mod}
+    return graph
+
+
+def import_cycle(graph):
+    """One import cycle as a list of modules, or None."""
+    state = {}
+
+    def visit(mod, path):
+        state[mod] = "open"
+        for dep in sorted(graph[mod]):
+            if state.get(dep) == "open":
+                return path[path.index(dep):] + [dep]
+            if dep not in state:
+                found = visit(dep, path + [dep])
+                if found:
+                    return found
+        state[mod] = "done"
+        return None
+
+    for mod in sorted(graph):
+        if mod not in state:
+            found = visit(mod, [mod])
+            if found:
+                return found
+    return None
+
+
+def test_import_graph():
+    graph = package_imports(os.path.join(os.path.dirname(HERE), "cnetgen"))
+    cycle = import_cycle(graph)
+    check("the cnetgen modules import each other without a cycle", cycle is None,
+          " -> ".join(cycle or []))
+    check("the cycle check finds a planted cycle", import_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) is not None)
+
+
+def keys_used(node, kind, used):
+    """Add (kind id, key) for every key written in `node` and, through the
+    keys that hold lists of entries, in the entries below it."""
+    if not isinstance(node, dict):
+        return
+    for name, value in node.items():
+        used.add((kind.id, name))
+        if name in kind.names and kind.key(name).entries and isinstance(value, list):
+            for item in value:
+                keys_used(item, schema.entry_kind(kind.key(name).entries), used)
+
+
+def test_fixture_uses_every_key():
+    used = set()
+    for name in sorted(os.listdir(FIXTURE)):
+        data = load_yaml(os.path.join(FIXTURE, name), name)
+        kind = next((k for top, k in (("platforms", schema.PLATFORM_FILE), ("errors", schema.ERROR_FILE),
+                                      ("differences", schema.DIFFERENCES_FILE)) if top in data), schema.MODULE)
+        keys_used(data, kind, used)
+    declared = {(k.id, key.name) for k in schema.ENTRY_KINDS for key in k.keys}
+    unused = sorted(declared - used)
+    check("the fixture spec uses every declared key", not unused,
+          ", ".join(f"{kind}.{key}" for kind, key in unused))
+    check("every key the fixture uses is declared", used <= declared,
+          ", ".join(f"{kind}.{key}" for kind, key in sorted(used - declared)))
+    reachable = {k.entries for kind in schema.ENTRY_KINDS for k in kind.keys if k.entries}
+    top = {"module", "platform_file", "error_file", "differences_file"}
+    check("every entry kind is a file or the items of a declared list",
+          {k.id for k in schema.ENTRY_KINDS} == reachable | top)
+
+
 def main():
     update = "--update" in sys.argv
     files = test_golden(update)
@@ -156,6 +248,8 @@ def main():
     test_bad_specs()
     test_compiles(files)
     test_docs(files)
+    test_import_graph()
+    test_fixture_uses_every_key()
     passed = sum(results)
     failed = len(results) - passed
     print(f"{passed} passed, {failed} failed")

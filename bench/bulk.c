@@ -1,0 +1,173 @@
+/*
+ * bulk: BENCH_BULK_MB MiB one way in 64 KiB pieces.
+ *   raw:  blocking send() / recv().
+ *   cnet: cnet_socket_send / cnet_socket_recv_some.
+ * Extra rows: cnet_socket_recv (which fills all 64 KiB), recv_some with a
+ * per-socket deadline and, in an io_uring build, both ends on the bare
+ * io_uring loop (the ceiling).
+ */
+#include "families.h"
+#include "harness.h"
+#ifdef CNET_BENCH_URING
+#include "harness_uring.h"
+#endif
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int child_bulk_raw(int fd, int variant)
+{
+    (void)variant;
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK;
+        if (raw_send_all(fd, buf, k) != 0)
+            return 1;
+        left -= (long long)k;
+    }
+    return 0;
+}
+
+static int child_bulk_cnet(int fd, int variant)
+{
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    cnet_socket *s = wrap(fd);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK, sent;
+        cnet_err err = cnet_socket_send(s, buf, k, CNET_FLAGS_DEFAULT, &sent);
+        if (err != CNET_OK || sent != k)
+            return 1;
+        left -= (long long)k;
+    }
+    cnet_socket_free(s);
+    return 0;
+}
+
+static void check_bulk(long long got)
+{
+    if (got != cfg.bulk_bytes) {
+        fprintf(stderr, "bench_net: bulk: got %lld bytes, want %lld\n", got, cfg.bulk_bytes);
+        exit(1);
+    }
+}
+
+static int parent_bulk_raw(int fd, int variant, double *units)
+{
+    (void)variant;
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    long long got = 0;
+    go_send(fd);
+    for (;;) {
+        ssize_t n = recv(fd, buf, sizeof buf, 0);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            die("recv(bulk)");
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    check_bulk(got);
+    *units = (double)got;
+    return 0;
+}
+
+static int parent_bulk_cnet(int fd, int variant, double *units)
+{
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    long long got = 0;
+    cnet_socket *s = wrap(fd);
+    if (variant == V_DEADLINE)
+        cnet_deadline(s);
+    go_send(fd);
+    for (;;) {
+        size_t n;
+        cnet_err err = variant == V_RECV_EXACT
+                           ? cnet_socket_recv(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n)
+                           : cnet_socket_recv_some(s, buf, sizeof buf, -1, CNET_FLAGS_DEFAULT, &n);
+        if (err != CNET_OK)
+            die_cnet("cnet_socket_recv", err);
+        if (n == 0)
+            break;
+        got += (long long)n;
+        if (variant == V_RECV_EXACT && n < sizeof buf)
+            break; /* a short count means the peer closed */
+    }
+    cnet_socket_free(s);
+    check_bulk(got);
+    *units = (double)got;
+    return 1;
+}
+
+#ifdef CNET_BENCH_URING
+/* Bulk on the bare ring, both ends: one send or recv of 64 KiB per
+ * submission (the sender's sends until the whole piece is out). */
+static int child_bulk_uring(int fd, int variant)
+{
+    (void)variant;
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    memset(buf, 'x', sizeof buf);
+    bench_ring_init();
+    go_wait(fd);
+    long long left = cfg.bulk_bytes;
+    while (left > 0) {
+        size_t k = left < BULK_CHUNK ? (size_t)left : BULK_CHUNK;
+        if (ring_transfer_all(fd, buf, k, false) != 1)
+            return 1;
+        left -= (long long)k;
+    }
+    io_uring_queue_exit(&bench_ring);
+    return 0;
+}
+
+static int parent_bulk_uring(int fd, int variant, double *units)
+{
+    (void)variant;
+    static BUF_ALIGN char buf[BULK_CHUNK];
+    bench_ring_init();
+    long long got = 0;
+    go_send(fd);
+    for (;;) {
+        ssize_t n = bench_ring_op(fd, buf, sizeof buf, true);
+        if (n < 0) {
+            errno = (int)-n;
+            die("io_uring recv(bulk)");
+        }
+        if (n == 0)
+            break;
+        got += n;
+    }
+    io_uring_queue_exit(&bench_ring);
+    check_bulk(got);
+    *units = (double)got;
+    return 0;
+}
+#endif
+
+test_def bulk_test(void)
+{
+    test_def bulk = {
+        .name = "bulk", .unit = "GB/s", .unit_div = 1e9, .cpu_unit = "ns/KiB", .cpu_mul = 1e9 * 1024,
+        .target = 0.95,
+        .base = {"raw send/recv", child_bulk_raw, parent_bulk_raw, V_PLAIN},
+        .cnet = {"cnet send/recv_some", child_bulk_cnet, parent_bulk_cnet, V_PLAIN},
+        .extras = {{"cnet send/recv (exact)", child_bulk_cnet, parent_bulk_cnet, V_RECV_EXACT},
+                   {"send/recv_some + deadline", child_bulk_cnet, parent_bulk_cnet, V_DEADLINE}},
+        .n_extras = 2,
+    };
+#ifdef CNET_BENCH_URING
+    bulk.extras[bulk.n_extras++] = (variant_def){"bare io_uring loop", child_bulk_uring, parent_bulk_uring, V_PLAIN};
+    bulk.ceiling = bulk.n_extras;
+#endif
+    return bulk;
+}
