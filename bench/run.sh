@@ -17,7 +17,7 @@ BUILD=${BENCH_BUILD:-build-bench}
 CC=${CC:-gcc}
 
 # A release build with link-time optimisation (-Db_lto=true, what the README
-# recommends for production): the portable layer (net.c) and the backend's
+# recommends for production): the portable layer (src/) and the backend's
 # edge are separate files, and LTO lets the compiler inline across them.
 if [ ! -f "$BUILD/build.ninja" ]; then
     meson setup "$BUILD" -Dbuildtype=release -Db_lto=true -Dtests=false -Dexamples=false \

@@ -28,7 +28,7 @@ PUBLIC_FUNC = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_TYPE = re.compile(r"^cnet_[a-z0-9_]+$")
 PUBLIC_CONST = re.compile(r"^CNET_[A-Z0-9_]+$")
 # IMPLS and HOLDS (how a proc that takes a `cnet_socket *` keeps another
-# thread's close from releasing the descriptor under it, src/net.c "holding a
+# thread's close from releasing the descriptor under it, src/net_internal.h "holding a
 # socket") are declared with the keys they belong to, in schema.py.
 EDGE_FUNC = re.compile(r"^cnet__sys_[a-z0-9_]+$")
 

@@ -380,7 +380,7 @@ cnet_err cnet__posix_recvfrom(cnet_socket_handle handle, void *data, size_t size
 cnet_err cnet__posix_shutdown(cnet_socket_handle handle, bool read, bool write);
 void cnet__posix_wake(cnet_socket_handle handle);
 
-/* -------------------------- holding a socket for one call (src/net.c) */
+/* -------------------------- holding a socket for one call (src/net_internal.h) */
 /* Enter: CNET_ECLOSED when the socket is closed. Leave: the call's result,
  * or CNET_ECLOSED when another thread closed the socket during the call. */
 cnet_err cnet__socket_enter(cnet_socket *socket, const char *function);
