@@ -18,7 +18,7 @@ cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int time
             err = cnet__socket_closed_error(sockets[held], "cnet_socket_select_read");
             break;
         }
-        if (cnet_socket_has_data_buffered(sockets[held]))
+        if (cnet__socket_has_data_buffered(sockets[held]))
             ready++;
     }
     cnet_socket_handle small[16], *handles = NULL;
@@ -50,7 +50,7 @@ cnet_err cnet__socket_select_read(cnet_socket **sockets, size_t *count, int time
     size_t out = 0;
     for (size_t i = 0, j = 0; i < n; i++) {
         cnet_socket *s = sockets[i];
-        bool is_ready = cnet__is_closed(s) || cnet_socket_has_data_buffered(s);
+        bool is_ready = cnet__is_closed(s) || cnet__socket_has_data_buffered(s);
         if (j < m && handles[j] == s->io.fd) {
             is_ready = true;
             j++;

@@ -37,6 +37,16 @@ cnet_err cnet__socket_enter(cnet_socket *socket, const char *function)
     return cnet__hold(socket) ? CNET_OK : cnet__socket_closed_error(socket, function);
 }
 
+bool cnet__socket_try_hold(const cnet_socket *socket)
+{
+    return cnet__hold((cnet_socket *)socket);
+}
+
+void cnet__socket_let_go(const cnet_socket *socket)
+{
+    cnet__drop((cnet_socket *)socket);
+}
+
 /* A call that failed after another thread closed the socket (woken by the
  * shutdown of close) reports that; one that had completed keeps its result. */
 cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err result)
@@ -195,22 +205,15 @@ void cnet_socket_free(cnet_socket *socket)
     free(socket);
 }
 
-cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
+/* Held by the API layer (spec: closed_returns): the socket is open here. */
+cnet_socket_handle cnet__socket_get_fd(const cnet_socket *socket)
 {
-    if (socket == NULL || !cnet__hold((cnet_socket *)socket))
-        return CNET_INVALID_SOCKET;
-    cnet_socket_handle fd = socket->io.fd;
-    cnet__drop((cnet_socket *)socket);
-    return fd;
+    return socket->io.fd;
 }
 
-bool cnet_socket_is_ssl(const cnet_socket *socket)
+bool cnet__socket_is_ssl(const cnet_socket *socket)
 {
-    if (socket == NULL || !cnet__hold((cnet_socket *)socket))
-        return false;
-    bool tls = socket->io.tls != NULL;
-    cnet__drop((cnet_socket *)socket);
-    return tls;
+    return socket->io.tls != NULL;
 }
 
 cnet_err cnet_socket_last_error(const cnet_socket *socket)

@@ -118,14 +118,10 @@ static cnet_err finish_read(cnet_socket *s, cnet_err err, size_t got, unsigned f
 
 /* ------------------------------------------------------------ receiving */
 
-bool cnet_socket_has_data_buffered(const cnet_socket *socket)
+/* Held by the API layer (spec: closed_returns), or by select_read. */
+bool cnet__socket_has_data_buffered(const cnet_socket *s)
 {
-    cnet_socket *s = (cnet_socket *)socket;
-    if (s == NULL || !cnet__hold(s))
-        return false;
-    bool pending = (s->buffered && s->pos < s->len) || cnet__transport_pending(&s->io);
-    cnet__drop(s);
-    return pending;
+    return (s->buffered && s->pos < s->len) || cnet__transport_pending(&s->io);
 }
 
 cnet_err cnet__stream_recv_exact(cnet_socket *s, unsigned char *data, size_t size, cnet__deadline *dl,

@@ -94,11 +94,10 @@ cnet_err cnet__socket_set_server_name(cnet_socket *socket, const char *name)
     return err != CNET_OK ? err : recorded(socket, cnet__tls_set_server_name(t, name, fn));
 }
 
-void *cnet_socket_ssl_handle(const cnet_socket *socket)
+/* Held by the API layer (spec: closed_returns), so the session stays. */
+void *cnet__socket_ssl_handle(const cnet_socket *socket)
 {
-    if (socket == NULL || cnet__is_closed(socket) || socket->io.tls == NULL)
-        return NULL;
-    return cnet__tls_ssl(socket->io.tls);
+    return socket->io.tls == NULL ? NULL : cnet__tls_ssl(socket->io.tls);
 }
 
 cnet_err cnet__socket_got_handshake(cnet_socket *socket, bool *out)

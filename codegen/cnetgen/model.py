@@ -198,6 +198,7 @@ class Proc:
     ring: bool           # served through io_uring by that backend (POSIX fallback kept)
     loc: Loc
     hold: Optional[str] = None  # see HOLDS
+    closed_returns: Optional[str] = None  # what a held non-cnet_err proc returns for a NULL or closed socket
     module: "Module" = None
     checks: List[Check] = field(default_factory=list)
     key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
@@ -788,7 +789,9 @@ class _Builder:
                     _doc(node, "returns_doc", node.loc, required=False),
                     [e for e, _ in errors], impl, self.entry_platforms(node) or list(self.platform_names),
                     example.strip("\n") if example else None, ring, node.loc,
-                    hold=self.hold_of(node, name, impl, returns, params), key_locs=dict(node.key_locs))
+                    hold=self.hold_of(node, name, impl, returns, params),
+                    closed_returns=self.closed_returns_of(node, name, impl, returns, params),
+                    key_locs=dict(node.key_locs))
 
     @staticmethod
     def hold_of(node, name, impl, returns, params):
@@ -805,12 +808,36 @@ class _Builder:
         if hold in HOLDS:
             return hold
         target = next((p for p in params if p.name == hold), None)
-        if target is None or target.type.strip() != HELD_TYPE:
+        types = (HELD_TYPE,) if returns == "cnet_err" else (HELD_TYPE, "const " + HELD_TYPE)
+        if target is None or target.type.strip() not in types:
             raise SpecError(at, f"{name}: 'hold: {hold}' must name a parameter of type '{HELD_TYPE}'"
                             + did_you_mean(hold, [p.name for p in held] + list(HOLDS)))
-        if impl != "shared" or returns != "cnet_err":
-            raise SpecError(at, f"{name}: only shared procs returning cnet_err can be held by the API layer")
+        if impl != "shared":
+            raise SpecError(at, f"{name}: only shared procs can be held by the API layer")
         return hold
+
+    @staticmethod
+    def closed_returns_of(node, name, impl, returns, params):
+        """A held shared proc that cannot report CNET_ECLOSED returns this instead."""
+        value = node.get("closed_returns")
+        held_by_api = impl == "shared" and node.get("hold") not in (None,) + HOLDS
+        if value is None:
+            if held_by_api and returns != "cnet_err":
+                raise SpecError(node.loc_of("hold"), f"{name} returns {returns} and is held by the API layer: "
+                                                     f"say what it returns for a NULL or closed socket "
+                                                     f"('closed_returns: <C expression>')")
+            return None
+        at = node.loc_of("closed_returns")
+        if not held_by_api or returns == "cnet_err":
+            raise SpecError(at, f"{name}: 'closed_returns' is only for shared procs held by the API layer "
+                                f"that return another type than cnet_err")
+        if isinstance(value, bool):  # YAML reads `false` as a boolean: the C expression is the same word
+            value = "true" if value else "false"
+        elif isinstance(value, int):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise SpecError(at, f"{name}: 'closed_returns' must be a C expression")
+        return value.strip()
 
     def sockopt(self, node, where):
         _check_keys(node, schema.SOCKOPT, where)
@@ -868,9 +895,10 @@ class _Builder:
                                        f"{p.name} returns {p.returns}")
             if not p.fallible and p.errors:
                 raise SpecError(_at(p, "errors"), f"{p.name} returns {p.returns}, so it cannot list error codes")
-            if not p.fallible and p.impl not in ("direct", "edge"):
+            if not p.fallible and p.impl not in ("direct", "edge") and p.closed_returns is None:
                 raise SpecError(_at(p, "returns"),
-                                f"{p.name} returns {p.returns}: only impl 'direct' may be infallible")
+                                f"{p.name} returns {p.returns}: only impl 'direct' (or a held shared proc "
+                                f"with 'closed_returns') may be infallible")
             p.checks = self.checks_for(p) if p.impl in ("backend", "shared") else []
             if p.ring and p.impl not in ("backend", "edge"):
                 raise SpecError(_at(p, "ring"), f"{p.name}: only backend or edge functions can be served by the ring")

@@ -325,16 +325,27 @@ PROC = EntryKind("proc", "a proc", Doc("Proc", "函数（proc）"), Doc(
     Key("hold", "str", Doc(
         "How a call keeps another thread's `cnet_socket_close` from releasing the descriptor under "
         "it. The name of a `cnet_socket *` parameter: the API layer holds that socket for the whole "
-        "call (`impl: shared` returning `cnet_err` only). `syscalls`: the implementation holds it "
+        "call (`impl: shared`; one returning another type than `cnet_err` also names `closed_returns`). `syscalls`: the implementation holds it "
         "around each system call, so calls served from the buffer cost nothing. `none`: no hold, for a "
         "call that ends the socket itself (`cnet_socket_close`).",
         "调用如何防止另一个线程的 `cnet_socket_close` 在其执行期间释放描述符。写一个 `cnet_socket *` "
-        "参数的名称：API 层在整个调用期间持有该套接字（仅限返回 `cnet_err` 的 `impl: shared`）。"
+        "参数的名称：API 层在整个调用期间持有该套接字（仅限 `impl: shared`；返回类型不是 `cnet_err` 的还须写 `closed_returns`）。"
         "`syscalls`：实现在每次系统调用前后自行持有，因此由缓冲区完成的调用没有开销。`none`："
         "不持有，用于自身就结束该套接字的调用（`cnet_socket_close`）。"),
         required=Doc("when a parameter has type `cnet_socket *` and `impl` is `backend` or `shared`",
                      "当某个参数的类型为 `cnet_socket *` 且 `impl` 为 `backend` 或 `shared` 时"),
         values=HOLDS + ("<parameter>",)),
+    Key("closed_returns", "str", Doc(
+        "For an `impl: shared` proc that returns something other than `cnet_err` and is held by the "
+        "API layer (`hold: <parameter>`, which may then be `const cnet_socket *`): the C expression "
+        "the API layer returns, without calling the implementation, when that socket is NULL or "
+        "closed (such as `false` or `CNET_INVALID_SOCKET`). The implementation then gets a held, open "
+        "socket and holds nothing by hand.",
+        "用于返回值不是 `cnet_err`、由 API 层持有（`hold: <参数>`，此时参数可以是 `const cnet_socket *`）"
+        "的 `impl: shared` 函数：当该套接字为 NULL 或已关闭时，API 层不调用实现而直接返回的 C 表达式"
+        "（如 `false` 或 `CNET_INVALID_SOCKET`）。实现因此拿到的是已持有的、打开的套接字，无需自行持有。"),
+        required=Doc("when a shared proc held by the API layer returns something other than `cnet_err`",
+                     "当由 API 层持有的 shared 函数返回的不是 `cnet_err` 时")),
 ))
 
 PARAM = EntryKind("param", "a parameter", Doc("Parameter", "参数"), Doc(

@@ -5,7 +5,9 @@
  * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
  * says `hold: <socket parameter>` holds that socket for the call, so that a
  * close from another thread wakes it and cannot release the descriptor
- * under it (src/net_internal.h, "holding a socket").
+ * under it (src/net_internal.h, "holding a socket"); one that returns
+ * another type than cnet_err returns its `closed_returns` value for a NULL
+ * or closed socket.
  */
 #include "backend.h"
 

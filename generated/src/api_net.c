@@ -5,7 +5,9 @@
  * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
  * says `hold: <socket parameter>` holds that socket for the call, so that a
  * close from another thread wakes it and cannot release the descriptor
- * under it (src/net_internal.h, "holding a socket").
+ * under it (src/net_internal.h, "holding a socket"); one that returns
+ * another type than cnet_err returns its `closed_returns` value for a NULL
+ * or closed socket.
  */
 #include "backend.h"
 
@@ -49,6 +51,24 @@ cnet_err cnet_socket_close(cnet_socket *socket, unsigned flags)
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_close: argument 'socket' must not be NULL");
     return cnet__socket_close(socket, flags);
+}
+
+cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
+{
+    if (socket == NULL || !cnet__socket_try_hold(socket))
+        return CNET_INVALID_SOCKET;
+    cnet_socket_handle result = cnet__socket_get_fd(socket);
+    cnet__socket_let_go(socket);
+    return result;
+}
+
+bool cnet_socket_is_ssl(const cnet_socket *socket)
+{
+    if (socket == NULL || !cnet__socket_try_hold(socket))
+        return false;
+    bool result = cnet__socket_is_ssl(socket);
+    cnet__socket_let_go(socket);
+    return result;
 }
 
 cnet_err cnet_socket_error(cnet_socket *socket, long result, bool async, unsigned flags)
@@ -259,6 +279,15 @@ cnet_err cnet_from_sock_addr(const struct sockaddr *sa, cnet_socklen len, cnet_i
     if (address == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_from_sock_addr: argument 'address' must not be NULL");
     return cnet__from_sock_addr(sa, len, address, port, scope_id);
+}
+
+bool cnet_socket_has_data_buffered(const cnet_socket *socket)
+{
+    if (socket == NULL || !cnet__socket_try_hold(socket))
+        return false;
+    bool result = cnet__socket_has_data_buffered(socket);
+    cnet__socket_let_go(socket);
+    return result;
 }
 
 cnet_err cnet_socket_recv(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received)

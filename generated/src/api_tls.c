@@ -5,7 +5,9 @@
  * (cnet__sys_*) or the shared implementation (cnet__*). A proc whose spec
  * says `hold: <socket parameter>` holds that socket for the call, so that a
  * close from another thread wakes it and cannot release the descriptor
- * under it (src/net_internal.h, "holding a socket").
+ * under it (src/net_internal.h, "holding a socket"); one that returns
+ * another type than cnet_err returns its `closed_returns` value for a NULL
+ * or closed socket.
  */
 #include "backend.h"
 
@@ -113,6 +115,15 @@ cnet_err cnet_socket_set_server_name(cnet_socket *socket, const char *name)
     if (err != CNET_OK)
         return err;
     return cnet__socket_leave(socket, "cnet_socket_set_server_name", cnet__socket_set_server_name(socket, name));
+}
+
+void *cnet_socket_ssl_handle(const cnet_socket *socket)
+{
+    if (socket == NULL || !cnet__socket_try_hold(socket))
+        return NULL;
+    void *result = cnet__socket_ssl_handle(socket);
+    cnet__socket_let_go(socket);
+    return result;
 }
 
 cnet_err cnet_socket_got_handshake(cnet_socket *socket, bool *out)

@@ -385,6 +385,10 @@ void cnet__posix_wake(cnet_socket_handle handle);
  * or CNET_ECLOSED when another thread closed the socket during the call. */
 cnet_err cnet__socket_enter(cnet_socket *socket, const char *function);
 cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err result);
+/* The same without an error: try_hold is false (and holds nothing) for a
+ * closed socket; let_go ends a hold that try_hold took. */
+bool cnet__socket_try_hold(const cnet_socket *socket);
+void cnet__socket_let_go(const cnet_socket *socket);
 
 /* ------------------------------------------------ shared implementations */
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);
@@ -402,6 +406,8 @@ cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol
 cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out);
 cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags);
+cnet_socket_handle cnet__socket_get_fd(const cnet_socket *socket);
+bool cnet__socket_is_ssl(const cnet_socket *socket);
 cnet_err cnet__socket_error(cnet_socket *socket, long result, bool async, unsigned flags);
 cnet_err cnet__socket_set_timeout(cnet_socket *socket, int timeout);
 cnet_err cnet__socket_set_send_timeout(cnet_socket *socket, int timeout);
@@ -420,6 +426,7 @@ cnet_err cnet__socket_get_peer_addr(cnet_socket *socket, char *address, size_t a
 cnet_err cnet__get_primary_ip_addr(const cnet_ip_address *dest, cnet_ip_address *out);
 cnet_err cnet__to_sock_addr(const cnet_ip_address *address, cnet_port port, uint32_t scope_id, struct sockaddr_storage *out, cnet_socklen *len);
 cnet_err cnet__from_sock_addr(const struct sockaddr *sa, cnet_socklen len, cnet_ip_address *address, cnet_port *port, uint32_t *scope_id);
+bool cnet__socket_has_data_buffered(const cnet_socket *socket);
 cnet_err cnet__socket_recv(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received);
 cnet_err cnet__socket_recv_some(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received);
 cnet_err cnet__socket_recv_string(cnet_socket *socket, size_t size, int timeout, unsigned flags, char **out, size_t *len);
@@ -447,6 +454,7 @@ cnet_err cnet__ssl_context_set_alpn_protocols(cnet_ssl_context *context, const c
 cnet_err cnet__socket_wrap(cnet_ssl_context *context, cnet_socket *socket);
 cnet_err cnet__socket_wrap_connected(cnet_ssl_context *context, cnet_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname);
 cnet_err cnet__socket_set_server_name(cnet_socket *socket, const char *name);
+void *cnet__socket_ssl_handle(const cnet_socket *socket);
 cnet_err cnet__socket_got_handshake(cnet_socket *socket, bool *out);
 cnet_err cnet__socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size);
