@@ -3,26 +3,45 @@
  * datagram larger than the buffer is reported as CNET_ETRUNCATED, never cut
  * silently.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "net_internal.h"
 
+/* One datagram and its sender's address, by the socket's default deadline;
+ * an error is recorded, a close from another thread reported as such. */
+static cnet_err recv_datagram(cnet_socket *socket, void *data, size_t size, struct sockaddr_storage *ss,
+                              cnet_socklen *len, size_t *received, bool *truncated, const char *function)
+{
+    *len = 0;
+    cnet_err err = cnet__sys_recvfrom(socket->io.fd, data, size, ss, len, cnet__deadline_after(socket->timeout),
+                                      received, truncated);
+    if (cnet__is_closed(socket)) /* woken by a close on another thread: no datagram */
+        return cnet__socket_closed_during(socket, function);
+    return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
+}
+
+static cnet_err truncated_error(cnet_socket *socket, const char *function)
+{
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: the datagram was truncated", function);
+    return cnet__sock_fail(socket, cnet__fail(CNET_ETRUNCATED, msg));
+}
+
 cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, char *address, size_t address_size,
                                 cnet_port *port, size_t *received)
 {
+    const char *fn = "cnet_socket_recv_from";
     *received = 0;
-    CNET__CHECK_OPEN(socket, "cnet_socket_recv_from");
+    CNET__CHECK_OPEN(socket, fn);
     if (address != NULL && address_size < CNET_ADDRSTRLEN)
         return cnet__fail(CNET_ERANGE, "cnet_socket_recv_from: address_size must be at least CNET_ADDRSTRLEN");
     struct sockaddr_storage ss;
-    cnet_socklen len = 0;
+    cnet_socklen len;
     bool truncated;
-    cnet_err err = cnet__sys_recvfrom(socket->io.fd, data, size, &ss, &len, cnet__deadline_after(socket->timeout), received,
-                                      &truncated);
-    if (cnet__is_closed(socket)) /* woken by a close on another thread: no datagram */
-        return cnet__socket_closed_during(socket, "cnet_socket_recv_from");
+    cnet_err err = recv_datagram(socket, data, size, &ss, &len, received, &truncated, fn);
     if (err != CNET_OK)
-        return cnet__sock_fail(socket, err);
+        return err;
     if (address != NULL || port != NULL) {
         char text[CNET_ADDRSTRLEN];
         err = cnet__format_sockaddr((struct sockaddr *)&ss, len, address ? address : text,
@@ -30,28 +49,25 @@ cnet_err cnet__socket_recv_from(cnet_socket *socket, void *data, size_t size, ch
         if (err != CNET_OK)
             return cnet__sock_fail(socket, err);
     }
-    if (truncated)
-        return cnet__sock_fail(socket, cnet__fail(CNET_ETRUNCATED, "cnet_socket_recv_from: the datagram was truncated"));
-    return CNET_OK;
+    return truncated ? truncated_error(socket, fn) : CNET_OK;
 }
 
 cnet_err cnet__socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address,
                                    cnet_port *port, size_t *received)
 {
+    const char *fn = "cnet_socket_recv_from_ip";
     *received = 0;
-    CNET__CHECK_OPEN(socket, "cnet_socket_recv_from_ip");
+    CNET__CHECK_OPEN(socket, fn);
     struct sockaddr_storage ss;
-    cnet_socklen len = 0;
+    cnet_socklen len;
     bool truncated;
-    cnet_err err = cnet__sys_recvfrom(socket->io.fd, data, size, &ss, &len, cnet__deadline_after(socket->timeout), received,
-                                      &truncated);
-    if (cnet__is_closed(socket)) /* woken by a close on another thread: no datagram */
-        return cnet__socket_closed_during(socket, "cnet_socket_recv_from_ip");
-    if (err == CNET_OK)
-        err = cnet__from_sock_addr((struct sockaddr *)&ss, len, address, port, NULL);
-    if (err == CNET_OK && truncated)
-        err = cnet__fail(CNET_ETRUNCATED, "cnet_socket_recv_from_ip: the datagram was truncated");
-    return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
+    cnet_err err = recv_datagram(socket, data, size, &ss, &len, received, &truncated, fn);
+    if (err != CNET_OK)
+        return err;
+    err = cnet__from_sock_addr((struct sockaddr *)&ss, len, address, port, NULL);
+    if (err != CNET_OK)
+        return cnet__sock_fail(socket, err);
+    return truncated ? truncated_error(socket, fn) : CNET_OK;
 }
 
 cnet_err cnet__socket_send_to(cnet_socket *socket, const char *address, cnet_port port, const void *data,

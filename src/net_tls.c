@@ -10,10 +10,14 @@
 
 #include "net_internal.h"
 
-/* Checks that the socket can become TLS: open, a stream, no buffered
- * plaintext (bytes read before the handshake must never pass as protected). */
+/* Checks that TLS is built and the socket can become TLS: open, a stream,
+ * no buffered plaintext (bytes read before the handshake must never pass
+ * as protected). */
 static cnet_err can_wrap(cnet_socket *socket, const char *function)
 {
+    cnet_err err = cnet__tls_require_built(function);
+    if (err != CNET_OK)
+        return err;
     CNET__CHECK_OPEN(socket, function);
     char msg[160];
     if (socket->type != CNET_SOCK_STREAM) {
@@ -34,10 +38,7 @@ static cnet_err recorded(cnet_socket *socket, cnet_err err)
 
 cnet_err cnet__socket_wrap(cnet_ssl_context *context, cnet_socket *socket)
 {
-    const char *fn = "cnet_socket_wrap";
-    cnet_err err = cnet__tls_require_built(fn);
-    if (err == CNET_OK)
-        err = can_wrap(socket, fn);
+    cnet_err err = can_wrap(socket, "cnet_socket_wrap");
     if (err != CNET_OK)
         return err;
     if (socket->io.tls != NULL)
@@ -49,9 +50,7 @@ cnet_err cnet__socket_wrap_connected(cnet_ssl_context *context, cnet_socket *soc
                                      cnet_ssl_handshake_type handshake_type, const char *hostname)
 {
     const char *fn = "cnet_socket_wrap_connected";
-    cnet_err err = cnet__tls_require_built(fn);
-    if (err == CNET_OK)
-        err = can_wrap(socket, fn);
+    cnet_err err = can_wrap(socket, fn);
     if (err != CNET_OK)
         return err;
     if (socket->io.tls != NULL && cnet__tls_started(socket->io.tls))
