@@ -64,6 +64,48 @@ static inline void tc_require_unix(void)
 #endif
 }
 
+/*
+ * Preconditions that come from the system, not from cnet: a test that needs
+ * one skips with the reason when it is missing, instead of failing
+ * assertions that would look like library defects. The services and
+ * protocols databases are /etc/services and /etc/protocols (Debian package
+ * netbase; `make deps` installs it); "localhost" comes from /etc/hosts.
+ */
+static inline void tc_require_services(void)
+{
+    cnet_servent s;
+    if (cnet_get_serv_by_name("http", "tcp", &s) != CNET_OK)
+        cr_skip_test("the system's services database has no http/tcp (/etc/services, Debian package netbase): %s",
+                     cnet_last_error_message());
+    cnet_servent_free(&s);
+}
+
+static inline void tc_require_protocols(void)
+{
+    int p;
+    if (cnet_get_proto_by_name("tcp", &p) != CNET_OK)
+        cr_skip_test("the system's protocols database has no tcp (/etc/protocols, Debian package netbase): %s",
+                     cnet_last_error_message());
+}
+
+/* "localhost" resolves to 127.0.0.1 (an IPv4 entry in /etc/hosts). */
+static inline void tc_require_localhost(void)
+{
+    struct addrinfo *ai = NULL;
+    bool found = false;
+    if (cnet_get_addr_info("localhost", CNET_PORT(0), CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &ai) ==
+        CNET_OK) {
+        for (struct addrinfo *p = ai; p != NULL && !found; p = p->ai_next) {
+            struct sockaddr_in sin;
+            memcpy(&sin, p->ai_addr, sizeof sin);
+            found = p->ai_family == AF_INET && ntohl(sin.sin_addr.s_addr) == 0x7f000001u;
+        }
+        cnet_free_addr_info(ai);
+    }
+    if (!found)
+        cr_skip_test("\"localhost\" does not resolve to 127.0.0.1 on this system (no localhost line in /etc/hosts)");
+}
+
 /* Whether children do not inherit the handle (POSIX FD_CLOEXEC; Windows: no
  * HANDLE_FLAG_INHERIT). */
 static inline bool tc_cloexec(cnet_socket_handle h)

@@ -168,6 +168,9 @@ static void server_join(server *sv)
 static cnet_err client_connect(cnet_ssl_context *ctx, cnet_domain domain, const char *host, cnet_port port,
                                bool buffered, cnet_socket **out)
 {
+    *out = NULL;
+    if (strcmp(host, "localhost") == 0)
+        tc_require_localhost();
     TC_OK(cnet_socket_new(domain, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, buffered, false, out));
     TC_OK(cnet_socket_wrap(ctx, *out));
     return cnet_socket_connect(*out, host, port, 5000);
@@ -240,7 +243,7 @@ static bool file_has(const char *path, const char *text, int ms)
 /* A TCP port that was free a moment ago. */
 static cnet_port free_port(void)
 {
-    cnet_socket *s;
+    cnet_socket *s = NULL;
     cnet_port port;
     char addr[CNET_ADDRSTRLEN];
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
@@ -259,7 +262,7 @@ Test(tls, without_tls_every_call_is_enotsup)
     cnet_ssl_context *ctx = (cnet_ssl_context *)1;
     TC_ERR(CNET_ENOTSUP, cnet_ssl_context_new(NULL, &ctx));
     cr_assert_null(ctx);
-    cnet_socket *s;
+    cnet_socket *s = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
     cr_assert_not(cnet_socket_is_ssl(s));
     cr_assert_null(cnet_socket_ssl_handle(s));
@@ -338,7 +341,7 @@ Test(tls, wrap_errors_and_queries_on_plain_sockets)
 {
     need_tls();
     cnet_ssl_context *ctx = client_ctx();
-    cnet_socket *s, *u;
+    cnet_socket *s = NULL, *u = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
     cr_assert_not(cnet_socket_is_ssl(s));
     bool b;
@@ -375,7 +378,7 @@ static void good_case(cnet_domain domain, const char *host)
     server sv;
     server_start(&sv, sctx, domain, serve_echo);
     cnet_ssl_context_free(sctx); /* the listener keeps it alive */
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     cnet_err err = client_connect(cctx, domain, host, sv.port, true, &c);
     cr_assert_eq(err, CNET_OK, "connect to %s: %s", host, cnet_last_error_message());
     cr_assert(cnet_socket_is_ssl(c));
@@ -422,11 +425,13 @@ Test(tls, good_certificate_by_ipv6_literal) { good_case(CNET_AF_INET6, "::1"); }
 static cnet_err try_leaf(const char *leaf, cnet_ssl_context *cctx, const char *host, const char *server_name,
                          cnet_err *server_err)
 {
+    if (strcmp(host, "localhost") == 0)
+        tc_require_localhost();
     cnet_ssl_context *sctx = server_ctx(leaf);
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_wait);
     cnet_ssl_context_free(sctx);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_wrap(cctx, c));
     if (server_name != NULL)
@@ -505,7 +510,7 @@ Test(tls, verify_none_accepts_anything_but_returns_no_chain)
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_echo);
     cnet_ssl_context_free(sctx);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "127.0.0.1", sv.port, true, &c));
     cnet_certificate_list chain;
     TC_OK(cnet_socket_get_peer_certificates(c, CNET_CERT_DER, &chain));
@@ -520,7 +525,7 @@ Test(tls, security_defaults_are_set)
 #ifdef CNET_TEST_HAVE_OPENSSL
     need_tls();
     cnet_ssl_context *cctx = client_ctx();
-    cnet_socket *s;
+    cnet_socket *s = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
     TC_OK(cnet_socket_wrap(cctx, s));
     SSL *ssl = cnet_socket_ssl_handle(s);
@@ -548,10 +553,12 @@ static void serve_sni(server *sv, cnet_socket *c)
 
 static void sni_case(const char *host, const char *server_name, const char *expect)
 {
+    if (strcmp(host, "localhost") == 0)
+        tc_require_localhost();
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_sni);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_wrap(cctx, c));
     if (server_name)
@@ -596,7 +603,7 @@ Test(tls, client_interop_with_openssl_s_server)
             reap(pid, true);
             continue; /* the port was taken again: retry */
         }
-        cnet_socket *c;
+        cnet_socket *c = NULL;
         TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", port, true, &c));
         char proto[CNET_ALPN_PROTOCOL_MAX];
         TC_OK(cnet_socket_get_alpn_protocol(c, proto, sizeof proto));
@@ -630,7 +637,7 @@ Test(tls, minimum_version_is_enforced_against_s_server)
              (unsigned)port.value, cert("valid.pem"), cert("valid.key"), out);
     pid_t pid = spawn(cmd);
     cr_assert(file_has(out, "ACCEPT", 5000), "s_server did not start");
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_ERR(CNET_ETLS_VERSION, client_connect(cctx, CNET_AF_INET, "localhost", port, true, &c));
     cnet_socket_free(c);
     reap(pid, true);
@@ -712,7 +719,7 @@ static void bytewise(bool buffered)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_bytewise);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, buffered, &c));
     const char *expect[] = {"ab", "cd", "ef"};
     char line[32];
@@ -751,7 +758,7 @@ Test(tls, eof_without_close_notify_is_truncation)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_truncate);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     server_join(&sv);
     char line[32];
@@ -795,7 +802,7 @@ Test(tls, close_from_another_thread_wakes_a_blocked_read)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_wait);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     struct blocked_tls_read b = {c, CNET_OK};
     pthread_t t;
@@ -824,7 +831,7 @@ Test(tls, has_data_buffered_and_select_see_openssl_pending)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_two_lines);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, false, &c));
     char buf[4];
     size_t n;
@@ -871,7 +878,7 @@ Test(tls, bulk_frames_try_send_and_skip)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_bulk);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     unsigned char *got = malloc(BULK);
     size_t n, skipped;
@@ -913,7 +920,7 @@ Test(tls, read_timeout_is_not_fatal)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_late);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     char line[16];
     size_t len;
@@ -945,7 +952,7 @@ Test(tls, handshake_honours_the_connect_deadline)
     cnet_ssl_context *cctx = client_ctx();
     server sv;
     server_start(&sv, NULL, CNET_AF_INET, serve_silent);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_wrap(cctx, c));
     int64_t t0 = tc_now_ms();
@@ -968,7 +975,7 @@ Test(tls, handshake_honours_the_default_deadline_on_both_sides)
     /* Client side: wrap_connected within cnet_socket_set_timeout. */
     server plain;
     server_start(&plain, NULL, CNET_AF_INET, serve_silent);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_connect(c, "127.0.0.1", plain.port, 2000));
     TC_OK(cnet_socket_set_timeout(c, 150));
@@ -1004,7 +1011,7 @@ Test(tls, a_peer_that_is_not_tls_is_a_protocol_error)
     cnet_ssl_context *cctx = client_ctx();
     server sv;
     server_start(&sv, NULL, CNET_AF_INET, serve_http);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_ERR(CNET_ETLS_PROTOCOL, client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     server_join(&sv);
     cnet_socket_free(c);
@@ -1029,7 +1036,7 @@ static cnet_err alpn_case(const char *server_list, const char *client_list, char
     if (client_list)
         TC_OK(cnet_ssl_context_set_alpn_protocols(cctx, client_list));
     server_start(sv, sctx, CNET_AF_INET, serve_alpn);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     cnet_err err = client_connect(cctx, CNET_AF_INET, "localhost", sv->port, true, &c);
     client_got[0] = '\0';
     if (err == CNET_OK) {
@@ -1098,7 +1105,7 @@ static cnet_err psk_case(const char *identity, cnet_err *server_err)
     TC_OK(cnet_ssl_context_set_extra_data(cctx, 0, (void *)identity));
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_echo);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     cnet_err err = client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c);
     if (err == CNET_OK) {
         char line[16];
@@ -1152,7 +1159,7 @@ Test(tls, mutual_tls_requires_and_returns_the_client_certificate)
     TC_OK(cnet_ssl_context_new(&co, &cctx));
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_client_cert);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     TC_OK(cnet_socket_send_str(c, "x", 0));
     server_join(&sv);
@@ -1200,7 +1207,7 @@ Test(tls, starttls_with_wrap_connected)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start_arg(&sv, NULL, CNET_AF_INET, serve_starttls, sctx);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 2000));
     TC_OK(cnet_socket_send_str(c, "STARTTLS\n", 0));
@@ -1233,7 +1240,7 @@ Test(tls, wrap_connected_refuses_buffered_plaintext)
     cnet_ssl_context *cctx = client_ctx();
     server sv;
     server_start(&sv, NULL, CNET_AF_INET, serve_injection);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 2000));
     char line[64];
@@ -1264,7 +1271,7 @@ Test(tls, writes_to_a_reset_peer_fail_without_sigpipe)
     cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
     server sv;
     server_start(&sv, sctx, CNET_AF_INET, serve_reset);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
     server_join(&sv); /* the accepted socket is freed (reset) */
     tc_sleep_ms(50);

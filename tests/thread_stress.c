@@ -161,7 +161,7 @@ static cnet_err close_under(cnet_socket *s, enum op op, int i)
 static void close_wakes(enum op op, int rounds)
 {
     for (int i = 0; i < rounds; i++) {
-        cnet_socket *a, *peer = NULL;
+        cnet_socket *a = NULL, *peer = NULL;
         cnet_port port;
         if (op == OP_ACCEPT)
             a = listener(&port);
@@ -312,7 +312,7 @@ static void *direction_run(void *arg)
 static void full_duplex(int rounds)
 {
     for (int r = 0; r < rounds; r++) {
-        cnet_socket *a, *b;
+        cnet_socket *a = NULL, *b = NULL;
         tcp_pair(&a, &b);
         /* a sends to b while a receives from b: two threads on a, two on b. */
         struct direction d[4] = {{a, true, 0, CNET_OK}, {a, false, 0, CNET_OK},

@@ -77,7 +77,7 @@ static int tls_transfer(const char *dir)
     CHECK(cnet_socket_wrap(server_ctx, server));
     pthread_t t;
     pthread_create(&t, NULL, serve_tls, NULL);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     CHECK(cnet_socket_wrap(client_ctx, c));
     CHECK(cnet_socket_connect(c, "127.0.0.1", port, 5000));
@@ -111,7 +111,7 @@ int main(int argc, char **argv)
     CHECK(cnet_socket_get_local_addr(server, addr, sizeof addr, &port));
     pthread_t t;
     pthread_create(&t, NULL, serve, NULL);
-    cnet_socket *c;
+    cnet_socket *c = NULL;
     CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
     CHECK(cnet_socket_connect(c, "127.0.0.1", port, 2000));
     char line[64], frame[16];
@@ -128,7 +128,7 @@ int main(int argc, char **argv)
         return 1;
     pthread_join(t, NULL);
 
-    cnet_socket *u1, *u2;
+    cnet_socket *u1 = NULL, *u2 = NULL;
     CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, false, false, &u1));
     CHECK(cnet_socket_bind_addr(u1, CNET_PORT(0), "127.0.0.1"));
     CHECK(cnet_socket_get_local_addr(u1, addr, sizeof addr, &port));

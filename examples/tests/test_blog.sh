@@ -20,9 +20,11 @@ if start_server blog_server '^server waitting$' 30 "$SERVER" @PORT@ 2; then
     expect_status "blog_client 127.0.0.1 $PORT" $? 0
     expect_file "blog_client output" "$WORK/c1.out" "$client_expected"
     # "localhost" may resolve to ::1 first: cnet_dial must fall back to IPv4.
-    timeout 20 "$CLIENT" localhost "$PORT" >"$WORK/c2.out" 2>"$WORK/c2.err"
-    expect_status "blog_client localhost $PORT" $? 0
-    expect_file "blog_client output (localhost)" "$WORK/c2.out" "$client_expected"
+    by_name=localhost
+    have_localhost || { skip "blog_client localhost: \"localhost\" does not resolve to 127.0.0.1 here (/etc/hosts); 127.0.0.1 again"; by_name=127.0.0.1; }
+    timeout 20 "$CLIENT" "$by_name" "$PORT" >"$WORK/c2.out" 2>"$WORK/c2.err"
+    expect_status "blog_client $by_name $PORT" $? 0
+    expect_file "blog_client output ($by_name)" "$WORK/c2.out" "$client_expected"
     wait "$SERVER_PID"
     expect_status "blog_server $PORT 2" $? 0
     expect_file "blog_server output" "$WORK/blog_server.out" "$server_expected_one

@@ -38,9 +38,11 @@ if start_server win_server '^server waitting' 60 wine "$WIN_SERVER" @PORT@ 2; th
     timeout 20 "$LINUX_EXAMPLES/blog_client" 127.0.0.1 "$PORT" >"$WORK/c1.out" 2>"$WORK/c1.err"
     expect_status "Linux blog_client 127.0.0.1 -> blog_server.exe" $? 0
     expect_file "Linux blog_client output" "$WORK/c1.out" "$client_expected"
-    timeout 20 "$LINUX_EXAMPLES/blog_client" localhost "$PORT" >"$WORK/c2.out" 2>"$WORK/c2.err"
-    expect_status "Linux blog_client localhost -> blog_server.exe" $? 0
-    expect_file "Linux blog_client output (localhost)" "$WORK/c2.out" "$client_expected"
+    by_name=localhost
+    have_localhost || { skip "Linux blog_client localhost: \"localhost\" does not resolve to 127.0.0.1 here (/etc/hosts); 127.0.0.1 again"; by_name=127.0.0.1; }
+    timeout 20 "$LINUX_EXAMPLES/blog_client" "$by_name" "$PORT" >"$WORK/c2.out" 2>"$WORK/c2.err"
+    expect_status "Linux blog_client $by_name -> blog_server.exe" $? 0
+    expect_file "Linux blog_client output ($by_name)" "$WORK/c2.out" "$client_expected"
     wait "$SERVER_PID"
     expect_status "blog_server.exe $PORT 2" $? 0
     expect_text "blog_server.exe output" "$WORK/win_server.out" "$server_expected_one
