@@ -3,10 +3,14 @@
 #   make test   - install what is missing, build every variant, run every suite
 PY        ?= /usr/bin/python3
 BUILD     ?= build
-# What building needs (make build, make demo), and what every test variant
-# adds (make test): clang, liburing, strace, nim (interop), mingw-w64 + wine.
+# What building needs (make build, make demo) and its default test suites
+# (netbase: /etc/services and /etc/protocols, which a minimal Debian or a
+# debian:12 container lacks; tests/check_system_deps.py, suite deps, checks
+# that these lists bring every system file the tests read), and what every
+# test variant adds (make test): clang, liburing, strace, nim (interop),
+# mingw-w64 + wine.
 BUILD_PKGS := meson ninja-build re2c python3-jinja2 python3-yaml libcriterion-dev libssl-dev \
-             pkg-config gcc openssl
+             pkg-config gcc openssl netbase
 APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace nim mingw-w64 wine
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 comma     := ,
