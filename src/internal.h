@@ -24,6 +24,14 @@
 #endif
 
 /*
+ * The AF_UNIX address of path (1 to sizeof(sun_path) - 1 bytes) in *out,
+ * zero-filled, and its length: CNET_EINVAL for "", CNET_ENAMETOOLONG, or
+ * CNET_ENOTSUP where the platform has no sockaddr_un. Messages start with
+ * function.
+ */
+cnet_err cnet__unix_sockaddr(const char *path, struct sockaddr_storage *out, cnet_socklen *len, const char *function);
+
+/*
  * Write the text of an address (IPv4 dotted, IPv6 in RFC 5952 form with
  * "%scope" when scope_id is not 0) into buf. Returns CNET_ERANGE when buf is
  * too small, CNET_EAFNOSUPPORT for another family.

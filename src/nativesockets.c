@@ -144,6 +144,11 @@ void cnet_hostent_free(cnet_hostent *h)
 
 /* -------------------------------------------------------------- addresses */
 
+cnet_err cnet__make_unix_addr(const char *path, struct sockaddr_storage *out, cnet_socklen *len)
+{
+    return cnet__unix_sockaddr(path, out, len, "cnet_make_unix_addr");
+}
+
 cnet_err cnet__get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen, char *buf, size_t size)
 {
     return cnet__format_sockaddr(addr, addrlen, buf, size, NULL);

@@ -25,37 +25,15 @@ cnet_err cnet__socket_bind_addr(cnet_socket *socket, cnet_port port, const char 
     return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
 }
 
-#ifdef CNET__HAVE_UNIX /* internal.h */
-static cnet_err unix_addr(const char *path, struct sockaddr_un *sun, cnet_socklen *len, const char *function)
-{
-    size_t n = strlen(path);
-    memset(sun, 0, sizeof *sun);
-    if (n == 0 || n >= sizeof sun->sun_path) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "%s: the path must have 1 to %zu bytes", function, sizeof sun->sun_path - 1);
-        return cnet__fail(n == 0 ? CNET_EINVAL : CNET_ENAMETOOLONG, msg);
-    }
-    sun->sun_family = AF_UNIX;
-    memcpy(sun->sun_path, path, n);
-    *len = (cnet_socklen)(offsetof(struct sockaddr_un, sun_path) + n + 1);
-    return CNET_OK;
-}
-#endif
-
 cnet_err cnet__socket_bind_unix(cnet_socket *socket, const char *path)
 {
     CNET__CHECK_OPEN(socket, "cnet_socket_bind_unix");
-#ifdef CNET__HAVE_UNIX
-    struct sockaddr_un sun;
+    struct sockaddr_storage ss;
     cnet_socklen len = 0;
-    cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_bind_unix");
+    cnet_err err = cnet__unix_sockaddr(path, &ss, &len, "cnet_socket_bind_unix");
     if (err == CNET_OK)
-        err = cnet_bind_addr(socket->io.fd, (struct sockaddr *)&sun, len);
+        err = cnet_bind_addr(socket->io.fd, (struct sockaddr *)&ss, len);
     return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
-#else
-    (void)path;
-    return cnet__sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_bind_unix: no AF_UNIX on this platform"));
-#endif
 }
 
 cnet_err cnet__socket_listen(cnet_socket *socket, int backlog)
@@ -195,21 +173,16 @@ cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_por
 cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path)
 {
     CNET__CHECK_OPEN(socket, "cnet_socket_connect_unix");
-#ifdef CNET__HAVE_UNIX
-    struct sockaddr_un sun;
+    struct sockaddr_storage ss;
     cnet_socklen len = 0;
-    cnet_err err = unix_addr(path, &sun, &len, "cnet_socket_connect_unix");
+    cnet_err err = cnet__unix_sockaddr(path, &ss, &len, "cnet_socket_connect_unix");
     int64_t deadline = cnet__deadline_after(socket->timeout);
     if (err == CNET_OK)
-        err = cnet__sys_connect(socket->io.fd, (struct sockaddr *)&sun, len, deadline);
+        err = cnet__sys_connect(socket->io.fd, (struct sockaddr *)&ss, len, deadline);
     /* TLS over AF_UNIX verifies the name set with cnet_socket_set_server_name. */
     if (err == CNET_OK && socket->io.tls != NULL)
         err = cnet__tls_connect(socket->io.tls, NULL, deadline, "cnet_socket_connect");
     return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
-#else
-    (void)path;
-    return cnet__sock_fail(socket, cnet__fail(CNET_ENOTSUP, "cnet_socket_connect_unix: no AF_UNIX on this platform"));
-#endif
 }
 
 cnet_err cnet__dial(const char *address, cnet_port port, cnet_protocol protocol, bool buffered, int timeout,

@@ -211,6 +211,25 @@ cnet_socket_handle cnet__socket_get_fd(const cnet_socket *socket)
     return socket->io.fd;
 }
 
+/* What the socket was created with (held by the API layer: open). */
+cnet_err cnet__socket_get_domain(cnet_socket *socket, cnet_domain *out)
+{
+    *out = socket->domain;
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_get_type(cnet_socket *socket, cnet_sock_type *out)
+{
+    *out = socket->type;
+    return CNET_OK;
+}
+
+cnet_err cnet__socket_get_protocol(cnet_socket *socket, cnet_protocol *out)
+{
+    *out = socket->protocol;
+    return CNET_OK;
+}
+
 bool cnet__socket_is_ssl(const cnet_socket *socket)
 {
     return socket->io.tls != NULL;

@@ -118,6 +118,15 @@ cnet_err cnet__socket_get_peer_certificates(cnet_socket *socket, cnet_cert_forma
     return err != CNET_OK ? err : recorded(socket, cnet__tls_peer_certificates(t, format, out, fn));
 }
 
+cnet_err cnet__socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size)
+{
+    const char *fn = "cnet_socket_get_psk_identity";
+    cnet__tls *t;
+    identity[0] = '\0';
+    cnet_err err = tls_of(socket, fn, &t);
+    return err != CNET_OK ? err : recorded(socket, cnet__tls_psk_identity(t, identity, size, fn));
+}
+
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size)
 {
     const char *fn = "cnet_socket_get_alpn_protocol";

@@ -1,4 +1,6 @@
 /* Text forms of socket addresses, the same everywhere in cnet. */
+#include <stdio.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +72,33 @@ cnet_err cnet__format_ip(int os_family, const void *bytes, uint32_t scope_id, ch
     }
     memcpy(buf, text, len + 1);
     return CNET_OK;
+}
+
+cnet_err cnet__unix_sockaddr(const char *path, struct sockaddr_storage *out, cnet_socklen *len, const char *function)
+{
+    memset(out, 0, sizeof *out);
+    *len = 0;
+#ifdef CNET__HAVE_UNIX
+    struct sockaddr_un sun;
+    size_t n = strlen(path);
+    if (n == 0 || n >= sizeof sun.sun_path) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "%s: the path must have 1 to %zu bytes, not %zu", function, sizeof sun.sun_path - 1,
+                 n);
+        return cnet__fail(n == 0 ? CNET_EINVAL : CNET_ENAMETOOLONG, msg);
+    }
+    memset(&sun, 0, sizeof sun);
+    sun.sun_family = AF_UNIX;
+    memcpy(sun.sun_path, path, n);
+    memcpy(out, &sun, sizeof sun);
+    *len = (cnet_socklen)(offsetof(struct sockaddr_un, sun_path) + n + 1);
+    return CNET_OK;
+#else
+    (void)path;
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: no AF_UNIX on this platform", function);
+    return cnet__fail(CNET_ENOTSUP, msg);
+#endif
 }
 
 cnet_err cnet__format_sockaddr(const struct sockaddr *addr, cnet_socklen len,

@@ -171,6 +171,15 @@ cnet_err cnet__ssl_context_set_session_id_context(cnet_ssl_context *context, con
     return CNET_OK;
 }
 
+/* The identity of a PSK handshake, kept in the session (the SSL's app data)
+ * for cnet_socket_get_psk_identity. */
+static void record_psk_identity(SSL *ssl, const char *identity)
+{
+    cnet__tls *t = SSL_get_app_data(ssl);
+    if (t != NULL)
+        snprintf(t->psk_identity, sizeof t->psk_identity, "%s", identity);
+}
+
 static unsigned psk_client_trampoline(SSL *ssl, const char *hint, char *identity, unsigned max_identity_len,
                                       unsigned char *psk, unsigned max_psk_len)
 {
@@ -183,6 +192,7 @@ static unsigned psk_client_trampoline(SSL *ssl, const char *hint, char *identity
         len == 0 || len > max_psk_len)
         return 0;
     identity[max_identity_len] = '\0';
+    record_psk_identity(ssl, identity);
     return (unsigned)len;
 }
 
@@ -193,6 +203,7 @@ static unsigned psk_server_trampoline(SSL *ssl, const char *identity, unsigned c
     if (c == NULL || c->psk_server == NULL || !c->psk_server(c, identity ? identity : "", psk, max_psk_len, &len) ||
         len > max_psk_len)
         return 0;
+    record_psk_identity(ssl, identity ? identity : "");
     return (unsigned)len;
 }
 
@@ -207,6 +218,18 @@ cnet_err cnet__ssl_context_set_psk_server_callback(cnet_ssl_context *context, cn
 {
     context->psk_server = callback;
     SSL_CTX_set_psk_server_callback(context->ctx, callback ? psk_server_trampoline : NULL);
+    return CNET_OK;
+}
+
+cnet_err cnet__ssl_context_get_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func *out)
+{
+    *out = context->psk_client;
+    return CNET_OK;
+}
+
+cnet_err cnet__ssl_context_get_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func *out)
+{
+    *out = context->psk_server;
     return CNET_OK;
 }
 

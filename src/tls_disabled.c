@@ -50,6 +50,20 @@ cnet_err cnet__ssl_context_set_psk_server_callback(cnet_ssl_context *context, cn
     return not_built("cnet_ssl_context_set_psk_server_callback");
 }
 
+cnet_err cnet__ssl_context_get_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func *out)
+{
+    (void)context;
+    *out = NULL;
+    return not_built("cnet_ssl_context_get_psk_client_callback");
+}
+
+cnet_err cnet__ssl_context_get_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func *out)
+{
+    (void)context;
+    *out = NULL;
+    return not_built("cnet_ssl_context_get_psk_server_callback");
+}
+
 cnet_err cnet__ssl_context_set_psk_identity_hint(cnet_ssl_context *context, const char *hint)
 {
     (void)context, (void)hint;
@@ -172,6 +186,12 @@ cnet_err cnet__tls_peer_certificates(cnet__tls *tls, cnet_cert_format format, cn
 cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, const char *function)
 {
     (void)tls, (void)protocol, (void)size;
+    return not_built(function);
+}
+
+cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, const char *function)
+{
+    (void)tls, (void)identity, (void)size;
     return not_built(function);
 }
 

@@ -38,6 +38,10 @@ struct cnet__tls {
     char *server_name;       /* the name to verify instead of the connect address */
     unsigned char *pending;  /* plaintext of a record a timed-out write left half sent */
     size_t pending_len;
+    /* The PSK identity the callback of tls_context.c sent (client) or
+     * accepted (server), "" for none: in TLS 1.3 SSL_get_psk_identity has
+     * none. The SSL's app data is this session. */
+    char psk_identity[CNET_PSK_IDENTITY_MAX];
 };
 
 /* Sets "FUNCTION: WHAT[: DETAIL]" as the thread's error and returns err. */

@@ -256,6 +256,7 @@ cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **o
     BIO_set_data(bio, t);
     BIO_set_init(bio, 1);
     SSL_set_bio(t->ssl, bio, bio);
+    SSL_set_app_data(t->ssl, t); /* for the PSK callbacks (psk_identity) */
     atomic_fetch_add(&c->refs, 1);
     t->context = c;
     *out = t;
@@ -586,6 +587,18 @@ cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, co
     if (len > 0)
         memcpy(protocol, p, len);
     protocol[len] = '\0';
+    return CNET_OK;
+}
+
+cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, const char *function)
+{
+    const char *id = tls->psk_identity[0] != '\0' ? tls->psk_identity : SSL_get_psk_identity(tls->ssl);
+    size_t len = id != NULL ? strlen(id) : 0;
+    if (len + 1 > size)
+        return cnet__tls_fail_msg(CNET_ERANGE, function, "the PSK identity does not fit", NULL);
+    if (len > 0)
+        memcpy(identity, id, len);
+    identity[len] = '\0';
     return CNET_OK;
 }
 

@@ -72,6 +72,9 @@ cnet_err cnet__tls_peer_certificates(cnet__tls *tls, cnet_cert_format format, cn
 /* The negotiated ALPN protocol ("" for none) into protocol[size]. */
 cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, const char *function);
 
+/* The PSK identity of the connection ("" for none) into identity[size]. */
+cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, const char *function);
+
 /* OpenSSL's SSL object (NULL without TLS). */
 void *cnet__tls_ssl(const cnet__tls *tls);
 

@@ -4,6 +4,7 @@
 #if !defined(_WIN32)
 #include <sys/resource.h>
 #endif
+#include <stddef.h>
 #include <time.h>
 
 #include "test_common.h"
@@ -605,6 +606,50 @@ Test(addrs, unix_socket_names)
     TC_ERR(CNET_EAFNOSUPPORT, cnet_get_sock_name(h, &port));
     TC_OK(cnet_close(h));
     unlink(path);
+}
+
+Test(addrs, make_unix_addr)
+{
+    tc_require_unix();
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/cnet-mk-%d.sock", (int)getpid());
+    unlink(path);
+    struct sockaddr_storage ss;
+    cnet_socklen len = 0;
+    memset(&ss, 0xa5, sizeof ss);
+    TC_OK(cnet_make_unix_addr(path, &ss, &len));
+    struct sockaddr_un sun;
+    memcpy(&sun, &ss, sizeof sun);
+    cr_assert_eq(sun.sun_family, AF_UNIX);
+    cr_assert_str_eq(sun.sun_path, path);
+    cr_assert_eq((size_t)len, offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
+    for (size_t i = offsetof(struct sockaddr_un, sun_path) + strlen(path); i < sizeof ss; i++)
+        cr_assert_eq(((unsigned char *)&ss)[i], 0, "byte %zu after the path is zero", i);
+    /* The address works as it is with bind and names itself back. */
+    cnet_socket_handle h;
+    TC_OK(cnet_create_native_socket(CNET_AF_UNIX, CNET_SOCK_STREAM, CNET_IPPROTO_IP, false, &h));
+    TC_OK(cnet_bind_addr(h, (struct sockaddr *)&ss, len));
+    char buf[CNET_ADDRSTRLEN];
+    TC_OK(cnet_get_local_addr(h, buf, sizeof buf, NULL));
+    cr_assert_str_eq(buf, path);
+    TC_OK(cnet_close(h));
+    unlink(path);
+
+    /* The longest path that fits, then one byte more. */
+    char longest[sizeof sun.sun_path + 1];
+    memset(longest, 'p', sizeof longest);
+    longest[sizeof sun.sun_path - 1] = '\0';
+    TC_OK(cnet_make_unix_addr(longest, &ss, &len));
+    cr_assert_eq((size_t)len, offsetof(struct sockaddr_un, sun_path) + sizeof sun.sun_path);
+    longest[sizeof sun.sun_path - 1] = 'p';
+    longest[sizeof sun.sun_path] = '\0';
+    len = 7;
+    TC_ERR(CNET_ENAMETOOLONG, cnet_make_unix_addr(longest, &ss, &len));
+    cr_assert_eq(len, 0);
+    TC_ERR(CNET_EINVAL, cnet_make_unix_addr("", &ss, &len));
+    TC_ERR(CNET_EINVAL, cnet_make_unix_addr(NULL, &ss, &len));
+    TC_ERR(CNET_EINVAL, cnet_make_unix_addr(path, NULL, &len));
+    TC_ERR(CNET_EINVAL, cnet_make_unix_addr(path, &ss, NULL));
 }
 
 Test(addrs, peer_errors)

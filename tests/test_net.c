@@ -80,6 +80,56 @@ Test(net_socket, new_forms_and_properties)
     cnet_socket_free(NULL);
 }
 
+Test(net_socket, domain_type_and_protocol)
+{
+    cnet_socket *s = NULL, *u = NULL, *a = NULL, *c = NULL;
+    cnet_domain d = CNET_AF_UNSPEC;
+    cnet_sock_type t = CNET_SOCK_RAW;
+    cnet_protocol p = CNET_IPPROTO_RAW;
+    TC_OK(cnet_socket_new(CNET_AF_INET6, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    TC_OK(cnet_socket_get_domain(s, &d));
+    TC_OK(cnet_socket_get_type(s, &t));
+    TC_OK(cnet_socket_get_protocol(s, &p));
+    cr_assert_eq(d, CNET_AF_INET6);
+    cr_assert_eq(t, CNET_SOCK_STREAM);
+    cr_assert_eq(p, CNET_IPPROTO_TCP);
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, false, false, &u));
+    TC_OK(cnet_socket_get_domain(u, &d));
+    TC_OK(cnet_socket_get_type(u, &t));
+    TC_OK(cnet_socket_get_protocol(u, &p));
+    cr_assert_eq(d, CNET_AF_INET);
+    cr_assert_eq(t, CNET_SOCK_DGRAM);
+    cr_assert_eq(p, CNET_IPPROTO_UDP);
+
+    /* An accepted socket has its listener's family and protocol. */
+    cnet_port port;
+    cnet_socket *srv = listener(CNET_AF_INET, &port);
+    TC_OK(cnet_dial("127.0.0.1", port, CNET_IPPROTO_TCP, true, 2000, &c));
+    TC_OK(cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    TC_OK(cnet_socket_get_domain(a, &d));
+    TC_OK(cnet_socket_get_type(a, &t));
+    TC_OK(cnet_socket_get_protocol(a, &p));
+    cr_assert_eq(d, CNET_AF_INET);
+    cr_assert_eq(t, CNET_SOCK_STREAM);
+    cr_assert_eq(p, CNET_IPPROTO_TCP);
+
+    TC_ERR(CNET_EINVAL, cnet_socket_get_domain(NULL, &d));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_type(NULL, &t));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_protocol(NULL, &p));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_domain(s, NULL));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_type(s, NULL));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_protocol(s, NULL));
+    TC_OK(cnet_socket_close(s, CNET_FLAGS_DEFAULT));
+    TC_ERR(CNET_ECLOSED, cnet_socket_get_domain(s, &d));
+    TC_ERR(CNET_ECLOSED, cnet_socket_get_type(s, &t));
+    TC_ERR(CNET_ECLOSED, cnet_socket_get_protocol(s, &p));
+    cnet_socket_free(a);
+    cnet_socket_free(c);
+    cnet_socket_free(srv);
+    cnet_socket_free(u);
+    cnet_socket_free(s);
+}
+
 Test(net_socket, new_errors)
 {
     cnet_socket *s = (cnet_socket *)1;

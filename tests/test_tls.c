@@ -268,6 +268,15 @@ Test(tls, without_tls_every_call_is_enotsup)
     cr_assert_null(cnet_socket_ssl_handle(s));
     bool b;
     TC_ERR(CNET_ENOTSUP, cnet_socket_got_handshake(s, &b));
+    char id[CNET_PSK_IDENTITY_MAX];
+    TC_ERR(CNET_ENOTSUP, cnet_socket_get_psk_identity(s, id, sizeof id));
+    /* No context can exist without TLS: any non-NULL pointer passes the
+     * argument checks, and the call reports CNET_ENOTSUP without using it. */
+    cnet_ssl_context *none = (cnet_ssl_context *)&b;
+    cnet_ssl_client_psk_func cf = NULL;
+    cnet_ssl_server_psk_func sf = NULL;
+    TC_ERR(CNET_ENOTSUP, cnet_ssl_context_get_psk_client_callback(none, &cf));
+    TC_ERR(CNET_ENOTSUP, cnet_ssl_context_get_psk_server_callback(none, &sf));
     cnet_socket_free(s);
 }
 
@@ -1095,7 +1104,23 @@ static bool psk_server(cnet_ssl_context *ctx, const char *identity, uint8_t *psk
     return true;
 }
 
-static cnet_err psk_case(const char *identity, cnet_err *server_err)
+/* The server's view of the PSK identity in sv->text (an error's name when
+ * it fails, or when a 2-byte buffer is not CNET_ERANGE), then an echo. */
+static void serve_psk_echo(server *sv, cnet_socket *c)
+{
+    char small[2];
+    cnet_err range = cnet_socket_get_psk_identity(c, small, sizeof small);
+    cnet_err err = cnet_socket_get_psk_identity(c, sv->text, sizeof sv->text);
+    if (err != CNET_OK)
+        snprintf(sv->text, sizeof sv->text, "error %s", cnet_err_name(err));
+    else if (range != CNET_ERANGE)
+        snprintf(sv->text, sizeof sv->text, "2 bytes gave %s, not CNET_ERANGE", cnet_err_name(range));
+    serve_echo(sv, c);
+}
+
+/* A PSK handshake with identity; the identity each side reports in
+ * client_id and server_id ("" when the handshake failed). */
+static cnet_err psk_case(const char *identity, cnet_err *server_err, char *client_id, char *server_id)
 {
     cnet_ssl_context *sctx, *cctx;
     TC_OK(cnet_ssl_context_new(NULL, &sctx)); /* no certificate at all */
@@ -1104,7 +1129,8 @@ static cnet_err psk_case(const char *identity, cnet_err *server_err)
     TC_OK(cnet_ssl_context_set_psk_client_callback(cctx, psk_client));
     TC_OK(cnet_ssl_context_set_extra_data(cctx, 0, (void *)identity));
     server sv;
-    server_start(&sv, sctx, CNET_AF_INET, serve_echo);
+    server_start(&sv, sctx, CNET_AF_INET, serve_psk_echo);
+    client_id[0] = '\0';
     cnet_socket *c = NULL;
     cnet_err err = client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c);
     if (err == CNET_OK) {
@@ -1114,10 +1140,17 @@ static cnet_err psk_case(const char *identity, cnet_err *server_err)
         TC_OK(cnet_socket_send_str(c, "psk\n", 0));
         TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
         cr_assert_str_eq(line, "psk");
+        TC_OK(cnet_socket_get_psk_identity(c, client_id, CNET_PSK_IDENTITY_MAX));
+        char small[2];
+        TC_ERR(CNET_EINVAL, cnet_socket_get_psk_identity(c, NULL, 8));
+        TC_ERR(CNET_EINVAL, cnet_socket_get_psk_identity(c, small, 0));
+        TC_OK(cnet_socket_close(c, CNET_FLAGS_DEFAULT));
+        TC_ERR(CNET_ECLOSED, cnet_socket_get_psk_identity(c, small, sizeof small));
     }
     cnet_socket_free(c);
     server_join(&sv);
     *server_err = sv.accept_err;
+    snprintf(server_id, CNET_PSK_IDENTITY_MAX, "%s", sv.accept_err == CNET_OK ? sv.text : "");
     cnet_ssl_context_free(sctx);
     cnet_ssl_context_free(cctx);
     return err;
@@ -1127,10 +1160,53 @@ Test(tls, pre_shared_keys)
 {
     need_tls();
     cnet_err serr;
-    TC_OK(psk_case("client1", &serr));
+    char client_id[CNET_PSK_IDENTITY_MAX], server_id[CNET_PSK_IDENTITY_MAX];
+    TC_OK(psk_case("client1", &serr, client_id, server_id));
     cr_assert_eq(serr, CNET_OK);
-    cr_assert_neq(psk_case("intruder", &serr), CNET_OK);
+    cr_assert_str_eq(server_id, "client1", "the identity the client sent, seen by the server: [%s]", server_id);
+    cr_assert_str_eq(client_id, "client1", "the identity the client sent");
+    cr_assert_neq(psk_case("intruder", &serr, client_id, server_id), CNET_OK);
     cr_assert_neq(serr, CNET_OK);
+}
+
+Test(tls, psk_callbacks_read_back_and_identity_errors)
+{
+    need_tls();
+    cnet_ssl_context *ctx = NULL;
+    TC_OK(cnet_ssl_context_new(NULL, &ctx));
+    cnet_ssl_client_psk_func cf = psk_client;
+    cnet_ssl_server_psk_func sf = psk_server;
+    TC_OK(cnet_ssl_context_get_psk_client_callback(ctx, &cf));
+    TC_OK(cnet_ssl_context_get_psk_server_callback(ctx, &sf));
+    cr_assert_null(cf, "none set yet");
+    cr_assert_null(sf, "none set yet");
+    TC_OK(cnet_ssl_context_set_psk_client_callback(ctx, psk_client));
+    TC_OK(cnet_ssl_context_set_psk_server_callback(ctx, psk_server));
+    TC_OK(cnet_ssl_context_get_psk_client_callback(ctx, &cf));
+    TC_OK(cnet_ssl_context_get_psk_server_callback(ctx, &sf));
+    cr_assert(cf == psk_client);
+    cr_assert(sf == psk_server);
+    TC_OK(cnet_ssl_context_set_psk_client_callback(ctx, NULL));
+    TC_OK(cnet_ssl_context_get_psk_client_callback(ctx, &cf));
+    cr_assert_null(cf, "cleared");
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_get_psk_client_callback(NULL, &cf));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_get_psk_server_callback(NULL, &sf));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_get_psk_client_callback(ctx, NULL));
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_get_psk_server_callback(ctx, NULL));
+
+    /* A TLS socket before its handshake has no identity; a plain one is not TLS. */
+    char id[CNET_PSK_IDENTITY_MAX] = "x";
+    cnet_socket *s = NULL, *plain = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    TC_OK(cnet_socket_wrap(ctx, s));
+    TC_OK(cnet_socket_get_psk_identity(s, id, sizeof id));
+    cr_assert_str_eq(id, "");
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &plain));
+    TC_ERR(CNET_ETLS_NOT_TLS, cnet_socket_get_psk_identity(plain, id, sizeof id));
+    TC_ERR(CNET_EINVAL, cnet_socket_get_psk_identity(NULL, id, sizeof id));
+    cnet_socket_free(plain);
+    cnet_socket_free(s);
+    cnet_ssl_context_free(ctx);
 }
 
 /* ============================================ mutual TLS, STARTTLS */

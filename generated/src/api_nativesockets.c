@@ -206,6 +206,17 @@ cnet_err cnet_get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen,
     return cnet__get_addr_string(addr, addrlen, buf, size);
 }
 
+cnet_err cnet_make_unix_addr(const char *path, struct sockaddr_storage *out, cnet_socklen *len)
+{
+    if (path == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_make_unix_addr: argument 'path' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_make_unix_addr: argument 'out' must not be NULL");
+    if (len == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_make_unix_addr: argument 'len' must not be NULL");
+    return cnet__make_unix_addr(path, out, len);
+}
+
 cnet_err cnet_get_sock_domain(cnet_socket_handle handle, cnet_domain *out)
 {
     if (handle == CNET_INVALID_SOCKET)

@@ -62,6 +62,42 @@ cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
     return result;
 }
 
+cnet_err cnet_socket_get_domain(cnet_socket *socket, cnet_domain *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_domain: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_domain: argument 'out' must not be NULL");
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_domain");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_domain", cnet__socket_get_domain(socket, out));
+}
+
+cnet_err cnet_socket_get_type(cnet_socket *socket, cnet_sock_type *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_type: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_type: argument 'out' must not be NULL");
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_type");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_type", cnet__socket_get_type(socket, out));
+}
+
+cnet_err cnet_socket_get_protocol(cnet_socket *socket, cnet_protocol *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_protocol: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_protocol: argument 'out' must not be NULL");
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_protocol");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_protocol", cnet__socket_get_protocol(socket, out));
+}
+
 bool cnet_socket_is_ssl(const cnet_socket *socket)
 {
     if (socket == NULL || !cnet__socket_try_hold(socket))

@@ -43,6 +43,24 @@ cnet_err cnet_ssl_context_set_psk_server_callback(cnet_ssl_context *context, cne
     return cnet__ssl_context_set_psk_server_callback(context, callback);
 }
 
+cnet_err cnet_ssl_context_get_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func *out)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_get_psk_client_callback: argument 'context' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_get_psk_client_callback: argument 'out' must not be NULL");
+    return cnet__ssl_context_get_psk_client_callback(context, out);
+}
+
+cnet_err cnet_ssl_context_get_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func *out)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_get_psk_server_callback: argument 'context' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_get_psk_server_callback: argument 'out' must not be NULL");
+    return cnet__ssl_context_get_psk_server_callback(context, out);
+}
+
 cnet_err cnet_ssl_context_set_psk_identity_hint(cnet_ssl_context *context, const char *hint)
 {
     if (context == NULL)
@@ -150,6 +168,20 @@ cnet_err cnet_socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format
     if (err != CNET_OK)
         return err;
     return cnet__socket_leave(socket, "cnet_socket_get_peer_certificates", cnet__socket_get_peer_certificates(socket, format, out));
+}
+
+cnet_err cnet_socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_psk_identity: argument 'socket' must not be NULL");
+    if (identity == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_psk_identity: argument 'identity' must not be NULL");
+    if (size < 1)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_get_psk_identity: argument 'size' must be >= 1");
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_get_psk_identity");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_get_psk_identity", cnet__socket_get_psk_identity(socket, identity, size));
 }
 
 cnet_err cnet_socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size)

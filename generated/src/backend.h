@@ -402,11 +402,15 @@ cnet_err cnet__create_native_socket(cnet_domain domain, cnet_sock_type type, cne
 cnet_err cnet__new_raw_socket(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, cnet_socket_handle *out);
 cnet_err cnet__new_raw_socket_int(int domain, int type, int protocol, cnet_socket_handle *out);
 cnet_err cnet__get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen, char *buf, size_t size);
+cnet_err cnet__make_unix_addr(const char *path, struct sockaddr_storage *out, cnet_socklen *len);
 cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out);
 cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags);
 cnet_socket_handle cnet__socket_get_fd(const cnet_socket *socket);
+cnet_err cnet__socket_get_domain(cnet_socket *socket, cnet_domain *out);
+cnet_err cnet__socket_get_type(cnet_socket *socket, cnet_sock_type *out);
+cnet_err cnet__socket_get_protocol(cnet_socket *socket, cnet_protocol *out);
 bool cnet__socket_is_ssl(const cnet_socket *socket);
 cnet_err cnet__socket_error(cnet_socket *socket, long result, bool async, unsigned flags);
 cnet_err cnet__socket_set_timeout(cnet_socket *socket, int timeout);
@@ -447,6 +451,8 @@ cnet_err cnet__ssl_context_new(const cnet_ssl_options *options, cnet_ssl_context
 cnet_err cnet__ssl_context_set_session_id_context(cnet_ssl_context *context, const void *id, size_t size);
 cnet_err cnet__ssl_context_set_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func callback);
 cnet_err cnet__ssl_context_set_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func callback);
+cnet_err cnet__ssl_context_get_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func *out);
+cnet_err cnet__ssl_context_get_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func *out);
 cnet_err cnet__ssl_context_set_psk_identity_hint(cnet_ssl_context *context, const char *hint);
 cnet_err cnet__ssl_context_get_extra_data(cnet_ssl_context *context, int index, void **out);
 cnet_err cnet__ssl_context_set_extra_data(cnet_ssl_context *context, int index, void *data);
@@ -457,6 +463,7 @@ cnet_err cnet__socket_set_server_name(cnet_socket *socket, const char *name);
 void *cnet__socket_ssl_handle(const cnet_socket *socket);
 cnet_err cnet__socket_got_handshake(cnet_socket *socket, bool *out);
 cnet_err cnet__socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
+cnet_err cnet__socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size);
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size);
 
 /* --------------------------------------- enum checks (from the spec's enums) */

@@ -1408,6 +1408,46 @@ CNET_API cnet_err cnet_get_hostname(char *buf, size_t size);
 CNET_API cnet_err cnet_get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen, char *buf, size_t size);
 
 /**
+ * Fills in the AF_UNIX socket address of a path.
+ *
+ * [zh] 填写一个路径的 AF_UNIX 套接字地址。
+ *
+ * The address and its length (the family, the path and its NUL) go as they are
+ * to cnet_bind_addr, cnet_connect or sendto. The path must have 1 to
+ * sizeof(sun_path) - 1 bytes (107 on Linux and Windows, 103 on macOS); it is
+ * copied up to its NUL, so abstract (Linux) names cannot be made here.
+ *
+ * [zh] 得到的地址及其长度（地址族、路径及其 NUL）可直接交给 cnet_bind_addr、cnet_connect 或 sendto。路径须有
+ * 1 到 sizeof(sun_path) - 1 个字节（Linux 和 Windows 为 107，macOS 为 103）；复制到其 NUL
+ * 为止，因此这里不能构造（Linux 的）抽象名称。
+ *
+ * @param path the file system path
+ *        [zh] 文件系统路径
+ *
+ * @param out receives the sockaddr_un (zero-filled beyond the path)
+ *        [zh] 接收 sockaddr_un（路径之后以零填充）
+ *
+ * @param len receives the length to pass with it
+ *        [zh] 接收随地址一起传递的长度
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENAMETOOLONG: name too long
+ *         CNET_ENOTSUP: operation not supported here
+ *
+ * @note Differs from Nim: Nim returns a Sockaddr_un and exists only on POSIX,
+ * raises ValueError for a path too long and accepts an empty one; cnet fills a
+ * sockaddr_storage and gives its length, returns CNET_ENAMETOOLONG, and
+ * CNET_EINVAL for an empty path (an unnamed address binds to nothing useful).
+ * It also exists on Windows (AF_UNIX since Windows 10 1803; CNET_ENOTSUP where
+ * the headers lack it).
+ *       [zh] 与 Nim 的不同：Nim 返回 Sockaddr_un，只存在于 POSIX，路径过长时抛出 ValueError，并接受空路径；cnet 填写 sockaddr_storage 并给出其长度，路径过长返回 CNET_ENAMETOOLONG，空路径返回 CNET_EINVAL（无名地址绑定不到有用的东西）。它在 Windows 上也存在（Windows 10 1803 起支持 AF_UNIX；头文件缺少它时返回 CNET_ENOTSUP）。
+ *
+ * Ports Nim: nativesockets.makeUnixAddr
+ */
+CNET_API cnet_err cnet_make_unix_addr(const char *path, struct sockaddr_storage *out, cnet_socklen *len);
+
+/**
  * The address family of a socket.
  *
  * [zh] 套接字的地址族。

@@ -554,6 +554,93 @@ CNET_API void cnet_socket_free(cnet_socket *socket);
 CNET_API cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket);
 
 /**
+ * The address family the socket was created with.
+ *
+ * [zh] 套接字创建时的地址族。
+ *
+ * The domain given to cnet_socket_new (or of the listener, for an accepted
+ * socket). cnet_get_sock_domain asks the system about a handle instead.
+ *
+ * [zh] 即传给 cnet_socket_new 的地址族（对 accept 得到的套接字则是监听套接字的）。cnet_get_sock_domain
+ * 则是向系统查询一个句柄。
+ *
+ * @param socket the socket
+ *        [zh] 套接字
+ *
+ * @param out receives it
+ *        [zh] 接收结果
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ECLOSED: the socket has been closed
+ *
+ * @note Differs from Nim: Nim returns the value even for a closed socket; cnet
+ * returns CNET_ECLOSED (a closed socket has no family, type or protocol left
+ * to use).
+ *       [zh] 与 Nim 的不同：Nim 对已关闭的套接字也返回该值；cnet 返回 CNET_ECLOSED（已关闭的套接字不再有可用的地址族、类型或协议）。
+ *
+ * Ports Nim: net.getDomain
+ */
+CNET_API cnet_err cnet_socket_get_domain(cnet_socket *socket, cnet_domain *out);
+
+/**
+ * The socket type the socket was created with.
+ *
+ * [zh] 套接字创建时的类型。
+ *
+ * The type given to cnet_socket_new (CNET_SOCK_STREAM for an accepted socket).
+ *
+ * [zh] 即传给 cnet_socket_new 的类型（accept 得到的套接字为 CNET_SOCK_STREAM）。
+ *
+ * @param socket the socket
+ *        [zh] 套接字
+ *
+ * @param out receives it
+ *        [zh] 接收结果
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ECLOSED: the socket has been closed
+ *
+ * @note Differs from Nim: Nim returns the value even for a closed socket; cnet
+ * returns CNET_ECLOSED (a closed socket has no family, type or protocol left
+ * to use).
+ *       [zh] 与 Nim 的不同：Nim 对已关闭的套接字也返回该值；cnet 返回 CNET_ECLOSED（已关闭的套接字不再有可用的地址族、类型或协议）。
+ *
+ * Ports Nim: net.getType
+ */
+CNET_API cnet_err cnet_socket_get_type(cnet_socket *socket, cnet_sock_type *out);
+
+/**
+ * The protocol the socket was created with.
+ *
+ * [zh] 套接字创建时的协议。
+ *
+ * The protocol given to cnet_socket_new (that of the listener, for an accepted
+ * socket).
+ *
+ * [zh] 即传给 cnet_socket_new 的协议（对 accept 得到的套接字则是监听套接字的）。
+ *
+ * @param socket the socket
+ *        [zh] 套接字
+ *
+ * @param out receives it
+ *        [zh] 接收结果
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ECLOSED: the socket has been closed
+ *
+ * @note Differs from Nim: Nim returns the value even for a closed socket; cnet
+ * returns CNET_ECLOSED (a closed socket has no family, type or protocol left
+ * to use).
+ *       [zh] 与 Nim 的不同：Nim 对已关闭的套接字也返回该值；cnet 返回 CNET_ECLOSED（已关闭的套接字不再有可用的地址族、类型或协议）。
+ *
+ * Ports Nim: net.getProtocol
+ */
+CNET_API cnet_err cnet_socket_get_protocol(cnet_socket *socket, cnet_protocol *out);
+
+/**
  * Whether the socket is a TLS socket.
  *
  * [zh] 判断 socket 是否是一个 SSL socket。

@@ -86,6 +86,16 @@ extern "C" {
  */
 #define CNET_ALPN_PROTOCOL_MAX 256
 
+/**
+ * Room for any PSK identity and its NUL (OpenSSL's PSK_MAX_IDENTITY_LEN is 256
+ * bytes).
+ *
+ * [zh] 足以容纳任何 PSK 身份及其 NUL 的大小（OpenSSL 的 PSK_MAX_IDENTITY_LEN 为 256 字节）。
+ *
+ * cnet addition (no Nim counterpart).
+ */
+#define CNET_PSK_IDENTITY_MAX 257
+
 /* ---------------------------------------------------------------- enums */
 
 /**
@@ -493,6 +503,44 @@ CNET_API cnet_err cnet_ssl_context_set_psk_client_callback(cnet_ssl_context *con
 CNET_API cnet_err cnet_ssl_context_set_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func callback);
 
 /**
+ * The client's pre-shared key callback of the context.
+ *
+ * [zh] 上下文中客户端的预共享密钥回调。
+ *
+ * @param context the context
+ *        [zh] 上下文
+ *
+ * @param out receives the callback, NULL when none is set
+ *        [zh] 接收回调；未设置时为 NULL
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *
+ * Ports Nim: net.clientGetPskFunc
+ */
+CNET_API cnet_err cnet_ssl_context_get_psk_client_callback(cnet_ssl_context *context, cnet_ssl_client_psk_func *out);
+
+/**
+ * The server's pre-shared key callback of the context.
+ *
+ * [zh] 上下文中服务器的预共享密钥回调。
+ *
+ * @param context the context
+ *        [zh] 上下文
+ *
+ * @param out receives the callback, NULL when none is set
+ *        [zh] 接收回调；未设置时为 NULL
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *
+ * Ports Nim: net.serverGetPskFunc
+ */
+CNET_API cnet_err cnet_ssl_context_get_psk_server_callback(cnet_ssl_context *context, cnet_ssl_server_psk_func *out);
+
+/**
  * Sets the identity hint a server sends to PSK clients (TLS 1.2).
  *
  * [zh] 设置服务器发送给 PSK 客户端的身份提示（TLS 1.2）。
@@ -816,6 +864,45 @@ CNET_API cnet_err cnet_socket_get_peer_certificates(cnet_socket *socket, cnet_ce
  * cnet addition (no Nim counterpart).
  */
 CNET_API void cnet_certificate_list_free(cnet_certificate_list *list);
+
+/**
+ * The PSK identity of the connection (on a server, the one the client sent).
+ *
+ * [zh] 连接的 PSK 身份（在服务器上即客户端发送的身份）。
+ *
+ * On a server, the identity the client sent (Nim's getPskIdentity); on a
+ * client, the one its callback sent. "" when the handshake used no pre-shared
+ * key (certificates) or has not happened yet.
+ *
+ * [zh] 在服务器上是客户端发送的身份（即 Nim 的
+ * getPskIdentity）；在客户端上是其回调发送的身份。握手未使用预共享密钥（使用证书）或尚未握手时为 ""。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param identity receives the NUL-terminated identity
+ *        [zh] 接收以 NUL 结尾的身份
+ *
+ * @param size room in identity including the NUL (CNET_PSK_IDENTITY_MAX always
+ * fits)
+ *        [zh] identity 的容量（含 NUL；CNET_PSK_IDENTITY_MAX 总是足够）
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ERANGE: result does not fit in the buffer
+ *
+ * @note Differs from Nim: Nim asserts that the socket is TLS and reads
+ * SSL_get_psk_identity, which OpenSSL 3 leaves empty after a TLS 1.3
+ * handshake; cnet returns CNET_ETLS_NOT_TLS, and keeps the identity its PSK
+ * callbacks saw, so it works in TLS 1.3 and on clients too.
+ *       [zh] 与 Nim 的不同：Nim 断言套接字是 TLS 套接字并读取 SSL_get_psk_identity，而 OpenSSL 3 在 TLS 1.3 握手之后让它为空；cnet 返回 CNET_ETLS_NOT_TLS，并保存其 PSK 回调见到的身份，因此在 TLS 1.3 和客户端上同样可用。
+ *
+ * Ports Nim: net.getPskIdentity
+ */
+CNET_API cnet_err cnet_socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size);
 
 /**
  * The application protocol (ALPN) negotiated in the handshake.
