@@ -153,6 +153,34 @@ static cnet_err connect_list(cnet_socket *s, const cnet__addr_list *l, int64_t d
     return err;
 }
 
+/*
+ * An IPv4 address reaches an AF_INET6 socket as ::ffff:a.b.c.d, which only a
+ * dual-stack socket can use; an IPv6-only one (CNET_OPT_V6_ONLY) would fail
+ * with a misleading "network unreachable". Say what is wrong instead, as
+ * for an IPv6 address on an AF_INET socket.
+ */
+static cnet_err check_v4_on_v6_only(cnet_socket *s, const cnet__addr_list *l, const char *address)
+{
+    if (s->domain != CNET_AF_INET6 || l->count == 0)
+        return CNET_OK;
+    for (size_t i = 0; i < l->count; i++) {
+        struct sockaddr_in6 sin6;
+        if (l->item[i].ss.ss_family != AF_INET6)
+            return CNET_OK;
+        memcpy(&sin6, &l->item[i].ss, sizeof sin6);
+        if (!IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr))
+            return CNET_OK;
+    }
+    int v6only = 0;
+    if (cnet_get_sock_opt_int(s->io.fd, CNET_SOL_IPV6, CNET_IPV6_V6ONLY, &v6only) != CNET_OK || !v6only)
+        return CNET_OK; /* dual stack (or unknown): let connect decide */
+    char msg[256];
+    snprintf(msg, sizeof msg,
+             "cnet_socket_connect: \"%.64s\" is IPv4 only, and the socket is IPv6-only (AF_INET6 with "
+             "CNET_OPT_V6_ONLY): use an AF_INET socket, or a dual-stack one", address);
+    return cnet__fail(CNET_EAFNOSUPPORT, msg);
+}
+
 cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_port port, int timeout)
 {
     CNET__CHECK_OPEN(socket, "cnet_socket_connect");
@@ -162,7 +190,9 @@ cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_por
                            "cnet_socket_connect");
     if (err != CNET_OK)
         return cnet__sock_fail(socket, err);
-    err = connect_list(socket, l, deadline);
+    err = check_v4_on_v6_only(socket, l, address);
+    if (err == CNET_OK)
+        err = connect_list(socket, l, deadline);
     free(l);
     /* TLS: the handshake shares the connect deadline. */
     if (err == CNET_OK && socket->io.tls != NULL)

@@ -480,6 +480,31 @@ Test(net_client, connect_refused_and_unknown_host)
     cnet_socket_free(s);
 }
 
+Test(net_client, ipv4_on_an_ipv6_only_socket_says_so)
+{
+    cnet_port port;
+    cnet_socket *srv = listener(CNET_AF_INET, &port), *s = NULL, *dual = NULL, *a = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET6, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
+    TC_OK(cnet_socket_set_sock_opt(s, CNET_OPT_V6_ONLY, true, CNET_OPT_LEVEL_AUTO));
+    TC_ERR(CNET_EAFNOSUPPORT, cnet_socket_connect(s, "127.0.0.1", port, 1000));
+    cr_assert(strstr(cnet_last_error_message(), "IPv6-only") != NULL, "%s", cnet_last_error_message());
+    cr_assert_eq(cnet_socket_last_error(s), CNET_EAFNOSUPPORT);
+    /* The mirror case names the family too. */
+    cnet_socket *v4 = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &v4));
+    TC_ERR(CNET_EAFNOSUPPORT, cnet_socket_connect(v4, "::1", port, 1000));
+    cr_assert(strstr(cnet_last_error_message(), "AF_INET socket") != NULL, "%s", cnet_last_error_message());
+    /* Dual stack (the default) still reaches IPv4 through ::ffff:127.0.0.1. */
+    TC_OK(cnet_socket_new(CNET_AF_INET6, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &dual));
+    TC_OK(cnet_socket_connect(dual, "127.0.0.1", port, 1000));
+    TC_OK(cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    cnet_socket_free(a);
+    cnet_socket_free(dual);
+    cnet_socket_free(v4);
+    cnet_socket_free(s);
+    cnet_socket_free(srv);
+}
+
 Test(net_client, connect_timeout_against_a_blackhole)
 {
     /* Loopback blackhole: a listener with a full accept queue drops SYNs. */
