@@ -44,7 +44,7 @@ int main(int argc, char **argv)
     cnet_port port = CNET_PORT(DEFAULT_PORT);
     if (argc > 3 || (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
         usage(argc > 3 ? stderr : stdout);
-        return 2;
+        return argc > 3 ? 2 : 0; /* --help: GNU convention */
     }
     if (argc > 1) {
         host = argv[1];

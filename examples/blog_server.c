@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     unsigned long count = 0;
     if (argc > 3 || (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))) {
         usage(argc > 3 ? stderr : stdout);
-        return 2;
+        return argc > 3 ? 2 : 0; /* --help: GNU convention */
     }
     if (argc > 1 && cnet_port_parse(argv[1], &port) != CNET_OK) {
         fprintf(stderr, "blog_server: bad PORT '%s': %s\n", argv[1], cnet_last_error_message());

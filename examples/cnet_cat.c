@@ -18,7 +18,8 @@
  * until --timeout finds it idle (a normal end, exit status 0) or it is killed.
  *
  * Exit status: 0 when the conversation ended normally, 1 on a network or I/O
- * error (or a TCP idle timeout), 2 on a usage error and for --help.
+ * error (or a TCP idle timeout), 2 on a usage error; --help prints the usage
+ * and exits 0. The manual page is examples/cnet-cat.1 (installed).
  *
  * POSIX only: it waits on standard input and the socket with poll().
  */
@@ -72,7 +73,7 @@ static void usage(FILE *to)
             "  --insecure    do not verify the server's certificate (dangerous)\n"
             "  --cert FILE   the listener's certificate chain (PEM; with -l --tls)\n"
             "  --key FILE    the listener's private key (PEM; with -l --tls)\n"
-            "  -h, --help    show this help (exit status 2)\n"
+            "  -h, --help    show this help and exit\n"
             "\n"
             "At the end of standard input a TCP connection's write side is shut down and\n"
             PROG " exits when the peer closes. Port 0 with -l picks a free port (see -v).\n");
@@ -121,7 +122,7 @@ static int parse_args(int argc, char **argv, options *o)
             options_done = true;
         } else if (strcmp(a, "--help") == 0) {
             usage(stdout);
-            return 2;
+            return 0;
         } else if (strcmp(a, "--timeout") == 0) {
             if (i + 1 >= argc)
                 return usage_error("%s needs a value in milliseconds", a);
@@ -157,7 +158,7 @@ static int parse_args(int argc, char **argv, options *o)
                 case 'v': o->verbose = true; break;
                 case '4': o->family = 4; break;
                 case '6': o->family = 6; break;
-                case 'h': usage(stdout); return 2;
+                case 'h': usage(stdout); return 0;
                 default: {
                     char opt[3] = {'-', *p, '\0'};
                     return usage_error("unknown option '%s'", opt);
