@@ -109,8 +109,17 @@ static cnet_err ssl_context_setup(cnet_ssl_context *c, const cnet_ssl_options *o
         const char *key = o->key_file ? o->key_file : o->cert_file;
         if (SSL_CTX_use_certificate_chain_file(ctx, o->cert_file) != 1)
             return cnet__tls_fail_msg(CNET_ETLS_FILE, fn, "cannot load the certificate chain", o->cert_file);
-        if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
-            return cnet__tls_fail_msg(CNET_ETLS_FILE, fn, "cannot load the private key", key);
+        if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1) {
+            /* OpenSSL compares the key with the loaded certificate already
+             * here: a key that loads but does not match fails the same call. */
+            unsigned long e = ERR_peek_last_error();
+            bool mismatch = ERR_GET_LIB(e) == ERR_LIB_X509 && ERR_GET_REASON(e) == X509_R_KEY_VALUES_MISMATCH;
+            ERR_clear_error();
+            return cnet__tls_fail_msg(CNET_ETLS_FILE, fn,
+                                      mismatch ? "the private key does not match the certificate"
+                                               : "cannot load the private key (not a PEM private key?)",
+                                      key);
+        }
         if (SSL_CTX_check_private_key(ctx) != 1)
             return cnet__tls_fail_msg(CNET_ETLS_FILE, fn, "the private key does not match the certificate", key);
     } else if (o->key_file != NULL) {

@@ -299,6 +299,12 @@ Test(tls, context_defaults_and_option_errors)
     o.cert_file = cert("valid.pem");
     o.key_file = cert("other.key");
     TC_ERR(CNET_ETLS_FILE, cnet_ssl_context_new(&o, &ctx)); /* the key of another certificate */
+    cr_assert(strstr(cnet_last_error_message(), "does not match the certificate") != NULL, "%s",
+              cnet_last_error_message());
+    o.key_file = cert("ca.pem"); /* no key at all */
+    TC_ERR(CNET_ETLS_FILE, cnet_ssl_context_new(&o, &ctx));
+    cr_assert(strstr(cnet_last_error_message(), "cannot load the private key") != NULL, "%s",
+              cnet_last_error_message());
     o.cert_file = NULL;
     TC_ERR(CNET_EINVAL, cnet_ssl_context_new(&o, &ctx)); /* a key without a certificate */
     memset(&o, 0, sizeof o);

@@ -138,4 +138,12 @@ if listen interop "$WORK/pong_in" "${SERVER[@]}" 127.0.0.1 0; then
     expect_file "the listener got s_client's line" "$WORK/interop.out" "ping"
 fi
 
+
+# A private key that is not the certificate's is named as such.
+timeout 10 "$CAT" -l --tls --cert "$C/valid.pem" --key "$C/other.key" 127.0.0.1 0 </dev/null >/dev/null 2>"$WORK/mismatch.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q 'private key does not match the certificate' "$WORK/mismatch.err" &&
+    pass "mismatched key -> exit 1: $(cat "$WORK/mismatch.err")" ||
+    fail "mismatched key: exit $rc, stderr: $(cat "$WORK/mismatch.err")"
+
 finish
