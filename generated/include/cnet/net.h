@@ -988,11 +988,18 @@ CNET_API cnet_err cnet_socket_accept(cnet_socket *server, cnet_socket **client, 
  * resolved address of the socket's family is tried, all within one
  * timeout. The result of the connection (SO_ERROR) is checked, and the
  * socket is left in blocking mode whatever happens. Address literals are
- * checked strictly before name resolution.
+ * checked strictly before name resolution. An AF_INET6 socket reaches
+ * IPv4 addresses as ::ffff:a.b.c.d (dual stack, the default); when it
+ * is IPv6-only (CNET_OPT_V6_ONLY) and the address is IPv4 only, the
+ * call fails with CNET_EAFNOSUPPORT and says so, like an IPv6 address
+ * on an AF_INET socket.
  *
  * [zh] address 可以是一个 IP 地址或者一个主机名；如果是主机名，会在同一个超时内尝试该
  * 主机属于套接字地址族的每个 IP。会检查连接结果（SO_ERROR），无论结果如何套接字都
- * 保持阻塞模式。地址字面量在名称解析之前会被严格检查。
+ * 保持阻塞模式。地址字面量在名称解析之前会被严格检查。AF_INET6 套接字以
+ * ::ffff:a.b.c.d 的形式访问 IPv4 地址（双栈，默认）；若它是仅 IPv6 的
+ * （CNET_OPT_V6_ONLY）而地址只有 IPv4，调用以 CNET_EAFNOSUPPORT 失败并说明原因，
+ * 与在 AF_INET 套接字上使用 IPv6 地址相同。
  *
  * @param socket the socket
  *        [zh] 套接字
