@@ -431,95 +431,64 @@ cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned lon
 
 /* ------------------------------------------------------------- readiness */
 
-/* WSAPoll the handles for `events` (no FD_SETSIZE limit), keep the ready
- * ones in order. */
-static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int timeout, short events,
-                              const char *function)
+cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count, bool write, int64_t deadline,
+                                bool *ready, size_t *ready_count)
 {
+    const char *function = write ? "cnet_select_write" : "cnet_select_read";
     WSAPOLLFD small[16];
-    size_t n = *count;
+    *ready_count = 0;
     READY(function);
-    if (n == 0) {
-        /* Nothing to watch: Nim's select sleeps for the timeout; so do we. */
-        if (timeout > 0)
-            Sleep((DWORD)timeout);
+    int wait = WAKE_SLICE_MS;
+    if (deadline >= 0) {
+        int64_t left = deadline - cnet__sys_now_ms();
+        if (left < wait)
+            wait = left > 0 ? (int)left : 0;
+    }
+    if (count == 0) {
+        /* Nothing to watch (WSAPoll refuses an empty set): only wait. */
+        Sleep((DWORD)wait);
         return CNET_OK;
     }
-    if (n > (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || n > (size_t)INT_MAX)
+    if (count > (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || count > (size_t)INT_MAX)
         return cnet__fail(CNET_EINVAL, "too many handles");
-    WSAPOLLFD *fds = n <= sizeof small / sizeof small[0] ? small : malloc(n * sizeof *fds);
+    WSAPOLLFD *fds = count <= sizeof small / sizeof small[0] ? small : malloc(count * sizeof *fds);
     if (fds == NULL)
         return cnet__fail(CNET_ENOMEM, function);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < count; i++) {
         if (handles[i] == CNET_INVALID_SOCKET) {
             if (fds != small)
                 free(fds);
             return cnet__fail(CNET_EBADF, "a handle in the list is not a valid socket handle");
         }
         fds[i].fd = (SOCKET)handles[i];
-        fds[i].events = events;
+        /* WSAPoll refuses POLLPRI; POLLRDBAND is its out-of-band equivalent. */
+        fds[i].events = write ? POLLWRNORM : POLLRDNORM | POLLRDBAND;
         fds[i].revents = 0;
     }
     /* A socket shut down for reading is readable for POSIX poll (a recv
      * answers at once) but never for WSAPoll: count it as ready here (then
      * WSAPoll only looks, and each handle is asked again below). */
     bool shut_ready = false;
-    for (size_t i = 0; i < n && (events & POLLRDNORM) && !shut_ready; i++)
+    for (size_t i = 0; i < count && !write && !shut_ready; i++)
         shut_ready = cnet__winsock_read_shut(fds[i].fd);
     if (shut_ready)
-        timeout = 0;
-    int64_t deadline = timeout >= 0 ? cnet__sys_now_ms() + timeout : 0;
-    int rc;
-    for (;;) {
-        int wait = timeout;
-        if (timeout >= 0) {
-            int64_t left = deadline - cnet__sys_now_ms();
-            wait = left > 0 ? (int)left : 0;
-        }
-        /* In slices: a handle woken by close (another thread) after the
-         * wait began ends it, which CancelIoEx alone cannot promise. */
-        if (wait < 0 || wait > WAKE_SLICE_MS)
-            wait = WAKE_SLICE_MS;
-        rc = WSAPoll(fds, (ULONG)n, wait);
-        if (rc != 0 || (timeout >= 0 && cnet__sys_now_ms() >= deadline))
-            break;
-        bool woken = false;
-        for (size_t i = 0; i < n && !woken; i++)
-            woken = cnet__winsock_woken(fds[i].fd);
-        if (woken)
-            break; /* the caller finds the closed socket */
-    }
-    if (rc == SOCKET_ERROR) {
-        cnet_err err = cnet__winsock_fail(function, "WSAPoll");
-        if (fds != small)
-            free(fds);
-        return err;
-    }
-    size_t ready = 0;
+        wait = 0;
+    /* At most one slice: a handle woken by close (another thread) after the
+     * wait began ends the select, which CancelIoEx alone cannot promise. */
+    int rc = WSAPoll(fds, (ULONG)count, wait);
     cnet_err err = CNET_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (fds[i].revents & POLLNVAL) {
+    if (rc == SOCKET_ERROR)
+        err = cnet__winsock_fail(function, "WSAPoll");
+    for (size_t i = 0; i < count && err == CNET_OK; i++) {
+        if (fds[i].revents & POLLNVAL)
             err = cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
-            break;
-        }
-        if (fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)))
-            handles[ready++] = handles[i];
+        /* A woken socket counts as ready, as a shut-down one does for POSIX
+         * poll: the caller finds it closed. */
+        ready[i] = fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)) ||
+                   cnet__winsock_woken(fds[i].fd);
+        *ready_count += ready[i];
     }
     if (fds != small)
         free(fds);
-    if (err != CNET_OK)
-        return err;
-    *count = ready;
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_select_read(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    /* WSAPoll refuses POLLPRI; POLLRDBAND is its out-of-band equivalent. */
-    return select_common(handles, count, timeout, POLLRDNORM | POLLRDBAND, "cnet_select_read");
-}
-
-cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    return select_common(handles, count, timeout, POLLWRNORM, "cnet_select_write");
+    return err;
 }
