@@ -1,16 +1,10 @@
 /*
- * The Winsock system-call edge: Winsock start-up, resolution, names, options
- * and readiness. With edge_io.c and ifindex.c it is the only code of the
- * winsock backend that reads WSAGetLastError() (or GetLastError(), or a
- * getaddrinfo result); each one is translated to a cnet_err on the spot
- * through the generated tables (cnet__err_from_winsock, cnet__err_from_gai).
- *
- * WSAStartup: the library starts Winsock itself, lazily, the first time any
- * edge function runs (cnet__winsock_ready), through InitOnceExecuteOnce so
- * that concurrent first calls start it exactly once; WSACleanup runs at
- * process exit (atexit). A lazy start needs no constructor, which a static
- * library cannot rely on, and costs one already-initialised INIT_ONCE check
- * per call afterwards.
+ * The Winsock system-call edge: resolution, names, options and readiness.
+ * With edge_io.c, wsa.c (Winsock start-up and what the edge files share) and
+ * ifindex.c it is the only code of the winsock backend that reads
+ * WSAGetLastError() (or GetLastError(), or a getaddrinfo result); each one
+ * is translated to a cnet_err on the spot through the generated tables
+ * (cnet__err_from_winsock, cnet__err_from_gai).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,45 +13,6 @@
 
 #include "internal.h"
 #include "winsock_edge.h"
-
-/* ------------------------------------------------------- Winsock start-up */
-
-static INIT_ONCE winsock_once = INIT_ONCE_STATIC_INIT;
-static int winsock_startup_error;
-
-static void winsock_cleanup(void)
-{
-    WSACleanup();
-}
-
-static BOOL CALLBACK winsock_startup(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    (void)once;
-    (void)param;
-    (void)context;
-    WSADATA data;
-    /* WSAStartup returns the error itself (WSAGetLastError needs Winsock). */
-    winsock_startup_error = WSAStartup(MAKEWORD(2, 2), &data);
-    if (winsock_startup_error == 0)
-        atexit(winsock_cleanup);
-    return TRUE;
-}
-
-cnet_err cnet__winsock_ready(const char *function)
-{
-    InitOnceExecuteOnce(&winsock_once, winsock_startup, NULL, NULL);
-    if (winsock_startup_error != 0)
-        return cnet__fail_os(cnet__err_from_winsock(winsock_startup_error), winsock_startup_error, function,
-                             "WSAStartup");
-    return CNET_OK;
-}
-
-/* Translate WSAGetLastError() and record it. */
-cnet_err cnet__winsock_fail(const char *function, const char *what)
-{
-    int e = WSAGetLastError();
-    return cnet__fail_os(cnet__err_from_winsock(e), e, function, what);
-}
 
 /* wine (8.0) passes glibc's EAI_ADDRFAMILY (-9) through untranslated when a
  * literal's family differs from the hint, where Windows says the name is not
@@ -77,13 +32,6 @@ static cnet_err fail_gai(int rc, const char *function, const char *what)
         err = cnet__err_from_winsock(rc);
     return cnet__fail_os(err, rc, function, what);
 }
-
-#define READY(function)                                   \
-    do {                                                  \
-        cnet_err ready_err_ = cnet__winsock_ready(function); \
-        if (ready_err_ != CNET_OK)                        \
-            return ready_err_;                            \
-    } while (0)
 
 /* ------------------------------------------------------------ handles */
 
