@@ -5,10 +5,11 @@
  * IORING_OP_LINK_TIMEOUT linked to the operation, never poll(). The negative
  * errno of a completion is translated here and nowhere else.
  *
- * Fallbacks are exact: the POSIX edge (backends/posix/edge_io.c, built under
- * the names cnet__posix_*) serves a whole thread when its ring cannot be set
- * up (ENOSYS, EPERM, kernel.io_uring_disabled, or CNET_IO_URING=off in the
- * environment) and a single operation when the kernel lacks its opcode.
+ * Fallbacks are exact: the POSIX I/O edge (backends/posix/edge_io.c, whose
+ * functions are named cnet__posix_*) serves a whole thread when its ring
+ * cannot be set up (ENOSYS, EPERM, kernel.io_uring_disabled, or
+ * CNET_IO_URING=off in the environment) and a single operation when the
+ * kernel lacks its opcode.
  */
 #define _GNU_SOURCE 1
 

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -40,14 +39,6 @@ static cnet_err fail_gai(int rc, const char *function)
 static cnet_err fail_herrno(int rc, const char *function, const char *what)
 {
     return cnet__fail_os(cnet__err_from_herrno(rc), rc, function, what);
-}
-
-/* Milliseconds on the monotonic clock, for deadlines that survive EINTR. */
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ------------------------------------------------------------ handles */
@@ -367,75 +358,43 @@ cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned lon
 
 /* ------------------------------------------------------------- readiness */
 
-/* poll() the handles for `events`, keep the ready ones in order. */
-static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int timeout, short events,
-                              const char *function)
+cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count, bool write, int64_t deadline,
+                                bool *ready, size_t *ready_count)
 {
+    const char *function = write ? "cnet_select_write" : "cnet_select_read";
     struct pollfd small[16];
-    size_t n = *count;
-    if (n == 0) {
-        /* Nothing to watch: Nim's select sleeps for the timeout; so do we. */
-        if (timeout > 0)
-            poll(NULL, 0, timeout);
-        return CNET_OK;
-    }
-    if (n > (size_t)INT_MAX / sizeof(struct pollfd))
+    *ready_count = 0;
+    if (count > (size_t)INT_MAX / sizeof(struct pollfd))
         return cnet__fail(CNET_EINVAL, "too many handles");
-    struct pollfd *fds = n <= sizeof small / sizeof small[0] ? small : malloc(n * sizeof *fds);
+    struct pollfd *fds = count <= sizeof small / sizeof small[0] ? small : malloc(count * sizeof *fds);
     if (fds == NULL)
         return cnet__fail(CNET_ENOMEM, function);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < count; i++) {
         if (handles[i] < 0) {
             if (fds != small)
                 free(fds);
             return cnet__fail(CNET_EBADF, "a handle in the list is not a valid socket handle");
         }
         fds[i].fd = handles[i];
-        fds[i].events = events;
+        fds[i].events = write ? POLLOUT : POLLIN | POLLPRI;
         fds[i].revents = 0;
     }
-    int64_t deadline = timeout >= 0 ? now_ms() + timeout : 0;
-    int rc;
-    for (;;) {
-        int wait = timeout;
-        if (timeout >= 0) {
-            int64_t left = deadline - now_ms();
-            wait = left > 0 ? (int)left : 0;
-        }
-        rc = poll(fds, (nfds_t)n, wait);
-        if (rc >= 0 || errno != EINTR)
-            break;
+    int wait = -1;
+    if (deadline >= 0) {
+        int64_t left = deadline - cnet__sys_now_ms();
+        wait = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
     }
-    if (rc < 0) {
-        cnet_err err = fail_errno(function, "poll");
-        if (fds != small)
-            free(fds);
-        return err;
-    }
-    size_t ready = 0;
     cnet_err err = CNET_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (fds[i].revents & POLLNVAL) {
+    int rc = poll(count > 0 ? fds : NULL, (nfds_t)count, wait);
+    if (rc < 0 && errno != EINTR) /* interrupted: none ready, the caller waits again */
+        err = fail_errno(function, "poll");
+    for (size_t i = 0; i < count && err == CNET_OK; i++) {
+        if (rc > 0 && (fds[i].revents & POLLNVAL))
             err = cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
-            break;
-        }
-        if (fds[i].revents != 0)
-            handles[ready++] = handles[i];
+        ready[i] = rc > 0 && fds[i].revents != 0;
+        *ready_count += ready[i];
     }
     if (fds != small)
         free(fds);
-    if (err != CNET_OK)
-        return err;
-    *count = ready;
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_select_read(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    return select_common(handles, count, timeout, POLLIN | POLLPRI, "cnet_select_read");
-}
-
-cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    return select_common(handles, count, timeout, POLLOUT, "cnet_select_write");
+    return err;
 }

@@ -6,9 +6,10 @@
  * is set at creation where MSG_NOSIGNAL does not exist). errno is read here
  * and translated on the spot.
  *
- * The io_uring backend compiles this file with CNET_POSIX_IO_PREFIX defined:
- * the functions are then named cnet__posix_* and serve as its exact
- * fallback when the kernel lacks io_uring or an opcode.
+ * The functions are named cnet__posix_* and built once per library: the
+ * posix backend gives them their cnet__sys_* names in sys_io.c, and the
+ * io_uring backend calls them as its exact fallback when the kernel lacks
+ * io_uring or an opcode (backends/io_uring/edge_io.c).
  */
 #define _GNU_SOURCE 1
 
@@ -23,14 +24,6 @@
 
 #include "internal.h"
 
-/* Name of an I/O edge function: cnet__sys_NAME, or cnet__posix_NAME when the
- * io_uring backend builds this file as its fallback. */
-#ifdef CNET_POSIX_IO_PREFIX
-#define CNET_POSIX_IO(name) cnet__posix_##name
-#else
-#define CNET_POSIX_IO(name) cnet__sys_##name
-#endif
-
 #ifndef MSG_NOSIGNAL
 #define MSG_NOSIGNAL 0
 #endif
@@ -43,8 +36,8 @@ static cnet_err fail_errno(const char *function, const char *what)
 
 /* ------------------------------------------------------------- lifecycle */
 
-cnet_err CNET_POSIX_IO(create_native_socket_int)(int domain, int type, int protocol, bool inheritable,
-                                            cnet_socket_handle *out)
+cnet_err cnet__posix_create_native_socket_int(int domain, int type, int protocol, bool inheritable,
+                                              cnet_socket_handle *out)
 {
     *out = CNET_INVALID_SOCKET;
 #ifdef SOCK_CLOEXEC
@@ -69,7 +62,7 @@ cnet_err CNET_POSIX_IO(create_native_socket_int)(int domain, int type, int proto
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(close)(cnet_socket_handle handle)
+cnet_err cnet__posix_close(cnet_socket_handle handle)
 {
     /* On Linux the descriptor is released even when close() reports EINTR;
      * retrying could close a descriptor another thread just received. */
@@ -78,22 +71,22 @@ cnet_err CNET_POSIX_IO(close)(cnet_socket_handle handle)
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(bind_addr)(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
+cnet_err cnet__posix_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
 {
     if (bind(handle, name, namelen) < 0)
         return fail_errno("cnet_bind_addr", "bind");
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(listen)(cnet_socket_handle handle, int backlog)
+cnet_err cnet__posix_listen(cnet_socket_handle handle, int backlog)
 {
     if (listen(handle, backlog) < 0)
         return fail_errno("cnet_listen", "listen");
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(accept)(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client,
-                          char *address, size_t address_size)
+cnet_err cnet__posix_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_handle *client,
+                            char *address, size_t address_size)
 {
     *client = CNET_INVALID_SOCKET;
     /* Checked before accepting: a connection taken off the queue and then
@@ -130,12 +123,7 @@ cnet_err CNET_POSIX_IO(accept)(cnet_socket_handle handle, bool inheritable, cnet
     return CNET_OK;
 }
 
-const char *CNET_POSIX_IO(backend_active)(void)
-{
-    return "posix";
-}
-
-int64_t CNET_POSIX_IO(now_ms)(void)
+int64_t cnet__posix_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -150,7 +138,7 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
     for (;;) {
         int wait = -1;
         if (deadline >= 0) {
-            int64_t left = deadline - CNET_POSIX_IO(now_ms)();
+            int64_t left = deadline - cnet__posix_now_ms();
             if (left <= 0)
                 left = 0;
             wait = left > 0x7fffffff ? 0x7fffffff : (int)left;
@@ -161,7 +149,7 @@ static cnet_err wait_ready(int fd, short events, int64_t deadline, const char *f
             return CNET_OK;
         }
         if (rc == 0) {
-            if (deadline >= 0 && CNET_POSIX_IO(now_ms)() >= deadline)
+            if (deadline >= 0 && cnet__posix_now_ms() >= deadline)
                 return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
             continue; /* woke early: wait for the rest */
         }
@@ -227,19 +215,19 @@ static void msg_init(struct msghdr *msg, struct iovec *iov, size_t iovlen, void 
     msg->msg_iovlen = iovlen;
 }
 
-cnet_err CNET_POSIX_IO(recv)(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
-                             size_t *received)
+cnet_err cnet__posix_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
+                          size_t *received)
 {
     return transfer(handle, CALL_RECV, data, size, NULL, peek ? MSG_PEEK : 0, deadline, received, "recv");
 }
 
-cnet_err CNET_POSIX_IO(send)(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
+cnet_err cnet__posix_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent)
 {
     return transfer(handle, CALL_SEND, (void *)data, size, NULL, 0, deadline, sent, "send");
 }
 
-cnet_err CNET_POSIX_IO(sendv2)(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
-                               int64_t deadline, size_t *sent)
+cnet_err cnet__posix_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
+                            int64_t deadline, size_t *sent)
 {
     struct iovec iov[2] = {{(void *)a, a_size}, {(void *)b, b_size}};
     struct msghdr msg;
@@ -259,8 +247,8 @@ static cnet_err connect_result(int fd)
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(connect)(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
-                           int64_t deadline)
+cnet_err cnet__posix_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
+                             int64_t deadline)
 {
     int flags = fcntl(handle, F_GETFL);
     if (flags < 0)
@@ -290,8 +278,8 @@ cnet_err CNET_POSIX_IO(connect)(cnet_socket_handle handle, const struct sockaddr
     return err;
 }
 
-cnet_err CNET_POSIX_IO(accept_deadline)(cnet_socket_handle handle, bool inheritable, int64_t deadline,
-                                   cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
+cnet_err cnet__posix_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline,
+                                     cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     *client = CNET_INVALID_SOCKET;
     int sock_flags = 0;
@@ -347,8 +335,8 @@ cnet_err CNET_POSIX_IO(accept_deadline)(cnet_socket_handle handle, bool inherita
     return CNET_OK;
 }
 
-cnet_err CNET_POSIX_IO(sendto)(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
-                               cnet_socklen len, int64_t deadline)
+cnet_err cnet__posix_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
+                            cnet_socklen len, int64_t deadline)
 {
     struct iovec iov = {(void *)data, size};
     struct msghdr msg;
@@ -357,8 +345,8 @@ cnet_err CNET_POSIX_IO(sendto)(cnet_socket_handle handle, const void *data, size
     return transfer(handle, CALL_SENDMSG, NULL, 0, &msg, 0, deadline, &sent, "sendto");
 }
 
-cnet_err CNET_POSIX_IO(recvfrom)(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
-                                 cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
+cnet_err cnet__posix_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
+                              cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
 {
     struct iovec iov = {data, size};
     struct msghdr msg;
@@ -371,22 +359,13 @@ cnet_err CNET_POSIX_IO(recvfrom)(cnet_socket_handle handle, void *data, size_t s
     return err;
 }
 
-void CNET_POSIX_IO(wake)(cnet_socket_handle handle)
+void cnet__posix_wake(cnet_socket_handle handle)
 {
     /* Wakes recv, send, accept, connect and poll on it in every thread. */
     shutdown(handle, SHUT_RDWR);
 }
 
-#ifndef CNET_POSIX_IO_PREFIX
-void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
-{
-    /* Every call here honours O_NONBLOCK already. */
-    (void)handle;
-    (void)blocking;
-}
-#endif
-
-cnet_err CNET_POSIX_IO(shutdown)(cnet_socket_handle handle, bool read, bool write)
+cnet_err cnet__posix_shutdown(cnet_socket_handle handle, bool read, bool write)
 {
     int how = read && write ? SHUT_RDWR : read ? SHUT_RD : SHUT_WR;
     if (shutdown(handle, how) < 0)

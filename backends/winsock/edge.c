@@ -1,16 +1,10 @@
 /*
- * The Winsock system-call edge: Winsock start-up, resolution, names, options
- * and readiness. With edge_io.c and ifindex.c it is the only code of the
- * winsock backend that reads WSAGetLastError() (or GetLastError(), or a
- * getaddrinfo result); each one is translated to a cnet_err on the spot
- * through the generated tables (cnet__err_from_winsock, cnet__err_from_gai).
- *
- * WSAStartup: the library starts Winsock itself, lazily, the first time any
- * edge function runs (cnet__winsock_ready), through InitOnceExecuteOnce so
- * that concurrent first calls start it exactly once; WSACleanup runs at
- * process exit (atexit). A lazy start needs no constructor, which a static
- * library cannot rely on, and costs one already-initialised INIT_ONCE check
- * per call afterwards.
+ * The Winsock system-call edge: resolution, names, options and readiness.
+ * With edge_io.c, wsa.c (Winsock start-up and what the edge files share) and
+ * ifindex.c it is the only code of the winsock backend that reads
+ * WSAGetLastError() (or GetLastError(), or a getaddrinfo result); each one
+ * is translated to a cnet_err on the spot through the generated tables
+ * (cnet__err_from_winsock, cnet__err_from_gai).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -19,45 +13,6 @@
 
 #include "internal.h"
 #include "winsock_edge.h"
-
-/* ------------------------------------------------------- Winsock start-up */
-
-static INIT_ONCE winsock_once = INIT_ONCE_STATIC_INIT;
-static int winsock_startup_error;
-
-static void winsock_cleanup(void)
-{
-    WSACleanup();
-}
-
-static BOOL CALLBACK winsock_startup(PINIT_ONCE once, PVOID param, PVOID *context)
-{
-    (void)once;
-    (void)param;
-    (void)context;
-    WSADATA data;
-    /* WSAStartup returns the error itself (WSAGetLastError needs Winsock). */
-    winsock_startup_error = WSAStartup(MAKEWORD(2, 2), &data);
-    if (winsock_startup_error == 0)
-        atexit(winsock_cleanup);
-    return TRUE;
-}
-
-cnet_err cnet__winsock_ready(const char *function)
-{
-    InitOnceExecuteOnce(&winsock_once, winsock_startup, NULL, NULL);
-    if (winsock_startup_error != 0)
-        return cnet__fail_os(cnet__err_from_winsock(winsock_startup_error), winsock_startup_error, function,
-                             "WSAStartup");
-    return CNET_OK;
-}
-
-/* Translate WSAGetLastError() and record it. */
-cnet_err cnet__winsock_fail(const char *function, const char *what)
-{
-    int e = WSAGetLastError();
-    return cnet__fail_os(cnet__err_from_winsock(e), e, function, what);
-}
 
 /* wine (8.0) passes glibc's EAI_ADDRFAMILY (-9) through untranslated when a
  * literal's family differs from the hint, where Windows says the name is not
@@ -77,13 +32,6 @@ static cnet_err fail_gai(int rc, const char *function, const char *what)
         err = cnet__err_from_winsock(rc);
     return cnet__fail_os(err, rc, function, what);
 }
-
-#define READY(function)                                   \
-    do {                                                  \
-        cnet_err ready_err_ = cnet__winsock_ready(function); \
-        if (ready_err_ != CNET_OK)                        \
-            return ready_err_;                            \
-    } while (0)
 
 /* ------------------------------------------------------------ handles */
 
@@ -431,95 +379,64 @@ cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned lon
 
 /* ------------------------------------------------------------- readiness */
 
-/* WSAPoll the handles for `events` (no FD_SETSIZE limit), keep the ready
- * ones in order. */
-static cnet_err select_common(cnet_socket_handle *handles, size_t *count, int timeout, short events,
-                              const char *function)
+cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count, bool write, int64_t deadline,
+                                bool *ready, size_t *ready_count)
 {
+    const char *function = write ? "cnet_select_write" : "cnet_select_read";
     WSAPOLLFD small[16];
-    size_t n = *count;
+    *ready_count = 0;
     READY(function);
-    if (n == 0) {
-        /* Nothing to watch: Nim's select sleeps for the timeout; so do we. */
-        if (timeout > 0)
-            Sleep((DWORD)timeout);
+    int wait = WAKE_SLICE_MS;
+    if (deadline >= 0) {
+        int64_t left = deadline - cnet__sys_now_ms();
+        if (left < wait)
+            wait = left > 0 ? (int)left : 0;
+    }
+    if (count == 0) {
+        /* Nothing to watch (WSAPoll refuses an empty set): only wait. */
+        Sleep((DWORD)wait);
         return CNET_OK;
     }
-    if (n > (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || n > (size_t)INT_MAX)
+    if (count > (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || count > (size_t)INT_MAX)
         return cnet__fail(CNET_EINVAL, "too many handles");
-    WSAPOLLFD *fds = n <= sizeof small / sizeof small[0] ? small : malloc(n * sizeof *fds);
+    WSAPOLLFD *fds = count <= sizeof small / sizeof small[0] ? small : malloc(count * sizeof *fds);
     if (fds == NULL)
         return cnet__fail(CNET_ENOMEM, function);
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < count; i++) {
         if (handles[i] == CNET_INVALID_SOCKET) {
             if (fds != small)
                 free(fds);
             return cnet__fail(CNET_EBADF, "a handle in the list is not a valid socket handle");
         }
         fds[i].fd = (SOCKET)handles[i];
-        fds[i].events = events;
+        /* WSAPoll refuses POLLPRI; POLLRDBAND is its out-of-band equivalent. */
+        fds[i].events = write ? POLLWRNORM : POLLRDNORM | POLLRDBAND;
         fds[i].revents = 0;
     }
     /* A socket shut down for reading is readable for POSIX poll (a recv
      * answers at once) but never for WSAPoll: count it as ready here (then
      * WSAPoll only looks, and each handle is asked again below). */
     bool shut_ready = false;
-    for (size_t i = 0; i < n && (events & POLLRDNORM) && !shut_ready; i++)
+    for (size_t i = 0; i < count && !write && !shut_ready; i++)
         shut_ready = cnet__winsock_read_shut(fds[i].fd);
     if (shut_ready)
-        timeout = 0;
-    int64_t deadline = timeout >= 0 ? cnet__sys_now_ms() + timeout : 0;
-    int rc;
-    for (;;) {
-        int wait = timeout;
-        if (timeout >= 0) {
-            int64_t left = deadline - cnet__sys_now_ms();
-            wait = left > 0 ? (int)left : 0;
-        }
-        /* In slices: a handle woken by close (another thread) after the
-         * wait began ends it, which CancelIoEx alone cannot promise. */
-        if (wait < 0 || wait > WAKE_SLICE_MS)
-            wait = WAKE_SLICE_MS;
-        rc = WSAPoll(fds, (ULONG)n, wait);
-        if (rc != 0 || (timeout >= 0 && cnet__sys_now_ms() >= deadline))
-            break;
-        bool woken = false;
-        for (size_t i = 0; i < n && !woken; i++)
-            woken = cnet__winsock_woken(fds[i].fd);
-        if (woken)
-            break; /* the caller finds the closed socket */
-    }
-    if (rc == SOCKET_ERROR) {
-        cnet_err err = cnet__winsock_fail(function, "WSAPoll");
-        if (fds != small)
-            free(fds);
-        return err;
-    }
-    size_t ready = 0;
+        wait = 0;
+    /* At most one slice: a handle woken by close (another thread) after the
+     * wait began ends the select, which CancelIoEx alone cannot promise. */
+    int rc = WSAPoll(fds, (ULONG)count, wait);
     cnet_err err = CNET_OK;
-    for (size_t i = 0; i < n; i++) {
-        if (fds[i].revents & POLLNVAL) {
+    if (rc == SOCKET_ERROR)
+        err = cnet__winsock_fail(function, "WSAPoll");
+    for (size_t i = 0; i < count && err == CNET_OK; i++) {
+        if (fds[i].revents & POLLNVAL)
             err = cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
-            break;
-        }
-        if (fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)))
-            handles[ready++] = handles[i];
+        /* A woken socket counts as ready, as a shut-down one does for POSIX
+         * poll: the caller finds it closed. */
+        ready[i] = fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)) ||
+                   cnet__winsock_woken(fds[i].fd);
+        *ready_count += ready[i];
     }
     if (fds != small)
         free(fds);
-    if (err != CNET_OK)
-        return err;
-    *count = ready;
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_select_read(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    /* WSAPoll refuses POLLPRI; POLLRDBAND is its out-of-band equivalent. */
-    return select_common(handles, count, timeout, POLLRDNORM | POLLRDBAND, "cnet_select_read");
-}
-
-cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int timeout)
-{
-    return select_common(handles, count, timeout, POLLWRNORM, "cnet_select_write");
+    return err;
 }

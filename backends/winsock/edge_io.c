@@ -2,7 +2,7 @@
  * The Winsock I/O edge: socket lifecycle (create, close, bind, listen,
  * accept) and the data path of the net layer (one receive, one send, connect
  * and accept with deadlines). WSAGetLastError() is read here and translated
- * on the spot (cnet__winsock_fail).
+ * on the spot (cnet__winsock_fail, wsa.c).
  *
  * Deadlines: Winsock has no MSG_DONTWAIT and no way to read a socket's
  * FIONBIO state back. Receives and accepts wait with WSAPoll and then make
@@ -21,13 +21,6 @@
 #include "internal.h"
 #include "winsock_edge.h"
 
-#define READY(function)                                      \
-    do {                                                     \
-        cnet_err ready_err_ = cnet__winsock_ready(function); \
-        if (ready_err_ != CNET_OK)                           \
-            return ready_err_;                               \
-    } while (0)
-
 #ifndef SIO_UDP_CONNRESET
 #define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
 #endif
@@ -43,67 +36,9 @@ static void set_inherit(SOCKET s, bool inheritable)
     SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, inheritable ? HANDLE_FLAG_INHERIT : 0);
 }
 
-static bool set_nonblocking(SOCKET s, bool on)
-{
-    u_long mode = on ? 1 : 0;
-    return ioctlsocket(s, FIONBIO, &mode) == 0;
-}
-
-/*
- * Handles shut down for receiving through cnet. WSAPoll never reports such a
- * socket readable, while its recv fails at once (WSAESHUTDOWN, which a
- * stream receive reads as the end of the stream): a receive with a deadline
- * would wait out the deadline where the blocking receive answers at once.
- * So a receive with a deadline on a handle in this set first asks whether
- * recv answers at once. Kernel handles are multiples of 4: the set is
- * indexed by handle / 4. A bit left behind (a handle closed outside cnet,
- * its number reused) costs one such question, then is cleared: it never
- * changes a result.
- */
-static cnet__handle_bits read_shut_handles;
-
-static uintptr_t shut_index(SOCKET s)
-{
-    return (uintptr_t)s >> 2;
-}
-
-/*
- * Handles woken by close from another thread (cnet__sys_wake). CancelIoEx
- * ends only a wait already in the kernel, and a shut-down listener does not
- * fail a later accept, so a call that took its hold just before the close
- * but reaches accept or WSAPoll just after the wake would wait forever.
- * Such waits (wait_ready, the select loop) therefore poll in slices of at
- * most WAKE_SLICE_MS and stop once their handle is in this set.
- */
-static cnet__handle_bits woken_handles;
-
-bool cnet__winsock_woken(SOCKET s)
-{
-    return cnet__handle_bits_get(&woken_handles, shut_index(s));
-}
-
 /* Handles made non-blocking through cnet (cnet_set_blocking, CNET_FIONBIO):
  * their accept must answer WSAEWOULDBLOCK at once, not wait for readiness. */
 static cnet__handle_bits nonblocking_handles;
-
-bool cnet__winsock_read_shut(SOCKET s)
-{
-    if (!cnet__handle_bits_get(&read_shut_handles, shut_index(s)))
-        return false;
-    /* Peek one byte without waiting (non-blocking for the question only). */
-    char byte;
-    int rc = SOCKET_ERROR, e = 0;
-    if (set_nonblocking(s, true)) {
-        rc = recv(s, &byte, 1, MSG_PEEK);
-        e = rc == SOCKET_ERROR ? WSAGetLastError() : 0;
-        set_nonblocking(s, false);
-    }
-    if (rc == SOCKET_ERROR && e == WSAESHUTDOWN)
-        return true;
-    if (rc == SOCKET_ERROR && e == WSAEWOULDBLOCK)
-        cnet__handle_bits_put(&read_shut_handles, shut_index(s), false); /* not shut down after all */
-    return false; /* data waiting or another state: WSAPoll tells */
-}
 
 /* ------------------------------------------------------------- lifecycle */
 
@@ -136,9 +71,9 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
 cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
     READY("cnet_close");
-    cnet__handle_bits_put(&read_shut_handles, shut_index((SOCKET)handle), false);
-    cnet__handle_bits_put(&woken_handles, shut_index((SOCKET)handle), false);
-    cnet__handle_bits_put(&nonblocking_handles, shut_index((SOCKET)handle), false);
+    cnet__winsock_mark_read_shut((SOCKET)handle, false);
+    cnet__winsock_mark_woken((SOCKET)handle, false);
+    cnet__handle_bits_put(&nonblocking_handles, cnet__winsock_handle_index((SOCKET)handle), false);
     if (closesocket((SOCKET)handle) == SOCKET_ERROR)
         return cnet__winsock_fail("cnet_close", "closesocket");
     return CNET_OK;
@@ -267,7 +202,7 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
 static cnet_err send_buffers(SOCKET s, WSABUF *bufs, DWORD count, int64_t deadline, size_t *sent,
                              const char *what)
 {
-    if (deadline >= 0 && !set_nonblocking(s, true))
+    if (deadline >= 0 && !cnet__winsock_set_nonblocking(s, true))
         return cnet__winsock_fail("send", "ioctlsocket(FIONBIO)");
     cnet_err err;
     for (;;) {
@@ -286,7 +221,7 @@ static cnet_err send_buffers(SOCKET s, WSABUF *bufs, DWORD count, int64_t deadli
         err = cnet__winsock_fail("send", what);
         break;
     }
-    if (deadline >= 0 && !set_nonblocking(s, false) && err == CNET_OK)
+    if (deadline >= 0 && !cnet__winsock_set_nonblocking(s, false) && err == CNET_OK)
         err = cnet__winsock_fail("send", "ioctlsocket(FIONBIO)");
     return err;
 }
@@ -368,7 +303,7 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
             return cnet__fail_os(CNET_EINPROGRESS, e, "connect", "connect");
         return cnet__fail_os(cnet__err_from_winsock(e), e, "connect", "connect");
     }
-    if (!set_nonblocking(s, true))
+    if (!cnet__winsock_set_nonblocking(s, true))
         return cnet__winsock_fail("connect", "ioctlsocket(FIONBIO)");
     cnet_err err = CNET_OK;
     if (connect(s, addr, len) == SOCKET_ERROR) {
@@ -378,7 +313,7 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
             err = cnet__winsock_fail("connect", "connect");
     }
     /* The socket goes back to blocking, whatever happened. */
-    if (!set_nonblocking(s, false) && err == CNET_OK)
+    if (!cnet__winsock_set_nonblocking(s, false) && err == CNET_OK)
         err = cnet__winsock_fail("connect", "ioctlsocket(FIONBIO)");
     return err;
 }
@@ -392,8 +327,8 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     for (;;) {
         /* Without a deadline too, unless cnet made the handle non-blocking:
          * a blocking accept that starts after the wake of a close would
-         * never end (see woken_handles). */
-        if (deadline >= 0 || !cnet__handle_bits_get(&nonblocking_handles, shut_index(s))) {
+         * never end (see the woken marks in wsa.c). */
+        if (deadline >= 0 || !cnet__handle_bits_get(&nonblocking_handles, cnet__winsock_handle_index(s))) {
             cnet_err err = wait_ready(s, POLLRDNORM, deadline, "accept");
             if (err != CNET_OK)
                 return err;
@@ -419,7 +354,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
     READY("sendto");
     if (size > (size_t)INT_MAX)
         return cnet__fail(CNET_EMSGSIZE, "sendto: the datagram is too long");
-    if (deadline >= 0 && !set_nonblocking(s, true))
+    if (deadline >= 0 && !cnet__winsock_set_nonblocking(s, true))
         return cnet__winsock_fail("sendto", "ioctlsocket(FIONBIO)");
     cnet_err err;
     for (;;) {
@@ -436,7 +371,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
         err = cnet__winsock_fail("sendto", "sendto");
         break;
     }
-    if (deadline >= 0 && !set_nonblocking(s, false) && err == CNET_OK)
+    if (deadline >= 0 && !cnet__winsock_set_nonblocking(s, false) && err == CNET_OK)
         err = cnet__winsock_fail("sendto", "ioctlsocket(FIONBIO)");
     return err;
 }
@@ -478,18 +413,18 @@ void cnet__sys_wake(cnet_socket_handle handle)
 {
     if (cnet__winsock_ready("close") != CNET_OK)
         return;
-    cnet__handle_bits_put(&woken_handles, shut_index((SOCKET)handle), true);
+    cnet__winsock_mark_woken((SOCKET)handle, true);
     shutdown((SOCKET)handle, SD_BOTH);
     /* A shutdown does not end a blocking recv or a WSAPoll of another
      * thread on Windows; cancelling the handle's pending I/O does. Waits
-     * that start after this see woken_handles. */
+     * that start after this see the woken mark (wsa.c). */
     CancelIoEx((HANDLE)handle, NULL);
 }
 
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 {
     /* Winsock calls honour FIONBIO; only the net layer's accept asks. */
-    cnet__handle_bits_put(&nonblocking_handles, shut_index((SOCKET)handle), !blocking);
+    cnet__handle_bits_put(&nonblocking_handles, cnet__winsock_handle_index((SOCKET)handle), !blocking);
 }
 
 cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
@@ -499,6 +434,6 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write)
     if (shutdown((SOCKET)handle, how) == SOCKET_ERROR)
         return cnet__winsock_fail("cnet_socket_shutdown", "shutdown");
     if (read)
-        cnet__handle_bits_put(&read_shut_handles, shut_index((SOCKET)handle), true);
+        cnet__winsock_mark_read_shut((SOCKET)handle, true);
     return CNET_OK;
 }

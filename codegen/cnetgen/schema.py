@@ -316,12 +316,12 @@ PROC = EntryKind("proc", "a proc", Doc("Proc", "函数（proc）"), Doc(
         "加入它的 cnet 版本，如 `0.1`。会被检查，但目前没有任何输出显示它。")),
     Key("ring", "bool", Doc(
         "On the io_uring backend, it is served by the ring: the io_uring edge "
-        "(`backends/io_uring/edge_io.c`) defines it, and its POSIX fallback (the POSIX I/O edge, "
-        "`backends/posix/edge_io.c`, built a second time under fallback names that `src/backend.h` "
-        "declares) serves the calls the ring cannot. Only for `impl: backend` and `impl: edge`.",
+        "(`backends/io_uring/edge_io.c`) defines it, and its POSIX fallback (`cnet__posix_<name>` in "
+        "the POSIX I/O edge, `backends/posix/edge_io.c`, which the posix backend's `cnet__sys_<name>` "
+        "calls too: `backends/posix/sys_io.c`) serves the calls the ring cannot. Only for `impl: backend` and `impl: edge`.",
         "在 io_uring 后端上，它经由环（ring）完成：io_uring 边缘（`backends/io_uring/edge_io.c`）定义它，"
-        "它的 POSIX 回退（POSIX I/O 边缘 `backends/posix/edge_io.c`，以 `src/backend.h` 声明的回退名称"
-        "再编译一次）处理环无法完成的调用。仅用于 `impl: backend` 和 `impl: edge`。"), default=False),
+        "它的 POSIX 回退（POSIX I/O 边缘 `backends/posix/edge_io.c` 中的 `cnet__posix_<name>`，"
+        "posix 后端的 `cnet__sys_<name>` 也调用它：`backends/posix/sys_io.c`）处理环无法完成的调用。仅用于 `impl: backend` 和 `impl: edge`。"), default=False),
     Key("hold", "str", Doc(
         "How a call keeps another thread's `cnet_socket_close` from releasing the descriptor under "
         "it. The name of a `cnet_socket *` parameter: the API layer holds that socket for the whole "

@@ -293,7 +293,7 @@ cnet_err cnet_select_read(cnet_socket_handle *handles, size_t *count, int timeou
         return cnet__fail(CNET_EINVAL, "cnet_select_read: argument 'count' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_select_read: argument 'timeout' must be >= -1");
-    return cnet__sys_select_read(handles, count, timeout);
+    return cnet__select_read(handles, count, timeout);
 }
 
 cnet_err cnet_select_write(cnet_socket_handle *handles, size_t *count, int timeout)
@@ -304,5 +304,5 @@ cnet_err cnet_select_write(cnet_socket_handle *handles, size_t *count, int timeo
         return cnet__fail(CNET_EINVAL, "cnet_select_write: argument 'count' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_select_write: argument 'timeout' must be >= -1");
-    return cnet__sys_select_write(handles, count, timeout);
+    return cnet__select_write(handles, count, timeout);
 }

@@ -33,8 +33,6 @@ cnet_err cnet__sys_get_sock_opt_int(cnet_socket_handle handle, int level, int op
 cnet_err cnet__sys_set_sock_opt_int(cnet_socket_handle handle, int level, int optname, int value);
 cnet_err cnet__sys_set_blocking(cnet_socket_handle handle, bool blocking);
 cnet_err cnet__sys_ioctlsocket(cnet_socket_handle handle, long cmd, unsigned long *argp);
-cnet_err cnet__sys_select_read(cnet_socket_handle *handles, size_t *count, int timeout);
-cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int timeout);
 
 /* ------------------- internal edge primitives (declared with impl: edge) */
 
@@ -49,6 +47,59 @@ cnet_err cnet__sys_select_write(cnet_socket_handle *handles, size_t *count, int 
  * cnet addition (no Nim counterpart).
  */
 const char *cnet__sys_backend_active(void);
+
+/**
+ * One wait for readiness: polls the handles for reading or for writing until
+ * some are ready or the deadline passes, and marks the ready ones.
+ *
+ * [zh] 一次就绪等待：轮询这些句柄是否可读或可写，直到其中一些就绪或截止时间已过，并标记就绪的句柄。
+ *
+ * The loop of cnet_select_read and cnet_select_write (src/select.c, the same
+ * for every backend) calls it again until some handle is ready or the deadline
+ * has passed: it may return earlier with none ready (a signal interrupted the
+ * wait; Winsock waits in slices of at most 50 ms). With no handles it only
+ * waits. A handle is ready when the poll reports any event on it; an invalid
+ * or closed handle fails the call with CNET_EBADF. Winsock: WSAPoll never
+ * reports a socket that cnet shut down for reading as readable, where POSIX
+ * poll does, so such a socket counts as ready for reading and the wait then
+ * only looks; a socket woken by close from another thread (cnet__sys_wake)
+ * counts as ready, as the shut-down socket does on POSIX.
+ *
+ * [zh] cnet_select_read 与 cnet_select_write
+ * 的循环（src/select.c，所有后端共用）反复调用它，直到某个句柄就绪或截止时间已过：它可以提前返回而没有任何句柄就绪（等待被信号打断；Winsock
+ * 以最长 50 ms 的片段等待）。没有句柄时只等待。轮询报告句柄上有任何事件时该句柄即就绪；无效或已关闭的句柄使调用以 CNET_EBADF
+ * 失败。Winsock：WSAPoll 从不把由 cnet 关闭了读端的套接字报告为可读，而 POSIX poll
+ * 会，因此这样的套接字算作可读，等待随之只做一次查询；被另一个线程的关闭唤醒的套接字（cnet__sys_wake）算作就绪，与 POSIX
+ * 上已关闭的套接字相同。
+ *
+ * @param handles the sockets to watch
+ *        [zh] 要监视的套接字
+ *
+ * @param count how many (0 only waits)
+ *        [zh] 个数（0 表示只等待）
+ *
+ * @param write true: wait until writable; false: until readable
+ *        [zh] true：等待可写；false：等待可读
+ *
+ * @param deadline absolute cnet__sys_now_ms time, or -1 for none
+ *        [zh] cnet__sys_now_ms 的绝对时间，-1 表示没有
+ *
+ * @param ready count marks, all written: ready[i] tells whether handles[i] is
+ * ready
+ *        [zh] count 个标记，全部写入：ready[i] 表示 handles[i] 是否就绪
+ *
+ * @param ready_count how many are marked ready
+ *        [zh] 标记为就绪的个数
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_EBADF: bad or closed socket handle
+ *         CNET_ENOMEM: out of memory
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count, bool write, int64_t deadline, bool *ready, size_t *ready_count);
 
 /**
  * Milliseconds on a monotonic clock (deadlines).
@@ -361,9 +412,10 @@ void cnet__sys_wake(cnet_socket_handle handle);
  */
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking);
 
-/* ------- the POSIX I/O edge under its fallback names (ring: true in the spec) */
-/* backends/posix/edge_io.c defines these when built with CNET_POSIX_IO_PREFIX,
- * as the exact fallback of the io_uring backend. */
+/* ------- the POSIX I/O edge under its own names (ring: true in the spec) */
+/* backends/posix/edge_io.c defines these: the posix backend's cnet__sys_*
+ * call them (backends/posix/sys_io.c), and the io_uring backend falls back
+ * to them, exactly, when the kernel refuses the ring. */
 cnet_err cnet__posix_create_native_socket_int(int domain, int type, int protocol, bool inheritable, cnet_socket_handle *out);
 cnet_err cnet__posix_close(cnet_socket_handle handle);
 cnet_err cnet__posix_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen);
@@ -403,6 +455,8 @@ cnet_err cnet__new_raw_socket(cnet_domain domain, cnet_sock_type type, cnet_prot
 cnet_err cnet__new_raw_socket_int(int domain, int type, int protocol, cnet_socket_handle *out);
 cnet_err cnet__get_addr_string(const struct sockaddr *addr, cnet_socklen addrlen, char *buf, size_t size);
 cnet_err cnet__make_unix_addr(const char *path, struct sockaddr_storage *out, cnet_socklen *len);
+cnet_err cnet__select_read(cnet_socket_handle *handles, size_t *count, int timeout);
+cnet_err cnet__select_write(cnet_socket_handle *handles, size_t *count, int timeout);
 cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out);
