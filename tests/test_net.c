@@ -148,6 +148,14 @@ Test(net_socket, use_after_close_and_double_close)
     TC_OK(cnet_socket_close(s, CNET_FLAGS_DEFAULT));
     TC_OK(cnet_socket_close(s, CNET_FLAGS_DEFAULT));
     cr_assert_eq(cnet_socket_get_fd(s), CNET_INVALID_SOCKET);
+    /* The held queries answer their spec's closed_returns, for NULL too. */
+    cr_assert_not(cnet_socket_is_ssl(s));
+    cr_assert_not(cnet_socket_has_data_buffered(s));
+    cr_assert_null(cnet_socket_ssl_handle(s));
+    cr_assert_eq(cnet_socket_get_fd(NULL), CNET_INVALID_SOCKET);
+    cr_assert_not(cnet_socket_is_ssl(NULL));
+    cr_assert_not(cnet_socket_has_data_buffered(NULL));
+    cr_assert_null(cnet_socket_ssl_handle(NULL));
     char buf[8];
     size_t n;
     cnet_read_line_result r;
