@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/backend.h.j2 - do not edit; regenerate with `make regen` */
 /*
  * The internal interface between the shared code and a backend. Every
  * function named cnet__sys_* has the signature of the public function it
@@ -443,6 +443,42 @@ bool cnet__socket_try_hold(const cnet_socket *socket);
 void cnet__socket_let_go(const cnet_socket *socket);
 
 /* ------------------------------------------------ shared implementations */
+cnet_err cnet__loop_new(cnet_loop **out);
+cnet_err cnet__loop_default(cnet_loop **out);
+cnet_err cnet__loop_free(cnet_loop *loop);
+cnet_err cnet__loop_run(cnet_loop *loop);
+cnet_err cnet__loop_poll(cnet_loop *loop, int timeout);
+cnet_err cnet__loop_stop(cnet_loop *loop);
+cnet_err cnet__loop_wake(cnet_loop *loop);
+cnet_err cnet__loop_post(cnet_loop *loop, cnet_async_cb cb, void *user);
+cnet_err cnet__loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__loop_add_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__loop_add_read(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__loop_add_write(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_cancel(cnet_async_op *op);
+cnet_err cnet__async_socket_new(cnet_loop *loop, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, cnet_async_socket **out);
+cnet_err cnet__async_socket_wrap(cnet_loop *loop, cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_async_socket **out);
+cnet_err cnet__async_socket_close(cnet_async_socket *socket, cnet_async_cb cb, void *user);
+cnet_err cnet__async_socket_set_sock_opt(cnet_async_socket *socket, cnet_sobool opt, bool value);
+cnet_err cnet__async_socket_get_sock_opt(cnet_async_socket *socket, cnet_sobool opt, bool *value);
+cnet_err cnet__async_socket_bind_addr(cnet_async_socket *socket, cnet_port port, const char *address);
+cnet_err cnet__async_socket_listen(cnet_async_socket *socket, int backlog);
+cnet_err cnet__async_socket_get_local_addr(cnet_async_socket *socket, cnet_ip_address *address, cnet_port *port);
+cnet_err cnet__async_socket_get_peer_addr(cnet_async_socket *socket, cnet_ip_address *address, cnet_port *port);
+cnet_err cnet__async_connect(cnet_async_socket *socket, const char *address, cnet_port port, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_dial(cnet_loop *loop, const char *address, cnet_port port, cnet_protocol protocol, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_accept(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv(cnet_async_socket *socket, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv_into(cnet_async_socket *socket, void *buf, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv_line(cnet_async_socket *socket, size_t max_length, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv_line_into(cnet_async_socket *socket, char *buf, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_send(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_send_copy(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_send_frame(cnet_async_socket *socket, cnet_frame_format format, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv_frame(cnet_async_socket *socket, cnet_frame_format format, size_t max_size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_send_to(cnet_async_socket *socket, const char *address, cnet_port port, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_recv_from(cnet_async_socket *socket, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);
 cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id);
 cnet_err cnet__ip_address_to_string(const cnet_ip_address *address, char *buf, size_t size, size_t *len);
@@ -521,6 +557,28 @@ cnet_err cnet__socket_get_psk_identity(cnet_socket *socket, char *identity, size
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size);
 
 /* --------------------------------------- enum checks (from the spec's enums) */
+static inline bool cnet__async_kind_is_valid(int value)
+{
+    switch (value) {
+    case CNET_ASYNC_TIMER:
+    case CNET_ASYNC_CALL_SOON:
+    case CNET_ASYNC_READABLE:
+    case CNET_ASYNC_WRITABLE:
+    case CNET_ASYNC_CONNECT:
+    case CNET_ASYNC_ACCEPT:
+    case CNET_ASYNC_RECV:
+    case CNET_ASYNC_RECV_LINE:
+    case CNET_ASYNC_SEND:
+    case CNET_ASYNC_RECV_FRAME:
+    case CNET_ASYNC_SEND_TO:
+    case CNET_ASYNC_RECV_FROM:
+    case CNET_ASYNC_CLOSE:
+        return true;
+    default:
+        return false;
+    }
+}
+
 static inline bool cnet__ip_address_family_is_valid(int value)
 {
     switch (value) {

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/sockopts.c.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/sockopts.c.j2 - do not edit; regenerate with `make regen` */
 /*
  * A get/set round trip for every integer socket option the spec lists under
  * `sockopts`. An option the platform lacks is reported as skipped.

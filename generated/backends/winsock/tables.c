@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/tables.c.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/tables.c.j2 - do not edit; regenerate with `make regen` */
 /*
  * Tables of the "winsock" backend:
  * the mapping of cnet's enums to the OS constants, the build-time proof that

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/cnet.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/cnet.h.j2 - do not edit; regenerate with `make regen` */
 /**
  * cnet: Nim's nativesockets and net modules for C. Include this header to get
  * the whole public API.
@@ -10,6 +10,7 @@
 
 #include <cnet/platform.h>
 #include <cnet/errors.h>
+#include <cnet/async.h>
 #include <cnet/core.h>
 #include <cnet/ipaddr.h>
 #include <cnet/nativesockets.h>

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/errors.h.j2 - do not edit; regenerate with `make regen` */
 #ifndef CNET_ERRORS_H
 #define CNET_ERRORS_H
 
@@ -155,6 +155,8 @@ typedef enum cnet_err {
     CNET_ETLS_ALPN = 212,
     /** the peer rejected the TLS connection with an alert / 对端以 TLS 警报拒绝了连接 */
     CNET_ETLS_PEER_ALERT = 213,
+    /** the operation was cancelled / 操作已被取消 */
+    CNET_ECANCELED = 250,
 } cnet_err;
 
 /** X-macro list of every error code: X(name, value). */
@@ -231,6 +233,7 @@ typedef enum cnet_err {
     X(CNET_ETLS_NO_CA, 210) \
     X(CNET_ETLS_NOT_TLS, 211) \
     X(CNET_ETLS_ALPN, 212) \
-    X(CNET_ETLS_PEER_ALERT, 213)
+    X(CNET_ETLS_PEER_ALERT, 213) \
+    X(CNET_ECANCELED, 250)
 
 #endif /* CNET_ERRORS_H */

@@ -1,4 +1,4 @@
-/* generated from spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/platform.h.j2 - do not edit; regenerate with `make regen` */
+/* generated from spec/async.yaml, spec/core.yaml, spec/errors.yaml, spec/ipaddr.yaml, spec/nativesockets.yaml, spec/net.yaml, spec/platforms.yaml, spec/tls.yaml by codegen/templates/platform.h.j2 - do not edit; regenerate with `make regen` */
 /*
  * Platform types of cnet: the socket handle, the address length type and the
  * system headers that declare struct sockaddr and struct addrinfo. Shared code
