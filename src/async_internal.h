@@ -224,6 +224,11 @@ struct cnet__async_backend {
     /* Make the outstanding send report soon (CNET_ECANCELED when nothing of it
      * was written; the count when something was). */
     void (*cancel_send)(cnet_async_socket *s);
+    /* One datagram to an address (a datagram socket): reports
+     * cnet__async_on_sent once, with n == size or an error; one outstanding
+     * per socket, shared with send. */
+    void (*send_to)(cnet_async_socket *s, const uint8_t *data, size_t size, const struct sockaddr *to,
+                    cnet_socklen len);
     /* Connect s->fd; report cnet__async_on_connected once. */
     void (*connect)(cnet_async_socket *s, const struct sockaddr *to, cnet_socklen len);
     void (*cancel_connect)(cnet_async_socket *s);
