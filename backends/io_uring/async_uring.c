@@ -108,19 +108,34 @@ static void ring_enable(uring *u)
 {
     if (!u->enabled) {
         u->enabled = true;
-        io_uring_enable_rings(&u->ring);
+        /* io_uring_enable_rings is in 2.3's header but not its library */
+        io_uring_register((unsigned)u->ring.ring_fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
     }
+}
+
+static void submit_now(uring *u)
+{
+    ring_enable(u);
+    u->submitted = true;
+    io_uring_submit(&u->ring);
 }
 
 /* A free submission entry; a full queue is handed to the kernel first. */
 static struct io_uring_sqe *sqe_get(uring *u, unsigned need)
 {
-    if (io_uring_sq_space_left(&u->ring) < need) {
-        ring_enable(u);
-        u->submitted = true;
-        io_uring_submit(&u->ring);
-    }
+    if (io_uring_sq_space_left(&u->ring) < need)
+        submit_now(u);
     return io_uring_get_sqe(&u->ring);
+}
+
+/* The entry is filled: tag it. An embedded loop (fd() was asked for) hands
+ * it to the kernel now, since the other loop sleeps on the descriptor until
+ * something completes; the reports of a wait submit theirs together. */
+static void sqe_done(uring *u, struct io_uring_sqe *sqe, uint64_t ud)
+{
+    io_uring_sqe_set_data64(sqe, ud);
+    if (u->eager && !u->reaping)
+        submit_now(u);
 }
 
 static sock_ext *ext_get(cnet_async_socket *s)
@@ -151,7 +166,7 @@ static void cancel_req(uring *u, cnet_async_socket *s, unsigned tag, uint32_t bu
     if (sqe == NULL)
         return;
     io_uring_prep_cancel64(sqe, ud_of(s, tag), 0);
-    io_uring_sqe_set_data64(sqe, 0);
+    sqe_done(u, sqe, 0);
     s->be_flags |= cxl;
 }
 
@@ -211,7 +226,7 @@ static void arm_recv(uring *u, cnet_async_socket *s)
         sqe->flags |= IOSQE_BUFFER_SELECT;
         sqe->buf_group = CNET__UR_BGID;
     }
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_RECV));
+    sqe_done(u, sqe, ud_of(s, T_RECV));
     s->be_flags |= B_RECV;
     s->be_count++;
 }
@@ -286,7 +301,7 @@ static void arm_accept(uring *u, cnet_async_socket *s)
         io_uring_prep_multishot_accept(sqe, s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     else
         io_uring_prep_accept(sqe, s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_ACCEPT));
+    sqe_done(u, sqe, ud_of(s, T_ACCEPT));
     s->be_flags |= B_ACCEPT;
     s->be_count++;
 }
@@ -339,7 +354,7 @@ static void be_send(cnet_async_socket *s, const uint8_t *data, size_t size)
     }
     int flags = MSG_NOSIGNAL | (s->type == CNET_SOCK_STREAM ? MSG_WAITALL : 0);
     io_uring_prep_send(sqe, s->fd, data, size < SEND_MAX ? size : SEND_MAX, flags);
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_SEND));
+    sqe_done(u, sqe, ud_of(s, T_SEND));
     s->be_flags |= B_SEND;
     s->be_count++;
 }
@@ -364,7 +379,7 @@ static void be_send_to(cnet_async_socket *s, const uint8_t *data, size_t size, c
     e->smsg.msg_iov = &e->siov;
     e->smsg.msg_iovlen = 1;
     io_uring_prep_sendmsg(sqe, s->fd, &e->smsg, MSG_NOSIGNAL);
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_SEND));
+    sqe_done(u, sqe, ud_of(s, T_SEND));
     s->be_flags |= B_SEND;
     s->be_count++;
 }
@@ -404,7 +419,7 @@ static void be_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_soc
     }
     memcpy(&e->conn_to, to, (size_t)len);
     io_uring_prep_connect(sqe, s->fd, (const struct sockaddr *)&e->conn_to, (socklen_t)len);
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_CONNECT));
+    sqe_done(u, sqe, ud_of(s, T_CONNECT));
     s->be_flags |= B_CONN;
     s->be_count++;
 }
@@ -473,7 +488,7 @@ static void be_close(cnet_async_socket *s)
         return;
     }
     io_uring_prep_close(sqe, s->fd);
-    io_uring_sqe_set_data64(sqe, ud_of(s, T_CLOSE));
+    sqe_done(u, sqe, ud_of(s, T_CLOSE));
     s->be_count++;
 }
 
@@ -481,24 +496,26 @@ static void be_close(cnet_async_socket *s)
 
 static void be_poll_start(cnet_loop *loop, cnet_async_op *op)
 {
-    struct io_uring_sqe *sqe = sqe_get(U(loop), 1);
+    uring *u = U(loop);
+    struct io_uring_sqe *sqe = sqe_get(u, 1);
     if (sqe == NULL) {
         cnet__async_complete(op, CNET_ENOMEM, 0);
         return;
     }
     io_uring_prep_poll_add(sqe, op->u.poll.fd, op->u.poll.write ? POLLOUT : POLLIN);
-    io_uring_sqe_set_data64(sqe, ud_of(op, T_POLL));
+    sqe_done(u, sqe, ud_of(op, T_POLL));
 }
 
 static void be_poll_cancel(cnet_loop *loop, cnet_async_op *op)
 {
     /* The op completes with its poll's completion: CNET_ECANCELED, or the
      * readiness that came first. */
-    struct io_uring_sqe *sqe = sqe_get(U(loop), 1);
+    uring *u = U(loop);
+    struct io_uring_sqe *sqe = sqe_get(u, 1);
     if (sqe == NULL)
         return;
     io_uring_prep_poll_remove(sqe, ud_of(op, T_POLL));
-    io_uring_sqe_set_data64(sqe, 0);
+    sqe_done(u, sqe, 0);
 }
 
 static void done_poll(cnet_async_op *op, int res)
@@ -526,7 +543,7 @@ static void arm_wake(uring *u)
     if (sqe == NULL)
         return;
     io_uring_prep_read(sqe, u->wake_fd, &u->wake_val, sizeof u->wake_val, 0);
-    io_uring_sqe_set_data64(sqe, ud_of(u, T_WAKE));
+    sqe_done(u, sqe, ud_of(u, T_WAKE));
     u->wake_armed = true;
 }
 
@@ -595,7 +612,11 @@ static cnet_err be_wait(cnet_loop *loop, int timeout)
         struct io_uring_cqe *cqe;
         rc = io_uring_submit_and_wait_timeout(&u->ring, &cqe, 1, &ts, NULL);
     }
+    u->reaping = true;
     reap(u);
+    u->reaping = false;
+    if (u->eager && io_uring_sq_ready(&u->ring))
+        submit_now(u); /* embedded: what the reports queued runs now */
     if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
         return cnet__fail_os(os_err(rc), -rc, "cnet_loop_poll", "io_uring_enter");
     return CNET_OK;
@@ -606,12 +627,19 @@ static cnet_err be_wait(cnet_loop *loop, int timeout)
 static int be_fd(const cnet_loop *loop)
 {
     uring *u = U(loop);
+    if (!u->eager) {
+        /* From now on every request goes to the kernel when it is made,
+         * starting with those queued and the eventfd read. */
+        if ((u->ring.flags & IORING_SETUP_DEFER_TASKRUN) && !u->submitted &&
+            cnet__uring_ring_rebuild(&u->ring, !u->enabled, u->bufs_open ? &u->bufs : NULL) == 0)
+            u->enabled = !(u->ring.flags & IORING_SETUP_R_DISABLED);
+        u->eager = true;
+        if (!u->wake_armed)
+            arm_wake(u);
+        submit_now(u);
+    }
     if (!(u->ring.flags & IORING_SETUP_DEFER_TASKRUN))
         return u->ring.ring_fd;
-    if (!u->submitted && cnet__uring_ring_rebuild(&u->ring, !u->enabled, u->bufs_open ? &u->bufs : NULL) == 0) {
-        u->enabled = !(u->ring.flags & IORING_SETUP_R_DISABLED);
-        return u->ring.ring_fd;
-    }
     if (u->embed_fd < 0) {
         int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
         if (fd >= 0 && io_uring_register_eventfd(&u->ring, fd) != 0) {

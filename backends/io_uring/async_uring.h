@@ -86,6 +86,8 @@ typedef struct {
     cnet__uring_recv_mode mode;
     bool enabled;          /* the ring was created disabled: enabled by the first wait */
     bool submitted;        /* something was ever submitted */
+    bool eager;            /* embedded (fd() was asked for): submit at once */
+    bool reaping;          /* inside the completions of a wait */
     bool bufs_open;        /* bufs registered (on the first stream receive) */
     cnet__uring_bufs bufs;
     int wake_fd;           /* written by wake(), read by the ring */
