@@ -31,7 +31,7 @@
  *              its low 3 bits (T_*); 0 for requests whose completion means
  *              nothing (cancels).
  *
- * Kernels (probed once per process, async_uring_probe.c; CNET_IO_URING=off
+ * Kernels (probed once per process, async_uring_ring.c; CNET_IO_URING=off
  * or CNET_ASYNC_POLL=1 skip the ring):
  *   < 5.11, io_uring refused (ENOSYS, EPERM: kernel.io_uring_disabled) or
  *          an opcode missing: epoll (backends/posix/async_epoll.c).
@@ -47,13 +47,12 @@
  *
  * The embedding descriptor (fd(), cnet_loop_backend_fd): the ring fd, with
  * the ring rebuilt without DEFER_TASKRUN first when nothing was submitted
- * yet, else an eventfd registered with the ring; why: async_uring_probe.c.
+ * yet, else an eventfd registered with the ring; why: async_uring_ring.c.
  */
 #define _GNU_SOURCE 1
 
 #include <errno.h>
 #include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -104,40 +103,6 @@ static cnet_err os_err(int res)
     return cnet__err_from_errno(-res);
 }
 
-static void ring_enable(uring *u)
-{
-    if (!u->enabled) {
-        u->enabled = true;
-        /* io_uring_enable_rings is in 2.3's header but not its library */
-        io_uring_register((unsigned)u->ring.ring_fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
-    }
-}
-
-static void submit_now(uring *u)
-{
-    ring_enable(u);
-    u->submitted = true;
-    io_uring_submit(&u->ring);
-}
-
-/* A free submission entry; a full queue is handed to the kernel first. */
-static struct io_uring_sqe *sqe_get(uring *u, unsigned need)
-{
-    if (io_uring_sq_space_left(&u->ring) < need)
-        submit_now(u);
-    return io_uring_get_sqe(&u->ring);
-}
-
-/* The entry is filled: tag it. An embedded loop (fd() was asked for) hands
- * it to the kernel now, since the other loop sleeps on the descriptor until
- * something completes; the reports of a wait submit theirs together. */
-static void sqe_done(uring *u, struct io_uring_sqe *sqe, uint64_t ud)
-{
-    io_uring_sqe_set_data64(sqe, ud);
-    if (u->eager && !u->reaping)
-        submit_now(u);
-}
-
 static sock_ext *ext_get(cnet_async_socket *s)
 {
     if (s->be_ptr == NULL)
@@ -162,11 +127,11 @@ static void cancel_req(uring *u, cnet_async_socket *s, unsigned tag, uint32_t bu
 {
     if ((s->be_flags & (busy | cxl)) != busy)
         return; /* nothing in flight, or its cancel is on the way */
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
     if (sqe == NULL)
         return;
     io_uring_prep_cancel64(sqe, ud_of(s, tag), 0);
-    sqe_done(u, sqe, 0);
+    cnet__uring_sqe_done(u, sqe, 0);
     s->be_flags |= cxl;
 }
 
@@ -199,7 +164,7 @@ static void arm_recv(uring *u, cnet_async_socket *s)
     sock_ext *e = ring ? NULL : ext_get(s);
     if (e && e->rbuf == NULL)
         e->rbuf = malloc(stream ? RECV_PLAIN : DGRAM_BUF);
-    struct io_uring_sqe *sqe = ring || (e && e->rbuf) ? sqe_get(u, 1) : NULL;
+    struct io_uring_sqe *sqe = ring || (e && e->rbuf) ? cnet__uring_sqe(u, 1) : NULL;
     if (sqe == NULL) {
         ext_trim(s);
         cnet__async_on_read_error(s, CNET_ENOMEM, 0);
@@ -226,7 +191,7 @@ static void arm_recv(uring *u, cnet_async_socket *s)
         sqe->flags |= IOSQE_BUFFER_SELECT;
         sqe->buf_group = CNET__UR_BGID;
     }
-    sqe_done(u, sqe, ud_of(s, T_RECV));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_RECV));
     s->be_flags |= B_RECV;
     s->be_count++;
 }
@@ -292,7 +257,7 @@ static void be_want_read(cnet_async_socket *s, bool on)
 
 static void arm_accept(uring *u, cnet_async_socket *s)
 {
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
     if (sqe == NULL) {
         cnet__async_on_accept(s, CNET_INVALID_SOCKET, CNET_ENOMEM, 0);
         return;
@@ -301,7 +266,7 @@ static void arm_accept(uring *u, cnet_async_socket *s)
         io_uring_prep_multishot_accept(sqe, s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
     else
         io_uring_prep_accept(sqe, s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    sqe_done(u, sqe, ud_of(s, T_ACCEPT));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_ACCEPT));
     s->be_flags |= B_ACCEPT;
     s->be_count++;
 }
@@ -347,14 +312,14 @@ static void be_want_accept(cnet_async_socket *s, bool on)
 static void be_send(cnet_async_socket *s, const uint8_t *data, size_t size)
 {
     uring *u = U(s->loop);
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
     if (sqe == NULL) {
         cnet__async_on_sent(s, 0, CNET_ENOMEM, 0);
         return;
     }
     int flags = MSG_NOSIGNAL | (s->type == CNET_SOCK_STREAM ? MSG_WAITALL : 0);
     io_uring_prep_send(sqe, s->fd, data, size < SEND_MAX ? size : SEND_MAX, flags);
-    sqe_done(u, sqe, ud_of(s, T_SEND));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_SEND));
     s->be_flags |= B_SEND;
     s->be_count++;
 }
@@ -364,7 +329,7 @@ static void be_send_to(cnet_async_socket *s, const uint8_t *data, size_t size, c
 {
     uring *u = U(s->loop);
     sock_ext *e = ext_get(s);
-    struct io_uring_sqe *sqe = e && (size_t)len <= sizeof e->send_to ? sqe_get(u, 1) : NULL;
+    struct io_uring_sqe *sqe = e && (size_t)len <= sizeof e->send_to ? cnet__uring_sqe(u, 1) : NULL;
     if (sqe == NULL) {
         ext_trim(s);
         cnet__async_on_sent(s, 0, e ? CNET_EINVAL : CNET_ENOMEM, 0);
@@ -379,24 +344,32 @@ static void be_send_to(cnet_async_socket *s, const uint8_t *data, size_t size, c
     e->smsg.msg_iov = &e->siov;
     e->smsg.msg_iovlen = 1;
     io_uring_prep_sendmsg(sqe, s->fd, &e->smsg, MSG_NOSIGNAL);
-    sqe_done(u, sqe, ud_of(s, T_SEND));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_SEND));
     s->be_flags |= B_SEND;
     s->be_count++;
 }
 
+/* How a send or a connect ended: CNET_OK, CNET_ECANCELED (asked for) or an error. */
+static cnet_err end_err(int res, bool cancelled, int *os_error)
+{
+    *os_error = 0;
+    if (res >= 0)
+        return CNET_OK;
+    if (cancelled && (res == -ECANCELED || res == -EINTR))
+        return CNET_ECANCELED;
+    *os_error = -res;
+    return os_err(res);
+}
+
 static void done_send(cnet_async_socket *s, int res)
 {
-    bool cancelled = (s->be_flags & B_SEND_CXL) != 0;
+    int os_error;
+    cnet_err err = end_err(res, (s->be_flags & B_SEND_CXL) != 0, &os_error);
     s->be_flags &= ~(B_SEND | B_SEND_CXL);
     s->be_count--;
     ext_trim(s);
     /* Reported even after close: the socket code holds the bytes until then. */
-    if (res >= 0)
-        cnet__async_on_sent(s, (size_t)res, CNET_OK, 0);
-    else if (cancelled && (res == -ECANCELED || res == -EINTR))
-        cnet__async_on_sent(s, 0, CNET_ECANCELED, 0);
-    else
-        cnet__async_on_sent(s, 0, os_err(res), -res);
+    cnet__async_on_sent(s, res > 0 ? (size_t)res : 0, err, os_error);
     released_if_done(s);
 }
 
@@ -411,7 +384,7 @@ static void be_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_soc
 {
     uring *u = U(s->loop);
     sock_ext *e = ext_get(s);
-    struct io_uring_sqe *sqe = e && (size_t)len <= sizeof e->conn_to ? sqe_get(u, 1) : NULL;
+    struct io_uring_sqe *sqe = e && (size_t)len <= sizeof e->conn_to ? cnet__uring_sqe(u, 1) : NULL;
     if (sqe == NULL) {
         ext_trim(s);
         cnet__async_on_connected(s, e ? CNET_EINVAL : CNET_ENOMEM, 0);
@@ -419,23 +392,19 @@ static void be_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_soc
     }
     memcpy(&e->conn_to, to, (size_t)len);
     io_uring_prep_connect(sqe, s->fd, (const struct sockaddr *)&e->conn_to, (socklen_t)len);
-    sqe_done(u, sqe, ud_of(s, T_CONNECT));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_CONNECT));
     s->be_flags |= B_CONN;
     s->be_count++;
 }
 
 static void done_connect(cnet_async_socket *s, int res)
 {
-    bool cancelled = (s->be_flags & B_CONN_CXL) != 0;
+    int os_error;
+    cnet_err err = end_err(res, (s->be_flags & B_CONN_CXL) != 0, &os_error);
     s->be_flags &= ~(B_CONN | B_CONN_CXL);
     s->be_count--;
     ext_trim(s);
-    if (res >= 0)
-        cnet__async_on_connected(s, CNET_OK, 0);
-    else if (cancelled && (res == -ECANCELED || res == -EINTR))
-        cnet__async_on_connected(s, CNET_ECANCELED, 0);
-    else
-        cnet__async_on_connected(s, os_err(res), -res);
+    cnet__async_on_connected(s, err, os_error);
     released_if_done(s);
 }
 
@@ -468,7 +437,7 @@ static void be_close(cnet_async_socket *s)
     s->be_flags |= B_CLOSED;
     struct io_uring_sqe *sqe;
     bool linked = false;
-    if (busy && (u->features & CNET__UR_CANCEL_FD) && (sqe = sqe_get(u, 2)) != NULL) {
+    if (busy && (u->features & CNET__UR_CANCEL_FD) && (sqe = cnet__uring_sqe(u, 2)) != NULL) {
         /* One cancel for all, then the close, in that order. */
         io_uring_prep_cancel_fd(sqe, s->fd, IORING_ASYNC_CANCEL_ALL);
         io_uring_sqe_set_data64(sqe, 0);
@@ -481,14 +450,14 @@ static void be_close(cnet_async_socket *s)
         cancel_req(u, s, T_SEND, B_SEND, B_SEND_CXL);
         cancel_req(u, s, T_CONNECT, B_CONN, B_CONN_CXL);
     }
-    sqe = linked ? io_uring_get_sqe(&u->ring) : sqe_get(u, 1);
+    sqe = linked ? io_uring_get_sqe(&u->ring) : cnet__uring_sqe(u, 1);
     if (sqe == NULL) {
         close(s->fd); /* the requests keep the socket until they end */
         released_if_done(s);
         return;
     }
     io_uring_prep_close(sqe, s->fd);
-    sqe_done(u, sqe, ud_of(s, T_CLOSE));
+    cnet__uring_sqe_done(u, sqe, ud_of(s, T_CLOSE));
     s->be_count++;
 }
 
@@ -497,13 +466,13 @@ static void be_close(cnet_async_socket *s)
 static void be_poll_start(cnet_loop *loop, cnet_async_op *op)
 {
     uring *u = U(loop);
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
     if (sqe == NULL) {
         cnet__async_complete(op, CNET_ENOMEM, 0);
         return;
     }
     io_uring_prep_poll_add(sqe, op->u.poll.fd, op->u.poll.write ? POLLOUT : POLLIN);
-    sqe_done(u, sqe, ud_of(op, T_POLL));
+    cnet__uring_sqe_done(u, sqe, ud_of(op, T_POLL));
 }
 
 static void be_poll_cancel(cnet_loop *loop, cnet_async_op *op)
@@ -511,11 +480,11 @@ static void be_poll_cancel(cnet_loop *loop, cnet_async_op *op)
     /* The op completes with its poll's completion: CNET_ECANCELED, or the
      * readiness that came first. */
     uring *u = U(loop);
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
     if (sqe == NULL)
         return;
     io_uring_prep_poll_remove(sqe, ud_of(op, T_POLL));
-    sqe_done(u, sqe, 0);
+    cnet__uring_sqe_done(u, sqe, 0);
 }
 
 static void done_poll(cnet_async_op *op, int res)
@@ -535,16 +504,6 @@ static void be_wake(cnet_loop *loop)
     uint64_t one = 1;
     ssize_t n = write(U(loop)->wake_fd, &one, sizeof one);
     (void)n; /* EAGAIN: the count is at its maximum, the loop wakes anyway */
-}
-
-static void arm_wake(uring *u)
-{
-    struct io_uring_sqe *sqe = sqe_get(u, 1);
-    if (sqe == NULL)
-        return;
-    io_uring_prep_read(sqe, u->wake_fd, &u->wake_val, sizeof u->wake_val, 0);
-    sqe_done(u, sqe, ud_of(u, T_WAKE));
-    u->wake_armed = true;
 }
 
 static void dispatch(uring *u, uint64_t ud, int res, unsigned flags)
@@ -591,9 +550,9 @@ static void reap(uring *u)
 static cnet_err be_wait(cnet_loop *loop, int timeout)
 {
     uring *u = U(loop);
-    ring_enable(u);
+    cnet__uring_enable(u);
     if (!u->wake_armed)
-        arm_wake(u);
+        cnet__uring_arm_wake(u);
     if (u->embed_fd >= 0) {
         uint64_t v;
         ssize_t n = read(u->embed_fd, &v, sizeof v); /* before entering: a later signal stays */
@@ -616,42 +575,18 @@ static cnet_err be_wait(cnet_loop *loop, int timeout)
     reap(u);
     u->reaping = false;
     if (u->eager && io_uring_sq_ready(&u->ring))
-        submit_now(u); /* embedded: what the reports queued runs now */
+        cnet__uring_submit(u); /* embedded: what the reports queued runs now */
     if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY && rc != -EAGAIN)
         return cnet__fail_os(os_err(rc), -rc, "cnet_loop_poll", "io_uring_enter");
     return CNET_OK;
 }
 
-/* ----------------------------------------------------------- embedding */
+/* -------------------------------------------------------- open, destroy */
 
 static int be_fd(const cnet_loop *loop)
 {
-    uring *u = U(loop);
-    if (!u->eager) {
-        /* From now on every request goes to the kernel when it is made,
-         * starting with those queued and the eventfd read. */
-        if ((u->ring.flags & IORING_SETUP_DEFER_TASKRUN) && !u->submitted &&
-            cnet__uring_ring_rebuild(&u->ring, !u->enabled, u->bufs_open ? &u->bufs : NULL) == 0)
-            u->enabled = !(u->ring.flags & IORING_SETUP_R_DISABLED);
-        u->eager = true;
-        if (!u->wake_armed)
-            arm_wake(u);
-        submit_now(u);
-    }
-    if (!(u->ring.flags & IORING_SETUP_DEFER_TASKRUN))
-        return u->ring.ring_fd;
-    if (u->embed_fd < 0) {
-        int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (fd >= 0 && io_uring_register_eventfd(&u->ring, fd) != 0) {
-            close(fd);
-            fd = -1;
-        }
-        u->embed_fd = fd;
-    }
-    return u->embed_fd;
+    return cnet__uring_embed_fd(U(loop));
 }
-
-/* -------------------------------------------------------- open, destroy */
 
 static void be_destroy(cnet_loop *loop)
 {

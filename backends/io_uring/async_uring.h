@@ -1,8 +1,9 @@
 /*
  * The io_uring backend of the async loop, shared by its two files:
- * async_uring_probe.c (what the kernel accepts, the ring's set-up, the pool
- * of provided receive buffers) and async_uring.c (the backend itself, which
- * uses the first; the first uses nothing of it).
+ * async_uring_ring.c (what the kernel accepts; a loop's ring: set-up,
+ * submission, wake-up, embedding, teardown; the provided receive buffers)
+ * and async_uring.c (the backend's requests and completions, which uses the
+ * first; the first uses nothing of it).
  */
 #ifndef CNET__ASYNC_URING_H
 #define CNET__ASYNC_URING_H
@@ -107,5 +108,22 @@ uring *cnet__uring_new(void);
 /* Destroy: end the eventfd read (it writes into u), then the ring, the
  * buffers, the descriptors, u. */
 void cnet__uring_free(uring *u);
+
+/* Submission. The ring was created disabled: enable makes the calling
+ * thread its single issuer (the first wait does it). */
+void cnet__uring_enable(uring *u);
+void cnet__uring_submit(uring *u);
+/* A free entry, after handing a queue with less than need free to the
+ * kernel; NULL only when the ring is broken. */
+struct io_uring_sqe *cnet__uring_sqe(uring *u, unsigned need);
+/* The entry is filled: tag it with ud. An embedded loop (fd() was asked
+ * for) hands it to the kernel now, since the other loop sleeps on the
+ * descriptor until something completes; what the completions of a wait
+ * queue is submitted together after them. */
+void cnet__uring_sqe_done(uring *u, struct io_uring_sqe *sqe, uint64_t ud);
+/* Queue the eventfd read (user_data u | CNET__UR_T_WAKE). */
+void cnet__uring_arm_wake(uring *u);
+/* The embedding descriptor (see async_uring_ring.c's top comment). */
+int cnet__uring_embed_fd(uring *u);
 
 #endif /* CNET__ASYNC_URING_H */

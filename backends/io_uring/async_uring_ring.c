@@ -1,7 +1,10 @@
 /*
- * What the kernel's io_uring accepts, found out once per process on a scratch
- * ring (pthread_once), the set-up of each loop's ring, and the pool of
- * provided buffers its stream receives share (backends/io_uring/async_uring.h).
+ * The ring of the io_uring backend (backends/io_uring/async_uring.h): what
+ * the kernel accepts, found out once per process on a scratch ring
+ * (pthread_once); each loop's ring: set-up, submission, the eventfd read
+ * that wakes it, the embedding descriptor, teardown; and the pool of
+ * provided buffers its stream receives share. The backend's requests and
+ * their completions are async_uring.c's.
  *
  * The probe, in order; the first refusal of the floor means no ring (the
  * loop runs on epoll):
@@ -352,6 +355,74 @@ void cnet__uring_bufs_free(cnet__uring_bufs *b)
     if (b->br)
         munmap(b->br, CNET__UR_BUF_MAX * sizeof(struct io_uring_buf));
     memset(b, 0, sizeof *b);
+}
+
+/* ---------------------------------------------------------- submitting */
+
+void cnet__uring_enable(uring *u)
+{
+    if (!u->enabled) {
+        u->enabled = true;
+        /* io_uring_enable_rings is in 2.3's header but not its library */
+        io_uring_register((unsigned)u->ring.ring_fd, IORING_REGISTER_ENABLE_RINGS, NULL, 0);
+    }
+}
+
+void cnet__uring_submit(uring *u)
+{
+    cnet__uring_enable(u);
+    u->submitted = true;
+    io_uring_submit(&u->ring);
+}
+
+struct io_uring_sqe *cnet__uring_sqe(uring *u, unsigned need)
+{
+    if (io_uring_sq_space_left(&u->ring) < need)
+        cnet__uring_submit(u);
+    return io_uring_get_sqe(&u->ring);
+}
+
+void cnet__uring_sqe_done(uring *u, struct io_uring_sqe *sqe, uint64_t ud)
+{
+    io_uring_sqe_set_data64(sqe, ud);
+    if (u->eager && !u->reaping)
+        cnet__uring_submit(u);
+}
+
+void cnet__uring_arm_wake(uring *u)
+{
+    struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
+    if (sqe == NULL)
+        return;
+    io_uring_prep_read(sqe, u->wake_fd, &u->wake_val, sizeof u->wake_val, 0);
+    cnet__uring_sqe_done(u, sqe, (uint64_t)(uintptr_t)u | CNET__UR_T_WAKE);
+    u->wake_armed = true;
+}
+
+int cnet__uring_embed_fd(uring *u)
+{
+    if (!u->eager) {
+        /* From now on every request goes to the kernel when it is made,
+         * starting with those queued and the eventfd read. */
+        if ((u->ring.flags & IORING_SETUP_DEFER_TASKRUN) && !u->submitted &&
+            cnet__uring_ring_rebuild(&u->ring, !u->enabled, u->bufs_open ? &u->bufs : NULL) == 0)
+            u->enabled = !(u->ring.flags & IORING_SETUP_R_DISABLED);
+        u->eager = true;
+        if (!u->wake_armed)
+            cnet__uring_arm_wake(u);
+        cnet__uring_submit(u);
+    }
+    if (!(u->ring.flags & IORING_SETUP_DEFER_TASKRUN))
+        return u->ring.ring_fd;
+    if (u->embed_fd < 0) {
+        int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (fd >= 0 && io_uring_register_eventfd(&u->ring, fd) != 0) {
+            close(fd);
+            fd = -1;
+        }
+        u->embed_fd = fd;
+    }
+    return u->embed_fd;
 }
 
 /* ------------------------------------------------------ a loop's state */
