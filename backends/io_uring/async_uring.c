@@ -521,9 +521,11 @@ static void dispatch(uring *u, uint64_t ud, int res, unsigned flags)
         break;
     }
     case T_POLL: done_poll(p, res); break;
-    case T_WAKE:
-        if (p == u)
+    case T_WAKE: /* re-armed now: an embedded loop waits for no wait() to do it */
+        if (p == u) {
             u->wake_armed = false;
+            cnet__uring_arm_wake(u);
+        }
         break;
     default: break;
     }

@@ -402,27 +402,26 @@ void cnet__uring_arm_wake(uring *u)
 int cnet__uring_embed_fd(uring *u)
 {
     if (!u->eager) {
-        /* From now on every request goes to the kernel when it is made,
-         * starting with those queued and the eventfd read. */
         if ((u->ring.flags & IORING_SETUP_DEFER_TASKRUN) && !u->submitted &&
             cnet__uring_ring_rebuild(&u->ring, !u->enabled, u->bufs_open ? &u->bufs : NULL) == 0)
             u->enabled = !(u->ring.flags & IORING_SETUP_R_DISABLED);
+        if (u->ring.flags & IORING_SETUP_DEFER_TASKRUN) {
+            /* Registered before anything more is submitted: no signal lost. */
+            int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+            if (fd >= 0 && io_uring_register_eventfd(&u->ring, fd) != 0) {
+                close(fd);
+                return -1; /* not embeddable; try again later */
+            }
+            u->embed_fd = fd;
+        }
+        /* From now on every request goes to the kernel when it is made,
+         * starting with those queued and the eventfd read. */
         u->eager = true;
         if (!u->wake_armed)
             cnet__uring_arm_wake(u);
         cnet__uring_submit(u);
     }
-    if (!(u->ring.flags & IORING_SETUP_DEFER_TASKRUN))
-        return u->ring.ring_fd;
-    if (u->embed_fd < 0) {
-        int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-        if (fd >= 0 && io_uring_register_eventfd(&u->ring, fd) != 0) {
-            close(fd);
-            fd = -1;
-        }
-        u->embed_fd = fd;
-    }
-    return u->embed_fd;
+    return (u->ring.flags & IORING_SETUP_DEFER_TASKRUN) ? u->embed_fd : u->ring.ring_fd;
 }
 
 /* ------------------------------------------------------ a loop's state */
