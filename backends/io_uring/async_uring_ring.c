@@ -9,8 +9,9 @@
  * The probe, in order; the first refusal of the floor means no ring (the
  * loop runs on epoll):
  *   1. io_uring_setup with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN |
- *      COOP_TASKRUN | SUBMIT_ALL, then with fewer flags on EINVAL (DEFER_TASKRUN
- *      first, then SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL); any other error
+ *      COOP_TASKRUN | SUBMIT_ALL, then with fewer flags on EINVAL
+ *      (DEFER_TASKRUN first, then SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL);
+ *      any other error
  *      (ENOSYS, EPERM from kernel.io_uring_disabled, ENOMEM) refuses the ring;
  *   2. IORING_FEAT_EXT_ARG (5.11): a wait with a timeout is one io_uring_enter
  *      with no timeout request (else liburing would add one per wait);
@@ -31,8 +32,10 @@
  * waits): with DEFER_TASKRUN the ring fd never wakes a poll() or
  * epoll_wait() (the work waits for the owner to enter the ring), and an
  * eventfd registered with io_uring_register_eventfd is signalled 13-16 ms
- * late. Without DEFER_TASKRUN the ring fd wakes poll() within 0.1-0.5 ms
- * (epoll_wait returns EINTR first, then sees it). So the backend's fd()
+ * late for completions another thread causes (those the loop's own
+ * submissions complete are signalled at once). Without DEFER_TASKRUN the
+ * ring fd wakes poll() within 0.1-0.5 ms (epoll_wait returns EINTR first,
+ * then sees it). So the backend's fd()
  * rebuilds the ring without DEFER_TASKRUN (cnet__uring_ring_rebuild) when
  * nothing was submitted yet (the usual case: asked right after
  * cnet_loop_new) and returns the ring fd; later it can only register an
