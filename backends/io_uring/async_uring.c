@@ -70,11 +70,14 @@ enum { T_NONE, T_RECV, T_ACCEPT, T_SEND, T_CONNECT, T_CLOSE, T_POLL, T_WAKE = CN
 enum {
     B_RECV = 1u << 0, B_RECV_MS = 1u << 1, B_RECV_CXL = 1u << 2, B_ACCEPT = 1u << 3, B_ACCEPT_CXL = 1u << 4,
     B_SEND = 1u << 5, B_SEND_CXL = 1u << 6, B_CONN = 1u << 7, B_CONN_CXL = 1u << 8,
-    B_WANT_READ = 1u << 9, B_WANT_ACCEPT = 1u << 10, B_CLOSED = 1u << 11
+    B_WANT_READ = 1u << 9, B_WANT_ACCEPT = 1u << 10, B_CLOSED = 1u << 11, B_STALLED = 1u << 12
 };
 
-/* What a socket needs while a connect, a send_to or a datagram receive is in
- * flight (s->be_ptr; freed when none is). */
+#define STALL_MS 100 /* a listener out of descriptors tries again this much later */
+
+/* What a socket needs while a connect, a send_to or a receive into its own
+ * buffer (datagrams; streams without a buffer ring) is in flight
+ * (s->be_ptr, about 540 bytes and the buffer; freed when none is). */
 typedef struct {
     struct sockaddr_storage conn_to;
     struct sockaddr_storage send_to;
@@ -216,7 +219,8 @@ static void done_recv(uring *u, cnet_async_socket *s, int res, unsigned flags)
             cnet__async_on_data(s, &eof_byte, 0);
         again = false;
     } else if (res == -ENOBUFS) {
-        cnet__uring_bufs_grow(&u->bufs); /* the ring ran dry: more buffers, and again */
+        if (u->bufs_open)
+            cnet__uring_bufs_grow(&u->bufs); /* the ring ran dry: more buffers, and again */
     } else if (res < 0 && !quiet) {
         if (!closed)
             cnet__async_on_read_error(s, os_err(res), -res);
@@ -271,9 +275,44 @@ static void arm_accept(uring *u, cnet_async_socket *s)
     s->be_count++;
 }
 
+/* Listeners whose accept failed for want of a resource (EMFILE, ENFILE,
+ * ENOBUFS, ENOMEM: the connection stays queued in the kernel) wait on
+ * u->stalled (linked through be_aux) instead of failing again at once in a
+ * busy loop: they try again when a socket of the loop closes, or
+ * STALL_MS later. */
+static void unstall(uring *u, cnet_async_socket *s)
+{
+    cnet_async_socket *prev = NULL, *c = u->stalled;
+    while (c && c != s) {
+        prev = c;
+        c = (cnet_async_socket *)c->be_aux;
+    }
+    if (c == NULL)
+        return;
+    if (prev)
+        prev->be_aux = c->be_aux;
+    else
+        u->stalled = (cnet_async_socket *)c->be_aux;
+    s->be_flags &= ~B_STALLED;
+}
+
+static void retry_stalled(uring *u)
+{
+    cnet_async_socket *s = u->stalled;
+    u->stalled = NULL;
+    while (s) {
+        cnet_async_socket *next = (cnet_async_socket *)s->be_aux;
+        s->be_flags &= ~B_STALLED;
+        if ((s->be_flags & (B_WANT_ACCEPT | B_ACCEPT | B_CLOSED)) == B_WANT_ACCEPT)
+            arm_accept(u, s);
+        s = next;
+    }
+}
+
 static void done_accept(uring *u, cnet_async_socket *s, int res, unsigned flags)
 {
     bool cancelled = (s->be_flags & B_ACCEPT_CXL) != 0;
+    bool starved = res == -EMFILE || res == -ENFILE || res == -ENOBUFS || res == -ENOMEM;
     if (res >= 0) {
         if (s->be_flags & B_CLOSED)
             close(res); /* nobody takes it any more */
@@ -287,8 +326,16 @@ static void done_accept(uring *u, cnet_async_socket *s, int res, unsigned flags)
         return;
     s->be_flags &= ~(B_ACCEPT | B_ACCEPT_CXL);
     s->be_count--;
-    if ((s->be_flags & (B_WANT_ACCEPT | B_CLOSED)) == B_WANT_ACCEPT)
-        arm_accept(u, s);
+    if ((s->be_flags & (B_WANT_ACCEPT | B_CLOSED | B_STALLED)) == B_WANT_ACCEPT) {
+        if (!starved) {
+            arm_accept(u, s);
+        } else {
+            s->be_flags |= B_STALLED;
+            s->be_aux = (uintptr_t)u->stalled;
+            u->stalled = s;
+            u->stalled_at = cnet__sys_now_ms();
+        }
+    }
     released_if_done(s);
 }
 
@@ -303,6 +350,7 @@ static void be_want_accept(cnet_async_socket *s, bool on)
             arm_accept(u, s);
     } else {
         s->be_flags &= ~B_WANT_ACCEPT;
+        unstall(u, s);
         cancel_req(u, s, T_ACCEPT, B_ACCEPT, B_ACCEPT_CXL);
     }
 }
@@ -459,6 +507,8 @@ static void be_close(cnet_async_socket *s)
     io_uring_prep_close(sqe, s->fd);
     cnet__uring_sqe_done(u, sqe, ud_of(s, T_CLOSE));
     s->be_count++;
+    unstall(u, s);
+    retry_stalled(u); /* after the close in the queue: its descriptor is free then */
 }
 
 /* ------------------------------------------------ outside descriptors */
@@ -552,6 +602,10 @@ static void reap(uring *u)
 static cnet_err be_wait(cnet_loop *loop, int timeout)
 {
     uring *u = U(loop);
+    if (u->stalled && cnet__sys_now_ms() - u->stalled_at >= STALL_MS)
+        retry_stalled(u);
+    else if (u->stalled && (timeout < 0 || timeout > STALL_MS))
+        timeout = STALL_MS;
     cnet__uring_enable(u);
     if (!u->wake_armed)
         cnet__uring_arm_wake(u);

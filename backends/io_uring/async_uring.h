@@ -95,6 +95,8 @@ typedef struct {
     bool wake_armed;
     uint64_t wake_val;     /* where the ring reads the eventfd's count */
     int embed_fd;          /* the eventfd registered for embedding, or -1 */
+    cnet_async_socket *stalled; /* listeners out of descriptors (async_uring.c) */
+    int64_t stalled_at;
 } uring;
 
 /* The user_data tag of the eventfd read (async_uring.c has the others). */

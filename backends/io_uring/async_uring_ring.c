@@ -11,8 +11,8 @@
  *   1. io_uring_setup with IORING_SETUP_SINGLE_ISSUER | DEFER_TASKRUN |
  *      COOP_TASKRUN | SUBMIT_ALL, then with fewer flags on EINVAL
  *      (DEFER_TASKRUN first, then SINGLE_ISSUER, COOP_TASKRUN, SUBMIT_ALL);
- *      any other error
- *      (ENOSYS, EPERM from kernel.io_uring_disabled, ENOMEM) refuses the ring;
+ *      any other error (ENOSYS, EPERM from kernel.io_uring_disabled,
+ *      ENOMEM) refuses the ring;
  *   2. IORING_FEAT_EXT_ARG (5.11): a wait with a timeout is one io_uring_enter
  *      with no timeout request (else liburing would add one per wait);
  *   3. io_uring_get_probe_ring: every opcode the backend uses (READ, SEND,
