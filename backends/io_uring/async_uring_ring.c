@@ -254,15 +254,21 @@ int cnet__uring_ring_init(struct io_uring *ring, bool defer, bool disabled)
     unsigned flags = caps.setup_flags;
     if (!defer)
         flags &= ~IORING_SETUP_DEFER_TASKRUN;
-    int rc;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    int rc = -EINVAL;
+    /* A deep completion queue: multishot requests post many entries per
+     * submission, and an overflow ends them. Smaller when the kernel counts
+     * rings against RLIMIT_MEMLOCK (before 5.12) and refuses with ENOMEM;
+     * without R_DISABLED if it refuses that. */
+    for (unsigned shrink = 0, plain = 0; shrink < 3 && plain < 2;) {
         memset(&p, 0, sizeof p);
-        /* A deep completion queue: multishot requests post many entries
-         * per submission, and an overflow ends them. */
-        p.flags = flags | IORING_SETUP_CQSIZE | (disabled && attempt == 0 ? IORING_SETUP_R_DISABLED : 0);
-        p.cq_entries = CQ_ENTRIES;
-        rc = io_uring_queue_init_params(SQ_ENTRIES, ring, &p);
-        if (rc != -EINVAL)
+        p.flags = flags | IORING_SETUP_CQSIZE | (disabled && !plain ? IORING_SETUP_R_DISABLED : 0);
+        p.cq_entries = CQ_ENTRIES >> (2 * shrink);
+        rc = io_uring_queue_init_params(SQ_ENTRIES >> (2 * shrink), ring, &p);
+        if (rc == -ENOMEM)
+            shrink++;
+        else if (rc == -EINVAL)
+            plain++;
+        else
             break;
     }
     return rc;
