@@ -55,6 +55,7 @@
 #define _GNU_SOURCE 1
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -516,16 +517,20 @@ static void be_close(cnet_async_socket *s)
 
 /* ------------------------------------------------ outside descriptors */
 
-static void be_poll_start(cnet_loop *loop, cnet_async_op *op)
+static cnet_err be_poll_start(cnet_loop *loop, cnet_async_op *op)
 {
+    /* A bad descriptor is refused now, as on epoll (not in a completion). */
+    if (fcntl(op->u.poll.fd, F_GETFD) < 0) {
+        int e = errno;
+        return cnet__fail_os(cnet__err_from_errno(e), e, op->function, "descriptor");
+    }
     uring *u = U(loop);
     struct io_uring_sqe *sqe = cnet__uring_sqe(u, 1);
-    if (sqe == NULL) {
-        cnet__async_complete(op, CNET_ENOMEM, 0);
-        return;
-    }
+    if (sqe == NULL)
+        return cnet__fail(CNET_ENOMEM, "async: the submission queue is full");
     io_uring_prep_poll_add(sqe, op->u.poll.fd, op->u.poll.write ? POLLOUT : POLLIN);
     cnet__uring_sqe_done(u, sqe, ud_of(op, T_POLL));
+    return CNET_OK;
 }
 
 static void be_poll_cancel(cnet_loop *loop, cnet_async_op *op)
