@@ -140,7 +140,7 @@ static void *default_thread(void *arg)
 Test(async_loop, default_is_per_thread, .timeout = 20)
 {
     cnet_loop *d1 = NULL, *d2 = NULL, *d3 = NULL;
-    (void)ta_loop(); /* skips on Windows */
+    ta_free(ta_loop()); /* skips on Windows */
     TC_OK(cnet_loop_default(&d1));
     TC_OK(cnet_loop_default(&d2));
     cr_assert_not_null(d1);
@@ -170,7 +170,7 @@ Test(async_loop, default_is_per_thread, .timeout = 20)
 
 Test(async_loop, loops_and_threads_release_everything, .timeout = 20)
 {
-    (void)ta_loop();
+    ta_free(ta_loop()); /* skips on Windows */
     int fds = tc_open_fds();
     for (int i = 0; i < 8; i++) {
         struct default_in_thread d = {NULL, NULL, CNET_OK, 0};
@@ -775,6 +775,16 @@ Test(async_post, posts_from_the_loop_thread_run_in_order, .timeout = 20)
     }
     cr_assert_eq(post_log.out_of_order, 0);
     cr_assert_eq(post_log.bad, 0, "a post's result was not kind CNET_ASYNC_CALL_SOON with its op");
+    ta_free(loop);
+}
+
+Test(async_post, run_runs_a_post_made_before_it, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    ta_rec r = {0};
+    TA_START(cnet_loop_post(loop, ta_cb, &r));
+    TC_OK(cnet_loop_run(loop));
+    TA_DONE(r, CNET_ASYNC_CALL_SOON, CNET_OK);
     ta_free(loop);
 }
 

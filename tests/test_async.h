@@ -89,6 +89,19 @@ static inline int ta_note(void)
         cr_assert_eq(ta_inside, ta_inside_before_, "a callback ran inside %s", #call);              \
     } while (0)
 
+/* TA_REFUSE that reports and goes on (a table of refusals shows them all). */
+#define TA_REFUSE_EXPECT(code, call)                                                                \
+    do {                                                                                            \
+        int ta_inside_before_ = ta_inside;                                                          \
+        ta_starting = true;                                                                         \
+        cnet_err ta_err_ = (call);                                                                  \
+        ta_starting = false;                                                                        \
+        cr_expect_eq(ta_err_, (code), "%s returned %s, expected %s", #call, cnet_err_name(ta_err_), #code); \
+        if (ta_err_ == (code))                                                                      \
+            cr_expect_eq(cnet_last_error(), (code), "last error not recorded for %s", #call);       \
+        cr_expect_eq(ta_inside, ta_inside_before_, "a callback ran inside %s", #call);              \
+    } while (0)
+
 /* ------------------------------------------------------------- recorder */
 
 #define TA_COPY 8192
