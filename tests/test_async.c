@@ -1065,6 +1065,7 @@ static int fd_readable(int fd, int ms)
 }
 #endif
 
+#if !defined(_WIN32)
 /* The embedding descriptor, or -1 after checking that the loop is the
  * poll() one (which has none, by the spec). */
 static int embed_fd(cnet_loop *loop)
@@ -1074,6 +1075,7 @@ static int embed_fd(cnet_loop *loop)
         cr_assert_str_eq(cnet_loop_backend(loop), "poll", "only the poll() loop has no embedding descriptor");
     return fd;
 }
+#endif
 
 Test(async_embed, backend_fd_becomes_readable_for_a_post, .timeout = 20)
 {
