@@ -1156,3 +1156,108 @@ Test(async_args, invalid_arguments_are_refused_without_a_callback, .timeout = 20
     ta_close(loop, u);
     ta_free(loop);
 }
+
+/* ------------------------------------------- resolution, sizes, IPv6 */
+
+Test(async_resolve, unknown_hosts_are_refused_at_the_start, .timeout = 20)
+{
+    /* TC_UNKNOWN_HOST is rejected by the resolver before any query. */
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *c = NULL, *u = NULL;
+    TC_OK(cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &c));
+    TC_OK(cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_DGRAM, CNET_IPPROTO_UDP, &u));
+    ta_rec r = {0};
+    int fds = tc_open_fds();
+    TA_REFUSE(CNET_ENOTFOUND, cnet_async_connect(c, TC_UNKNOWN_HOST, CNET_PORT(80), 1000, ta_cb, &r, NULL));
+    TA_REFUSE(CNET_ENOTFOUND, cnet_async_send_to(u, TC_UNKNOWN_HOST, CNET_PORT(9), "x", 1, 1000, ta_cb, &r, NULL));
+    cr_assert_not(cnet_loop_alive(loop), "a refused start left work");
+    TA_REFUSE(CNET_ENOTFOUND, cnet_async_dial(loop, TC_UNKNOWN_HOST, CNET_PORT(80), CNET_IPPROTO_TCP, 1000, ta_cb, &r,
+                                              NULL));
+    /* A refused dial may close its socket from the loop: one run ends it. */
+    int64_t t0 = tc_now_ms();
+    TC_OK(cnet_loop_run(loop));
+    cr_assert_lt(tc_now_ms() - t0, 2000);
+    cr_assert_not(cnet_loop_alive(loop));
+    cr_assert_eq(tc_open_fds(), fds, "a refused dial left a descriptor open");
+    cr_assert_eq(r.calls, 0);
+    ta_close(loop, c);
+    ta_close(loop, u);
+    ta_free(loop);
+}
+
+Test(async_udp, an_oversized_datagram_fails_with_emsgsize, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    cnet_port pa, pb;
+    cnet_async_socket *a = udp_socket(loop, &pa), *b = udp_socket(loop, &pb);
+    size_t n = 70000; /* above IPv4's 65507-byte payload */
+    uint8_t *big = ta_pattern_buf(n, 47);
+    ta_rec st = {0}, rf = {0};
+    int inside = ta_inside;
+    ta_starting = true;
+    cnet_err err = cnet_async_send_to(a, "127.0.0.1", pb, big, n, 5000, ta_cb, &st, NULL);
+    ta_starting = false;
+    cr_assert_eq(ta_inside, inside, "a callback ran inside cnet_async_send_to");
+    free(big);
+    if (err == CNET_OK) {
+        /* Not refused at the start: the callback says it. */
+        TA_RUN_UNTIL(loop, st.calls > 0, 5000);
+        TA_DONE(st, CNET_ASYNC_SEND_TO, CNET_EMSGSIZE);
+        cr_assert_eq(st.bytes, 0);
+    } else {
+        cr_assert_eq(err, CNET_EMSGSIZE, "%s", cnet_err_name(err));
+        ta_spin(loop, 20);
+        cr_assert_eq(st.calls, 0);
+    }
+    /* Nothing of it arrived; the socket still sends. */
+    TA_START(cnet_async_send_to(a, "127.0.0.1", pb, "ok", 2, 5000, NULL, NULL, NULL));
+    TA_START(cnet_async_recv_from(b, 65536, 5000, ta_cb, &rf, NULL));
+    TA_RUN_UNTIL(loop, rf.calls > 0, 5000);
+    TA_DONE(rf, CNET_ASYNC_RECV_FROM, CNET_OK);
+    cr_assert_eq(rf.bytes, 2);
+    ta_close(loop, a);
+    ta_close(loop, b);
+    ta_free(loop);
+}
+
+Test(async_connect, ipv6_loopback_and_a_dual_stack_listener, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *l = NULL, *c = NULL;
+    cnet_ip_address ip;
+    cnet_port port;
+    TC_OK(cnet_async_socket_new(loop, CNET_AF_INET6, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &l));
+    TC_OK(cnet_async_socket_bind_addr(l, CNET_PORT(0), "::"));
+    TC_OK(cnet_async_socket_listen(l, 16));
+    TC_OK(cnet_async_socket_get_local_addr(l, &ip, &port));
+    cr_assert_eq(ip.family, CNET_IPV6);
+
+    /* An IPv6 client on ::1. */
+    ta_rec a6 = {0}, c6 = {0}, a4 = {0};
+    TA_START(cnet_async_accept(l, 5000, ta_cb, &a6, NULL));
+    TC_OK(cnet_async_socket_new(loop, CNET_AF_INET6, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &c));
+    TA_START(cnet_async_connect(c, "::1", port, 5000, ta_cb, &c6, NULL));
+    TA_RUN_UNTIL(loop, a6.calls > 0 && c6.calls > 0, 5000);
+    TA_DONE(c6, CNET_ASYNC_CONNECT, CNET_OK);
+    TA_DONE(a6, CNET_ASYNC_ACCEPT, CNET_OK);
+    cnet_ip_address lo6 = cnet_ipv6_loopback();
+    cr_assert(cnet_ip_address_eq(&a6.address, &lo6), "the peer is ::1");
+
+    /* An IPv4 client reaches the "::" listener (dual stack). */
+    TA_START(cnet_async_accept(l, 5000, ta_cb, &a4, NULL));
+    cnet_socket_handle h = tc_connect(CNET_AF_INET, port);
+    cnet_port hp;
+    TC_OK(cnet_get_sock_name(h, &hp));
+    TA_RUN_UNTIL(loop, a4.calls > 0, 5000);
+    TA_DONE(a4, CNET_ASYNC_ACCEPT, CNET_OK);
+    cr_assert_eq(a4.port.value, hp.value);
+    bool mapped = a4.address.family == CNET_IPV6 && a4.address.address[10] == 0xff && a4.address.address[11] == 0xff &&
+                  a4.address.address[12] == 127 && a4.address.address[15] == 1;
+    cr_assert(mapped || ta_is_loopback4(&a4.address), "the IPv4 peer is ::ffff:127.0.0.1 (or 127.0.0.1)");
+    cnet_close(h);
+    ta_close(loop, a4.accepted);
+    ta_close(loop, a6.accepted);
+    ta_close(loop, c);
+    ta_close(loop, l);
+    ta_free(loop);
+}

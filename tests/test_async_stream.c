@@ -1169,3 +1169,53 @@ Test(async_duplex, a_read_and_a_write_pending_at_once, .timeout = 20)
     ta_close(loop, s);
     ta_free(loop);
 }
+
+/* ------------------------------------- cancel after the operation ended */
+
+struct late_cancel {
+    ta_rec first;
+    cnet_async_op *victim;
+    cnet_err cancel_err;
+};
+
+static void late_cancel_cb(const cnet_async_result *r, void *user)
+{
+    struct late_cancel *lc = user;
+    ta_record(&lc->first, r, ta_note());
+    lc->cancel_err = cnet_async_cancel(lc->victim);
+}
+
+Test(async_cancel, a_finished_operation_keeps_its_result, .timeout = 20)
+{
+    /* One arrival completes a recv and the recv_line behind it; the recv's
+     * callback cancels the line before the line's callback has run: the
+     * line was received and stays received. */
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *s = NULL;
+    cnet_socket *peer = NULL;
+    ta_pair(loop, &s, &peer);
+    struct late_cancel lc = {0};
+    ta_rec line = {0};
+    TA_START(cnet_async_recv(s, 3, true, CNET_FLAGS_DEFAULT, 5000, late_cancel_cb, &lc, NULL));
+    TA_START(cnet_async_recv_line(s, 100, CNET_FLAGS_DEFAULT, 5000, ta_cb, &line, &lc.victim));
+    ta_peer_str(peer, "abcline\n");
+    TA_RUN_UNTIL(loop, line.calls > 0, 5000);
+    TA_DONE(lc.first, CNET_ASYNC_RECV, CNET_OK);
+    cr_assert_eq(lc.cancel_err, CNET_OK);
+    TA_DONE(line, CNET_ASYNC_RECV_LINE, line.err);
+    if (line.err == CNET_ECANCELED) {
+        /* Cancelled before it completed: then the line must still be there. */
+        ta_rec again = {0};
+        TA_START(cnet_async_recv_line(s, 100, CNET_FLAGS_DEFAULT, 5000, ta_cb, &again, NULL));
+        TA_RUN_UNTIL(loop, again.calls > 0, 5000);
+        TA_DONE(again, CNET_ASYNC_RECV_LINE, CNET_OK);
+        cr_assert_str_eq((char *)again.copy, "line", "a cancel lost the line");
+    } else {
+        cr_assert_eq(line.err, CNET_OK);
+        cr_assert_eq(line.line, CNET_READ_FULL_LINE);
+        cr_assert_str_eq((char *)line.copy, "line");
+    }
+    cnet_socket_free(peer);
+    ta_close(loop, s);
+    ta_free(loop);
+}
