@@ -319,7 +319,9 @@ cnet_err cnet__loop_run(cnet_loop *loop)
         return cnet__fail(CNET_EINVAL, "cnet_loop_run: called from a callback of the same loop");
     loop->running = true;
     cnet_err err = CNET_OK;
-    while (!atomic_exchange(&loop->stop, false) && (loop->pending > 0 || loop->ready.head)) {
+    /* Posts waiting in post_head are work too (drained by the next iterate). */
+    while (!atomic_exchange(&loop->stop, false) &&
+           (loop->pending > 0 || loop->ready.head || atomic_load(&loop->posted))) {
         err = iterate(loop, -1);
         if (err != CNET_OK)
             break;
@@ -330,7 +332,8 @@ cnet_err cnet__loop_run(cnet_loop *loop)
 
 bool cnet_loop_alive(const cnet_loop *loop)
 {
-    return loop != NULL && (loop->pending > 0 || loop->ready.head != NULL);
+    return loop != NULL &&
+           (loop->pending > 0 || loop->ready.head != NULL || atomic_load(&((cnet_loop *)loop)->posted));
 }
 
 int cnet_loop_backend_fd(const cnet_loop *loop)

@@ -93,11 +93,15 @@ static void poll_cancel(cnet_loop *loop, cnet_async_op *op)
 
 static void drain_wake(state *st)
 {
-    /* Clear the flag first: a wake after this point writes again. */
-    atomic_store(&st->woken, false);
+    /* Read first, then clear the flag. Cleared first, a wake between the two
+     * would have its write read here and leave the flag set with nothing
+     * to read: every later wake (a stop, a post) would then skip its write
+     * while the loop sleeps. A wake that finds the flag still set here
+     * needs no write: its state change is seen by the loop after this wait. */
     uint8_t buf[64];
     while (read(st->wake_r, buf, sizeof buf) == (ssize_t)sizeof buf)
         ;
+    atomic_store(&st->woken, false);
 }
 
 /* A wait's timeout, shortened for stalled listeners and pending sockets. */
