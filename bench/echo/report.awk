@@ -1,0 +1,185 @@
+# The report of bench/echo.sh: reads its results file and prints the
+# messages/s table, the server-CPU table, the ratios against the targets and
+# the memory per idle connection.
+#
+# Input lines:  SERVER ROW REP MSGS_PER_S SERVER_NS_PER_MSG  (or ... FAIL)
+#               mem SERVER PRIV_KB_BEFORE PRIV_KB_AFTER RSS_KB_BEFORE RSS_KB_AFTER N
+# Variables: servers (names, space separated), labels (their column titles,
+# "|" separated, same order), rows, reps, secs, cpu, idle.
+
+function median(key,    i, j, t, m, v) {
+    m = cnt[key]
+    if (m == 0)
+        return ""
+    for (i = 1; i <= m; i++)
+        v[i] = val[key, i]
+    for (i = 2; i <= m; i++)
+        for (j = i; j > 1 && v[j - 1] > v[j]; j--) {
+            t = v[j]; v[j] = v[j - 1]; v[j - 1] = t
+        }
+    return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+}
+
+function rowlabel(r,    c, s) {
+    c = r; sub(/x.*/, "", c)
+    s = r; sub(/.*x/, "", s)
+    return c "x" (s == 4096 ? "4KiB" : s "B")
+}
+
+function has(s) { return s in present }
+
+# ratio of messages/s (kind "rate") or of CPU per message (kind "cpu":
+# den's ns / num's ns, so above 1 means num is cheaper) on one row
+function ratio(kind, num, den, r) {
+    if (kind == "rate")
+        return (M[num, r] != "" && M[den, r] > 0) ? M[num, r] / M[den, r] : ""
+    return (C[num, r] > 0 && C[den, r] != "") ? C[den, r] / C[num, r] : ""
+}
+
+function verdict(v, target) {
+    if (v == "")
+        return "n/a"
+    if (v >= target)
+        return sprintf("MET (%+.1f %% over)", (v / target - 1) * 100)
+    return sprintf("NOT MET (%.1f %% short)", (1 - v / target) * 100)
+}
+
+# one line of ratios; scope: a row name, "all" (worst row) or "" (no target)
+function ratio_line(kind, num, den, title, target, scope,    i, r, v, worst, s, shown, missing) {
+    if (!has(num) || !has(den)) {
+        missing = !has(num) ? num : den
+        printf "%-36s %s\n", title, (missing ~ /^cnet/ ? "n/a (cnet rows skipped)" : "n/a (" missing " not built)")
+        return
+    }
+    line = sprintf("%-36s", title)
+    worst = ""; shown = ""
+    for (i = 1; i <= nrows; i++) {
+        r = R[i]
+        v = ratio(kind, num, den, r)
+        line = line sprintf(" %8s", v == "" ? "-" : sprintf("%.2f", v))
+        if (v != "" && (worst == "" || v < worst))
+            worst = v
+        if (r == scope)
+            shown = v
+    }
+    if (scope == "all")
+        shown = worst
+    if (target != "")
+        line = line sprintf("  >=%.2f %-9s %s", target, scope == "all" ? "worst row" : "@" rowlabel(scope),
+                            verdict(shown, target))
+    print line
+}
+
+BEGIN {
+    nserv = split(servers, S, " ")
+    split(labels, L, "|")
+    nrows = split(rows, R, " ")
+    for (i = 1; i <= nserv; i++)
+        present[S[i]] = 1
+}
+
+$1 == "mem" {
+    if ($3 == "FAIL")
+        memfail[$2] = 1
+    else {
+        mem_pd[$2] = ($4 - $3) * 1024 / $7
+        mem_rss[$2] = ($6 - $5) * 1024 / $7
+        mem_before[$2] = $3; mem_after[$2] = $4
+    }
+    next
+}
+
+{
+    key = $1 SUBSEP $2
+    if ($4 == "FAIL") { failed[key] = 1; next }
+    cnt[key]++; val[key, cnt[key]] = $4
+    ckey = "cpu" SUBSEP key
+    cnt[ckey]++; val[ckey, cnt[ckey]] = $5
+}
+
+END {
+    for (i = 1; i <= nserv; i++)
+        for (j = 1; j <= nrows; j++) {
+            M[S[i], R[j]] = median(S[i] SUBSEP R[j])
+            C[S[i], R[j]] = median("cpu" SUBSEP S[i] SUBSEP R[j])
+        }
+
+    printf "\nEcho benchmark: messages/s, median of %d runs of %s s; server and load generator both pinned to CPU %d\n", reps, secs, cpu
+    printf "(one message in flight per connection; a FAIL marks a run that failed verification or did not finish)\n"
+    printf "%-12s", "conns x size"
+    for (i = 1; i <= nserv; i++) printf " %11s", L[i]
+    printf "\n"
+    for (j = 1; j <= nrows; j++) {
+        printf "%-12s", rowlabel(R[j])
+        for (i = 1; i <= nserv; i++) {
+            k = S[i] SUBSEP R[j]
+            printf " %11s", (k in failed) ? "FAIL" : (M[S[i], R[j]] == "" ? "-" : sprintf("%.0f", M[S[i], R[j]]))
+        }
+        printf "\n"
+    }
+
+    printf "\nServer CPU time per message, microseconds (all server threads, measured seconds only; lower is better)\n"
+    printf "%-12s", "conns x size"
+    for (i = 1; i <= nserv; i++) printf " %11s", L[i]
+    printf "\n"
+    for (j = 1; j <= nrows; j++) {
+        printf "%-12s", rowlabel(R[j])
+        for (i = 1; i <= nserv; i++)
+            printf " %11s", C[S[i], R[j]] == "" ? "-" : sprintf("%.2f", C[S[i], R[j]] / 1000)
+        printf "\n"
+    }
+
+    for (pass = 1; pass <= 2; pass++) {
+        kind = pass == 1 ? "rate" : "cpu"
+        if (pass == 1)
+            printf "\nRatios of messages/s (the targets are judged here)\n"
+        else
+            printf "\nThe same ratios by server CPU per message (other's CPU / this one's; not diluted by the load generator, for information)\n"
+        printf "%-36s", ""
+        for (j = 1; j <= nrows; j++) printf " %8s", rowlabel(R[j])
+        printf "  target\n"
+        ratio_line(kind, "cnet_uring", "bare_uring", "cnet io_uring / bare io_uring", 0.95, "1000x64")
+        ratio_line(kind, "cnet_uring", "bare_epoll", "cnet io_uring / bare epoll", 1.20, "1000x64")
+        ratio_line(kind, "cnet_epoll", "bare_epoll", "cnet epoll / bare epoll", 0.95, "all")
+        ratio_line(kind, "cnet_uring", "libuv", "cnet io_uring / libuv", 1.00, "all")
+        ratio_line(kind, "cnet_epoll", "libuv", "cnet epoll / libuv", 1.00, "all")
+        ratio_line(kind, "cnet_uring", "nim", "cnet io_uring / Nim", 3.00, "all")
+        ratio_line(kind, "cnet_epoll", "nim", "cnet epoll / Nim", 3.00, "all")
+        ratio_line(kind, "cnet_uring_off", "bare_epoll", "cnet CNET_IO_URING=off / bare epoll", "", "")
+        ratio_line(kind, "bare_uring", "bare_epoll", "bare io_uring / bare epoll", "", "")
+        ratio_line(kind, "bare_epoll", "libuv", "bare epoll / libuv", "", "")
+        ratio_line(kind, "bare_epoll", "nim", "bare epoll / Nim", "", "")
+        ratio_line(kind, "bare_uring", "nim", "bare io_uring / Nim", "", "")
+    }
+
+    if (has("bare_uring") && has("bare_epoll")) {
+        ahead = 0; total = 0
+        for (j = 1; j <= nrows; j++) {
+            v = ratio("rate", "bare_uring", "bare_epoll", R[j])
+            if (v != "") { total++; if (v > 1) ahead++ }
+        }
+        v = ratio("rate", "bare_uring", "bare_epoll", "1000x64")
+        printf "\nbare io_uring vs bare epoll: ahead on %d of %d rows; at 1000x64B %sx", ahead, total, v == "" ? "-" : sprintf("%.2f", v)
+        if (v != "" && v <= 1)
+            printf " -- bare io_uring is NOT ahead of bare epoll on this machine at 1000x64B"
+        printf "\n"
+    }
+
+    printf "\nMemory per idle connection (%d connections, each echoed one byte; fresh server after a warm-up)\n", idle
+    printf "%-12s %14s %14s %16s %16s\n", "server", "Private_Dirty", "after (KiB)", "bytes/conn", "bytes/conn (RSS)"
+    for (i = 1; i <= nserv; i++) {
+        s = S[i]
+        if (s in memfail) { printf "%-12s %14s\n", L[i], "FAIL"; continue }
+        if (!(s in mem_pd)) { printf "%-12s %14s\n", L[i], "-"; continue }
+        printf "%-12s %14d %14d %16.0f %16.0f\n", L[i], mem_before[s], mem_after[s], mem_pd[s], mem_rss[s]
+    }
+    t = "cnet io_uring <= 1024 bytes per idle connection: "
+    if (!has("cnet_uring"))
+        print t "n/a (cnet rows skipped)"
+    else if (!("cnet_uring" in mem_pd))
+        print t "n/a (not measured)"
+    else if (mem_pd["cnet_uring"] <= 1024)
+        printf "%sMET (%.0f bytes, %.0f under)\n", t, mem_pd["cnet_uring"], 1024 - mem_pd["cnet_uring"]
+    else
+        printf "%sNOT MET (%.0f bytes, %.0f over)\n", t, mem_pd["cnet_uring"], mem_pd["cnet_uring"] - 1024
+}
