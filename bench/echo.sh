@@ -11,9 +11,12 @@
 # compare it byte for byte, send the next), for C = 1, 100, 1000 and S = 64,
 # 4096. A row is the messages per second of one (server, C, S), the median of
 # ECHO_REPS runs of ECHO_SECONDS each after ECHO_WARMUP seconds unmeasured.
-# The runs are interleaved (repetition 1 of every server, then repetition 2,
-# starting with a different server each time), so a slow spell of the machine
-# hits every server alike. Alongside, the server's CPU time per message
+# All servers run at once (idle ones sleep) and the runs are interleaved:
+# repetition 1 of every server on a row, then repetition 2, starting with a
+# different server each time. A ratio is paired: the median over the
+# repetitions of the ratio of two runs made seconds apart, so the slow spells
+# of this VM (runs differ by 10-20 % from minute to minute) cancel out.
+# Alongside, the server's CPU time per message
 # (all its threads, from /proc/PID/task/TID/schedstat over the measured
 # seconds): on one CPU the load generator takes about half of the time, so
 # the messages/s ratios understate the servers' own differences, and this
@@ -32,12 +35,16 @@
 # Private_Dirty (/proc/PID/smaps_rollup; VmRSS shown too) / connections.
 # Kernel socket memory is not in it.
 #
+# Noise. The control row is a second process of bare_epoll: its ratio to
+# bare_epoll would be 1.00 on a quiet machine; the report prints how far it
+# strayed this run and flags a verdict whose margin is smaller than that.
+#
 # Targets (printed with MET / NOT MET): cnet io_uring >= 0.95x bare io_uring
 # and >= 1.20x bare epoll at 1000x64B; cnet epoll >= 0.95x bare epoll, and
 # both cnet rows >= libuv and >= 3x Nim, on every row (the worst row
 # decides); cnet io_uring <= 1 KiB per idle connection.
 #
-# Environment: ECHO_REPS (3), ECHO_SECONDS (0.8), ECHO_WARMUP (0.2),
+# Environment: ECHO_REPS (5), ECHO_SECONDS (0.5), ECHO_WARMUP (0.2),
 # ECHO_IDLE (10000), ECHO_CPU (0), ECHO_OUT (build-bench/echo),
 # ECHO_TOTAL_TIMEOUT (300 s for the whole script), CC (gcc). Exit status 1
 # when any row failed (a mismatch, a stall, a server that did not start).
@@ -51,8 +58,8 @@ fi
 
 CC=${CC:-gcc}
 OUT=${ECHO_OUT:-build-bench/echo}
-REPS=${ECHO_REPS:-3}
-SECS=${ECHO_SECONDS:-0.8}
+REPS=${ECHO_REPS:-5}
+SECS=${ECHO_SECONDS:-0.5}
 WARM=${ECHO_WARMUP:-0.2}
 IDLE_N=${ECHO_IDLE:-10000}
 CPU=${ECHO_CPU:-0}
@@ -92,6 +99,9 @@ $CC $CFLAGS bench/echo/loadgen.c -o "$OUT/loadgen"
 LG=$OUT/loadgen
 $CC $CFLAGS bench/echo/bare_epoll.c -o "$OUT/bare_epoll"
 add_server bare_epoll "bare epoll" "" "$OUT/bare_epoll"
+# The control: a second process of the same binary. Its ratio to bare_epoll
+# should be 1; how far it is tells how much of any ratio is noise.
+add_server control "epoll again" "" "$OUT/bare_epoll"
 if grep -q io_uring_prep_recv_multishot /usr/include/liburing.h 2>/dev/null; then
     $CC $CFLAGS bench/echo/bare_uring.c -o "$OUT/bare_uring" -luring
     add_server bare_uring "bare uring" "" "$OUT/bare_uring"
@@ -233,6 +243,7 @@ rss_kb() {
 }
 echo "memory: $IDLE_N idle connections to a fresh process of each server"
 for s in $SERVERS; do
+    [ "$s" != control ] || continue
     start_server "$s"
     eval "pid=\$PID_$s port=\$PORT_$s"
     [ -n "$pid" ] || continue
