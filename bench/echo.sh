@@ -160,7 +160,7 @@ start_server() {
         env $envs taskset -c "$CPU" "$bin" "$port" >>"$OUT/$1.log" 2>&1 &
         pid=$!
         PIDS="$PIDS $pid"
-        if "$LG" "$port" --probe 5 && kill -0 "$pid" 2>/dev/null; then
+        if "$LG" "$port" --probe 5 && alive "$pid"; then
             eval "PID_$1=$pid PORT_$1=$port"
             return 0
         fi
@@ -170,6 +170,11 @@ start_server() {
     eval "PID_$1= PORT_$1="
     FAILED=1
     return 0
+}
+
+# alive PID: running (kill -0 alone also answers yes for a zombie)
+alive() {
+    [ -r "/proc/$1/stat" ] && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat"
 }
 
 stop_pid() {
@@ -213,8 +218,14 @@ while [ $rep -le "$REPS" ]; do
         order=$(echo $SERVERS | awk -v k="$rep" '{ for (i = 0; i < NF; i++) printf "%s ", $(((i + k - 1) % NF) + 1) }')
         for s in $order; do
             eval "pid=\$PID_$s port=\$PORT_$s"
-            if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then
+            if [ -z "$pid" ] || ! alive "$pid"; then
+                if [ -n "$pid" ]; then
+                    echo "echo.sh: $s exited during the runs; its output:" >&2
+                    tail -5 "$OUT/$s.log" >&2
+                    eval "PID_$s="
+                fi
                 echo "$s $row $rep FAIL" >>"$RESULTS"
+                FAILED=1
                 continue
             fi
             if run_load "$port" "$conns" "$size" "$WARM" "$SECS" "$pid"; then
@@ -257,7 +268,7 @@ for s in $SERVERS; do
     PIDS="$PIDS $ipid"
     waited=0
     while ! grep -q '^ready' "$OUT/idle.out" 2>/dev/null; do
-        if ! kill -0 "$ipid" 2>/dev/null || [ $waited -ge 600 ]; then
+        if ! alive "$ipid" || [ $waited -ge 600 ]; then
             break
         fi
         sleep 0.1

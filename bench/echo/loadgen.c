@@ -444,6 +444,12 @@ static int throughput(const struct sockaddr_in *sa, int n, int size, double warm
             failures++;
         }
     }
+    if (measuring && t1 == 0) { /* stopped early by a failure */
+        t1 = now_s();
+        c1 = completed;
+        s1 = server_pid > 0 ? task_cpu_ns(server_pid) : 0;
+        l1 = self_cpu_ns();
+    }
     /* Drain: every message in flight must still come back intact. */
     running = 0;
     double deadline = now_s() + STALL_S;
