@@ -16,11 +16,14 @@
 # different server each time. A ratio is paired: the median over the
 # repetitions of the ratio of two runs made seconds apart, so the slow spells
 # of this VM (runs differ by 10-20 % from minute to minute) cancel out.
-# Alongside, the server's CPU time per message
-# (all its threads, from /proc/PID/task/TID/schedstat over the measured
-# seconds): on one CPU the load generator takes about half of the time, so
-# the messages/s ratios understate the servers' own differences, and this
-# column shows them undiluted.
+# Alongside, two figures from CPU time (all threads of the server, from
+# /proc/PID/task/TID/schedstat, and the load generator's own, over the
+# measured seconds): messages per CPU-second of both ends, which is what
+# messages/s would be if nothing else ran on that CPU (this machine is
+# shared: when other processes take part of the CPU, messages/s drops, this
+# does not), and the server's CPU time per message (on one CPU the load
+# generator takes about half of the time, so the messages/s ratios
+# understate the servers' own differences; this shows them undiluted).
 #
 # Pinning. Server and load generator both run under `taskset -c ECHO_CPU`
 # (default 0): one CPU, no cross-CPU wake-ups (40-100 us each in this VM,
@@ -231,7 +234,8 @@ while [ $rep -le "$REPS" ]; do
             if run_load "$port" "$conns" "$size" "$WARM" "$SECS" "$pid"; then
                 rate=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' "$OUT/load.out")
                 ns=$(sed -n 's/.*server_ns_per_msg=\([0-9]*\).*/\1/p' "$OUT/load.out")
-                echo "$s $row $rep ${rate:-0} ${ns:-0}" >>"$RESULTS"
+                lns=$(sed -n 's/.*loadgen_ns_per_msg=\([0-9]*\).*/\1/p' "$OUT/load.out")
+                echo "$s $row $rep ${rate:-0} ${ns:-0} ${lns:-0}" >>"$RESULTS"
             else
                 echo "echo.sh: $s $row run $rep failed:" >&2
                 cat "$OUT/load.err" "$OUT/load.out" >&2

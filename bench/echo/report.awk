@@ -2,7 +2,8 @@
 # messages/s table, the server-CPU table, the ratios against the targets and
 # the memory per idle connection.
 #
-# Input lines:  SERVER ROW REP MSGS_PER_S SERVER_NS_PER_MSG  (or ... FAIL)
+# Input lines:  SERVER ROW REP MSGS_PER_S SERVER_NS_PER_MSG LOADGEN_NS_PER_MSG
+#               (or SERVER ROW REP FAIL)
 #               mem SERVER PRIV_KB_BEFORE PRIV_KB_AFTER RSS_KB_BEFORE RSS_KB_AFTER N
 # Variables: servers (names, space separated), labels (their column titles,
 # "|" separated, same order), rows, reps, secs, cpu, idle.
@@ -35,7 +36,8 @@ function rowlabel(r,    c, s) {
 
 function has(s) { return s in present }
 
-# The ratio of two servers on one row: of messages/s (kind "rate"), or of
+# The ratio of two servers on one row: of messages/s (kind "rate"), of
+# messages per CPU-second of both ends (kind "norm"), or of the server's
 # CPU per message (kind "cpu": den's ns / num's ns, above 1 when num is
 # cheaper). Paired: the median over the repetitions of the ratio within one
 # repetition, where both ran seconds apart, so a slow spell of the machine
@@ -46,7 +48,7 @@ function ratio(kind, num, den, r,    k, m, v, a, b) {
         if (!((kind, num, r, k) in val) || !((kind, den, r, k) in val))
             continue
         a = val[kind, num, r, k]; b = val[kind, den, r, k]
-        if (kind == "rate" && b > 0)
+        if (kind != "cpu" && b > 0)
             v[++m] = a / b
         else if (kind == "cpu" && a > 0)
             v[++m] = b / a
@@ -72,6 +74,8 @@ function verdict(v, target,    t, margin) {
 # one line of ratios; scope: a row name, "all" (worst row) or "" (no target)
 function ratio_line(kind, num, den, title, target, scope,    i, r, v, worst, s, shown, missing) {
     if (!has(num) || !has(den)) {
+        if (kind != "rate")
+            return
         missing = !has(num) ? num : den
         printf "%-36s %s\n", title, (missing ~ /^cnet/ ? "n/a (cnet rows skipped)" : "n/a (" missing " not built)")
         return
@@ -117,8 +121,11 @@ $1 == "mem" {
 {
     if ($4 == "FAIL") { failed[$1, $2] = 1; next }
     val["rate", $1, $2, $3] = $4
-    if ($5 > 0)
+    if ($5 > 0 && $6 > 0) {
         val["cpu", $1, $2, $3] = $5
+        val["norm", $1, $2, $3] = 1e9 / ($5 + $6)
+        nshare++; share[nshare] = $4 * ($5 + $6) / 1e9
+    }
 }
 
 END {
@@ -153,8 +160,9 @@ END {
     }
 
     # the control's largest deviation from 1 over the rows, per kind
-    for (pass = 1; pass <= 2; pass++) {
-        kind = pass == 1 ? "rate" : "cpu"
+    split("rate norm cpu", KIND, " ")
+    for (pass = 1; pass <= 3; pass++) {
+        kind = KIND[pass]
         noise[kind] = ""
         if (has("control") && has("bare_epoll"))
             for (j = 1; j <= nrows; j++) {
@@ -164,10 +172,19 @@ END {
             }
     }
 
-    for (pass = 1; pass <= 2; pass++) {
-        kind = pass == 1 ? "rate" : "cpu"
+    if (nshare > 0) {
+        lo = 1e9
+        for (i = 1; i <= nshare; i++) { v2[i] = share[i]; if (share[i] < lo) lo = share[i] }
+        printf "\nShare of CPU %d the two ends got (their CPU time / wall time): median %.0f %%, lowest %.0f %%%s\n", cpu,
+               med(v2, nshare) * 100, lo * 100, lo < 0.9 ? "; other processes took the rest, which is why the second block exists" : ""
+    }
+
+    for (pass = 1; pass <= 3; pass++) {
+        kind = KIND[pass]
         if (pass == 1)
             printf "\nRatios of messages/s, each the median of the %d per-repetition ratios (the targets are judged here)\n", reps
+        else if (pass == 2)
+            printf "\nThe same ratios by messages per CPU-second of both ends (messages/s as if nothing else ran on CPU %d; for information)\n", cpu
         else
             printf "\nThe same ratios by server CPU per message (other's CPU / this one's; not diluted by the load generator, for information)\n"
         printf "%-36s", ""
