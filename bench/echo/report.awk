@@ -184,7 +184,7 @@ END {
         if (pass == 1)
             printf "\nRatios of messages/s, each the median of the %d per-repetition ratios (the targets are judged here)\n", reps
         else if (pass == 2)
-            printf "\nThe same ratios by messages per CPU-second of both ends (messages/s as if nothing else ran on CPU %d; for information)\n", cpu
+            printf "\nThe same ratios by messages per CPU-second of both ends (messages/s as if nothing else ran on CPU %d;\nthe ones to trust when the share above is well below 100 %%)\n", cpu
         else
             printf "\nThe same ratios by server CPU per message (other's CPU / this one's; not diluted by the load generator, for information)\n"
         printf "%-36s", ""
