@@ -5,7 +5,8 @@
 #   sh bench/echo.sh
 #
 # What is measured. Every server (bench/echo/*, and examples/async_echo.c
-# built twice against the bench builds' libcnet.a) listens on 127.0.0.1 and
+# built against the libcnet.a of build-bench (posix) and of build-bench-uring
+# (io_uring, also run with CNET_IO_URING=off)) listens on 127.0.0.1 and
 # echoes. bench/echo/loadgen opens C connections and keeps exactly one
 # message of S bytes in flight on each (send, wait for the whole echo,
 # compare it byte for byte, send the next), for C = 1, 100, 1000 and S = 64,
@@ -15,7 +16,7 @@
 # repetition 1 of every server on a row, then repetition 2, starting with a
 # different server each time. A ratio is paired: the median over the
 # repetitions of the ratio of two runs made seconds apart, so the slow spells
-# of this VM (runs differ by 10-20 % from minute to minute) cancel out.
+# of this VM (runs differ by 10-30 % from minute to minute) cancel out.
 # Alongside, two figures from CPU time (all threads of the server, from
 # /proc/PID/task/TID/schedstat, and the load generator's own, over the
 # measured seconds): messages per CPU-second of both ends, which is what
@@ -56,7 +57,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 if [ -z "${ECHO_BENCH_INNER:-}" ]; then
-    ECHO_BENCH_INNER=1 exec timeout --foreground --kill-after=10 "${ECHO_TOTAL_TIMEOUT:-300}" sh "$0" "$@"
+    ECHO_BENCH_INNER=1 exec timeout --foreground --kill-after=10 "${ECHO_TOTAL_TIMEOUT:-300}" sh bench/echo.sh "$@"
 fi
 
 CC=${CC:-gcc}
