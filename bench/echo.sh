@@ -88,8 +88,11 @@ cleanup() {
     done
     PIDS=
 }
+# Servers are stopped on every way out: the end, an error (set -e), Ctrl-C,
+# the total timeout (TERM), a closed output pipe (cleanup first: a write to
+# that pipe may end the shell at once).
 trap cleanup EXIT
-trap 'echo "echo.sh: interrupted" >&2; exit 130' INT TERM
+trap 'cleanup; echo "echo.sh: interrupted" >&2; exit 130' INT TERM HUP PIPE
 
 # ---- build ---------------------------------------------------------------
 SERVERS=
