@@ -208,16 +208,27 @@ END {
     }
 
     if (has("bare_uring") && has("bare_epoll")) {
-        ahead = 0; total = 0
-        for (j = 1; j <= nrows; j++) {
-            v = ratio("rate", "bare_uring", "bare_epoll", R[j])
-            if (v != "") { total++; if (v > 1) ahead++ }
+        printf "\nbare io_uring vs bare epoll:"
+        for (pass = 1; pass <= 2; pass++) {
+            kind = KIND[pass]
+            ahead = 0; total = 0
+            for (j = 1; j <= nrows; j++) {
+                v = ratio(kind, "bare_uring", "bare_epoll", R[j])
+                if (v != "") { total++; if (v > 1) ahead++ }
+            }
+            v = ratio(kind, "bare_uring", "bare_epoll", "1000x64")
+            printf "%s by %s ahead on %d of %d rows, at 1000x64B %sx", pass == 1 ? "" : ";",
+                   kind == "rate" ? "messages/s" : "messages per CPU-second", ahead, total, v == "" ? "-" : sprintf("%.2f", v)
+            if (kind == "rate")
+                head_rate = v
+            else
+                head_norm = v
         }
-        v = ratio("rate", "bare_uring", "bare_epoll", "1000x64")
-        printf "\nbare io_uring vs bare epoll: ahead on %d of %d rows; at 1000x64B %sx", ahead, total, v == "" ? "-" : sprintf("%.2f", v)
-        if (v != "" && v <= 1)
-            printf " -- bare io_uring is NOT ahead of bare epoll on this machine at 1000x64B"
         printf "\n"
+        if ((head_rate != "" && head_rate <= 1) || (head_norm != "" && head_norm <= 1))
+            printf "-> bare io_uring is NOT ahead of bare epoll on this machine at 1000x64B (by at least one measure)\n"
+        else if (head_rate != "" && head_rate - 1 <= noise["rate"] || head_norm != "" && head_norm - 1 <= noise["norm"])
+            printf "-> bare io_uring is ahead at 1000x64B, but by less than the control's noise\n"
     }
 
     printf "\nMemory per idle connection (%d connections, each echoed one byte; fresh server after a warm-up)\n", idle
