@@ -211,7 +211,6 @@ run_load() {
 }
 
 # ---- throughput ----------------------------------------------------------
-nservers=$(echo $SERVERS | wc -w)
 echo "servers:$SERVERS; rows: $ROWS; $REPS x ${SECS} s each (+${WARM} s warm-up), all on CPU $CPU"
 for s in $SERVERS; do
     start_server "$s"
