@@ -270,7 +270,10 @@ for s in $SERVERS; do
     sleep 0.2
     pd0=$(private_dirty_kb "$pid")
     rss0=$(rss_kb "$pid")
-    timeout --kill-after=5 90 taskset -c "$CPU" "$LG" "$port" --idle "$IDLE_N" 60 >"$OUT/idle.out" 2>"$OUT/idle.err" &
+    # emptied here, not only by the redirection: that happens in the child,
+    # and until then the file still says "ready" from the previous server
+    : >"$OUT/idle.out"
+    timeout --kill-after=5 90 taskset -c "$CPU" "$LG" "$port" --idle "$IDLE_N" 60 >>"$OUT/idle.out" 2>"$OUT/idle.err" &
     ipid=$!
     PIDS="$PIDS $ipid"
     waited=0
@@ -287,7 +290,12 @@ for s in $SERVERS; do
         rss1=$(rss_kb "$pid")
         echo "mem $s $pd0 $pd1 $rss0 $rss1 $IDLE_N" >>"$RESULTS"
     else
-        echo "echo.sh: $s: $IDLE_N idle connections failed:" >&2
+        st=running
+        if ! alive "$ipid"; then
+            st=0
+            wait "$ipid" || st=$?
+        fi
+        echo "echo.sh: $s: $IDLE_N idle connections failed (load generator status: $st, after $((waited / 10)) s):" >&2
         cat "$OUT/idle.err" >&2
         echo "mem $s FAIL" >>"$RESULTS"
         FAILED=1
