@@ -40,7 +40,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define NBUFS 4096      /* provided buffers, a power of two */
+#ifndef NBUFS
+#define NBUFS 4096 /* provided buffers, a power of two; -DNBUFS=16 exercises -ENOBUFS */
+#endif
 #define BUF_SIZE 4096
 #define SQ_ENTRIES 4096
 #define CQ_ENTRIES 16384
