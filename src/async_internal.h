@@ -31,6 +31,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -53,6 +54,7 @@ enum {
 /* What a socket operation needs to remember, by kind. */
 typedef struct {
     uint8_t *buf;        /* recv_into / line_into: the caller's; else NULL */
+    uint8_t *owned_data; /* what result.data points to when it is not buf; freed after the callback */
     size_t size;         /* recv: most bytes; line: max length; frame: max payload; recv_from: size */
     bool all;            /* recv: wait for size bytes */
     unsigned flags;      /* SafeDisconn */
@@ -63,6 +65,7 @@ typedef struct {
     const uint8_t *data; /* the bytes: the caller's, or owned */
     uint8_t *owned;      /* malloc'd copy (send_copy, frames, send_to); freed at completion */
     size_t size, sent;
+    size_t skipped;      /* bytes written before data was copied (count, not in data) */
     unsigned flags;
     struct sockaddr_storage to;   /* send_to */
     cnet_socklen to_len;
@@ -99,6 +102,10 @@ struct cnet_async_op {
     int64_t deadline;            /* cnet__sys_now_ms time, or -1 */
     int64_t period;              /* periodic timer, ms; 0 otherwise */
     uint32_t heap_index;         /* in loop->heap, or CNET__NO_HEAP */
+    uint64_t seq;                /* start order: breaks ties between equal deadlines */
+    /* What a CNET_ECANCELED completion really means: CNET_ETIMEDOUT after its
+     * deadline, CNET_ECLOSED after a close, CNET_ECANCELED after a cancel. */
+    cnet_err cancel_err;
     union {
         cnet__op_read read;
         cnet__op_write write;
@@ -147,7 +154,8 @@ struct cnet_async_socket {
     cnet_err rx_err;             /* a latched read error (reported after buffered bytes) */
     int rx_os_error;
     cnet__op_list reads;         /* recv, line, frame, recv_from, accept */
-    cnet__op_list writes;        /* send, send_to, connect */
+    cnet__op_list writes;        /* send, send_to */
+    cnet_async_op *connect_op;   /* a pending connect or dial */
     /* Connections accepted while no accept was pending (io_uring's multishot
      * may deliver some), closed with the listener. */
     cnet_socket_handle *backlog;
@@ -155,8 +163,7 @@ struct cnet_async_socket {
     /* Datagrams received while no recv_from was pending. */
     struct cnet__dgram *dgrams, *dgrams_tail;
     size_t dgrams_count;
-    cnet_async_cb close_cb;
-    void *close_user;
+    cnet_async_op *close_op;     /* completes when the backend lets go; then s is freed */
     cnet_async_socket *next, *prev; /* loop->sockets */
     /* The backend's own per-socket state. */
     uint32_t be_flags;
@@ -212,7 +219,10 @@ struct cnet__async_backend {
     void (*detach)(cnet_async_socket *s);           /* s->fd is about to be closed by the socket code
                                                        (a failed connect attempt); nothing is outstanding */
     /* Close: cancel whatever is outstanding, close s->fd, then (now or later)
-     * call cnet__async_released(s); no other handler for s after that. */
+     * call cnet__async_released(s). Before released it still reports the
+     * outstanding send (on_sent, CNET_ECANCELED or what was written) and
+     * connect (on_connected), since their memory is in use until then; any
+     * other report is ignored; nothing is reported after released. */
     void (*close)(cnet_async_socket *s);
     /* Deliver received bytes (cnet__async_on_data / on_datagram /
      * on_read_error) while on is true; a few may still come after off. */
@@ -229,6 +239,10 @@ struct cnet__async_backend {
      * per socket, shared with send. */
     void (*send_to)(cnet_async_socket *s, const uint8_t *data, size_t size, const struct sockaddr *to,
                     cnet_socklen len);
+    /* Optional (NULL when every send is asynchronous, as on io_uring): one
+     * write now, never waiting; CNET_EWOULDBLOCK when nothing fits. Lets a
+     * send that fits complete without copying. */
+    cnet_err (*try_send)(cnet_async_socket *s, const uint8_t *data, size_t size, size_t *n, int *os_error);
     /* Connect s->fd; report cnet__async_on_connected once. */
     void (*connect)(cnet_async_socket *s, const struct sockaddr *to, cnet_socklen len);
     void (*cancel_connect)(cnet_async_socket *s);
@@ -238,8 +252,16 @@ struct cnet__async_backend {
     void (*poll_cancel)(cnet_loop *loop, cnet_async_op *op);
 };
 
-/* Picks and opens the backend of a new loop (defined by each backend). */
+/* Picks and opens the backend of a new loop (defined by each backend):
+ * sets loop->be and loop->be_state. */
 cnet_err cnet__async_backend_open(cnet_loop *loop);
+
+#ifndef _WIN32
+/* The epoll (or poll) backend, backends/posix/async_epoll.c: the posix
+ * backend's loop and the io_uring backend's fallback. Sets loop->be_state
+ * and loop->scratch; NULL and *err on failure. */
+const cnet__async_backend *cnet__async_epoll_open(cnet_loop *loop, cnet_err *err);
+#endif
 
 /* ---------------------------------------------- handlers (async_socket.c) */
 
@@ -250,7 +272,8 @@ void cnet__async_on_read_error(cnet_async_socket *s, cnet_err err, int os_error)
 /* One datagram (truncated: it was longer than the backend's buffer). */
 void cnet__async_on_datagram(cnet_async_socket *s, const uint8_t *data, size_t size, bool truncated,
                              const struct sockaddr *from, cnet_socklen from_len);
-/* A connection was accepted (fd now owned by the socket code) or accept failed. */
+/* A connection was accepted (fd now owned by the socket code; non-blocking
+ * and close-on-exec) or accept failed. */
 void cnet__async_on_accept(cnet_async_socket *listener, cnet_socket_handle fd, cnet_err err, int os_error);
 void cnet__async_on_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error);
 void cnet__async_on_connected(cnet_async_socket *s, cnet_err err, int os_error);
@@ -274,6 +297,10 @@ static inline int64_t cnet__async_next_deadline(const cnet_loop *loop)
 }
 /* Pop every op whose deadline passed; expired(op) decides what it means. */
 void cnet__async_expire(cnet_loop *loop, void (*expired)(cnet_async_op *op));
+/* Start an operation that completes at once with CNET_ECANCELED (a loop
+ * being freed); returns CNET_OK, or CNET_ENOMEM. */
+cnet_err cnet__async_start_canceled(cnet_loop *loop, cnet_async_kind kind, const char *function,
+                                    cnet_async_cb cb, void *user, cnet_async_op **out);
 /* Release ops on the free list and the heap (loop teardown). */
 void cnet__async_core_free(cnet_loop *loop);
 
@@ -299,6 +326,33 @@ static inline void cnet__op_list_remove(cnet__op_list *l, cnet_async_op *op)
     else
         l->tail = op->prev;
     op->next = op->prev = NULL;
+}
+
+/* --------------------------------------------------- async_stream.c */
+
+/* Reads and writes of a socket (below async_socket.c). */
+void cnet__async_dispatch_reads(cnet_async_socket *s);
+void cnet__async_update_read(cnet_async_socket *s);
+void cnet__async_pump(cnet_async_socket *s);
+/* End a read or write op early (op->cancel_err says why). */
+void cnet__async_stream_end(cnet_async_op *op);
+/* Complete every read and write op of a closing socket with err. */
+void cnet__async_stream_close(cnet_async_socket *s, cnet_err err);
+/* An op's `after` for sends that own a copy of their bytes. */
+void cnet__async_free_write(cnet_async_op *op);
+/* Free what the stream side holds (rx, datagrams). */
+void cnet__async_stream_free(cnet_async_socket *s);
+
+/* The checks every start function makes: CNET_ECLOSED for a closing
+ * socket (recorded with function's name). */
+static inline cnet_err cnet__async_check_open(const cnet_async_socket *s, const char *function)
+{
+    if (s->flags & CNET__S_CLOSING) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%s: the socket has been closed", function);
+        return cnet__fail(CNET_ECLOSED, msg);
+    }
+    return CNET_OK;
 }
 
 /* --------------------------------------------------- async_socket.c */

@@ -231,7 +231,8 @@ class DocFilters:
         if not nims:
             return []
         mod = module if module is not None else getattr(getattr(entity, "module", None), "nim", None)
-        return [f"{mod}.{n}" if mod else n for n in nims]
+        # A name that names its own module ("asyncdispatch.poll") stays as it is.
+        return [f"{mod}.{n}" if mod and "." not in n else n for n in nims]
 
     def values_text(self, values):
         """A per-platform value as text: one value, or `linux: 1, macos: 2`."""

@@ -265,8 +265,10 @@ PROC = EntryKind("proc", "a proc", Doc("Proc", "函数（proc）"), Doc(
         "C 名称：`cnet_` 加小写单词；`impl: edge` 时为 `cnet__sys_` 加小写单词。"), required=True),
     Key("nim", "str | [str] | null", Doc(
         "The Nim proc it ports, several when one C function stands for Nim overloads, or `null` for "
-        "a cnet addition.",
-        "它移植的 Nim proc；一个 C 函数对应多个 Nim 重载时写多个；cnet 新增的写 `null`。"), required=True),
+        "a cnet addition. A name with a dot (`asyncdispatch.poll`) names its Nim module itself; "
+        "otherwise the module's `nim` is put in front.",
+        "它移植的 Nim proc；一个 C 函数对应多个 Nim 重载时写多个；cnet 新增的写 `null`。带点的名称"
+        "（`asyncdispatch.poll`）自己指明 Nim 模块；否则在前面加上模块的 `nim`。"), required=True),
     _summary("One sentence; opens the header comment and the reference entry.",
              "一句话；头文件注释和参考条目的开头。"),
     _DESCRIPTION,

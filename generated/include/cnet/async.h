@@ -73,105 +73,81 @@ extern "C" {
  */
 typedef enum cnet_async_kind {
     /**
-     * cnet_loop_add_timer or cnet_loop_sleep.
+     * Completes cnet_loop_add_timer or cnet_loop_sleep.
      *
-     * [zh] cnet_loop_add_timer 或 cnet_loop_sleep。
-     *
-     * Ports Nim: addTimer
+     * [zh] 完成 cnet_loop_add_timer 或 cnet_loop_sleep。
      */
     CNET_ASYNC_TIMER = 0,
     /**
-     * cnet_loop_call_soon or cnet_loop_post.
+     * Completes cnet_loop_call_soon or cnet_loop_post.
      *
-     * [zh] cnet_loop_call_soon 或 cnet_loop_post。
-     *
-     * Ports Nim: callSoon
+     * [zh] 完成 cnet_loop_call_soon 或 cnet_loop_post。
      */
     CNET_ASYNC_CALL_SOON = 1,
     /**
-     * cnet_loop_add_read.
+     * Completes cnet_loop_add_read.
      *
-     * [zh] cnet_loop_add_read。
-     *
-     * Ports Nim: addRead
+     * [zh] 完成 cnet_loop_add_read。
      */
     CNET_ASYNC_READABLE = 2,
     /**
-     * cnet_loop_add_write.
+     * Completes cnet_loop_add_write.
      *
-     * [zh] cnet_loop_add_write。
-     *
-     * Ports Nim: addWrite
+     * [zh] 完成 cnet_loop_add_write。
      */
     CNET_ASYNC_WRITABLE = 3,
     /**
-     * cnet_async_connect or cnet_async_dial.
+     * Completes cnet_async_connect or cnet_async_dial.
      *
-     * [zh] cnet_async_connect 或 cnet_async_dial。
-     *
-     * Ports Nim: connect
+     * [zh] 完成 cnet_async_connect 或 cnet_async_dial。
      */
     CNET_ASYNC_CONNECT = 4,
     /**
-     * cnet_async_accept.
+     * Completes cnet_async_accept.
      *
-     * [zh] cnet_async_accept。
-     *
-     * Ports Nim: accept
+     * [zh] 完成 cnet_async_accept。
      */
     CNET_ASYNC_ACCEPT = 5,
     /**
-     * cnet_async_recv or cnet_async_recv_into.
+     * Completes cnet_async_recv or cnet_async_recv_into.
      *
-     * [zh] cnet_async_recv 或 cnet_async_recv_into。
-     *
-     * Ports Nim: recv
+     * [zh] 完成 cnet_async_recv 或 cnet_async_recv_into。
      */
     CNET_ASYNC_RECV = 6,
     /**
-     * cnet_async_recv_line or cnet_async_recv_line_into.
+     * Completes cnet_async_recv_line or cnet_async_recv_line_into.
      *
-     * [zh] cnet_async_recv_line 或 cnet_async_recv_line_into。
-     *
-     * Ports Nim: recvLine
+     * [zh] 完成 cnet_async_recv_line 或 cnet_async_recv_line_into。
      */
     CNET_ASYNC_RECV_LINE = 7,
     /**
-     * cnet_async_send, cnet_async_send_copy or cnet_async_send_frame.
+     * Completes cnet_async_send, cnet_async_send_copy or cnet_async_send_frame.
      *
-     * [zh] cnet_async_send、cnet_async_send_copy 或 cnet_async_send_frame。
-     *
-     * Ports Nim: send
+     * [zh] 完成 cnet_async_send、cnet_async_send_copy 或 cnet_async_send_frame。
      */
     CNET_ASYNC_SEND = 8,
     /**
-     * cnet_async_recv_frame.
+     * Completes cnet_async_recv_frame.
      *
-     * [zh] cnet_async_recv_frame。
+     * [zh] 完成 cnet_async_recv_frame。
      */
     CNET_ASYNC_RECV_FRAME = 9,
     /**
-     * cnet_async_send_to.
+     * Completes cnet_async_send_to.
      *
-     * [zh] cnet_async_send_to。
-     *
-     * Ports Nim: sendTo
+     * [zh] 完成 cnet_async_send_to。
      */
     CNET_ASYNC_SEND_TO = 10,
     /**
-     * cnet_async_recv_from.
+     * Completes cnet_async_recv_from.
      *
-     * [zh] cnet_async_recv_from。
-     *
-     * Ports Nim: recvFrom
+     * [zh] 完成 cnet_async_recv_from。
      */
     CNET_ASYNC_RECV_FROM = 11,
     /**
      * cnet_async_socket_close: the last callback of a socket.
      *
      * [zh] cnet_async_socket_close：套接字的最后一个回调。
-     *
-     * Ports Nim: close
      */
     CNET_ASYNC_CLOSE = 12,
 } cnet_async_kind;
@@ -189,7 +165,7 @@ typedef enum cnet_async_kind {
  * [zh] 用 cnet_loop_new 或 cnet_loop_default 创建，用 cnet_loop_run 或 cnet_loop_poll
  * 运行，用 cnet_loop_free 释放。
  *
- * Ports Nim: asyncdispatch.PDispatcher
+ * Ports Nim: asyncnet.asyncdispatch.PDispatcher
  */
 typedef struct cnet_loop cnet_loop;
 
@@ -206,7 +182,7 @@ typedef struct cnet_loop cnet_loop;
  * [zh] cnet_async_socket_close 结束它：挂起的操作以 CNET_ECLOSED
  * 完成，然后运行关闭回调，之后由库释放该套接字；此后它的任何回调都不会再运行，因此可以在关闭回调中释放你自己的状态。
  *
- * Ports Nim: asyncdispatch.AsyncSocket
+ * Ports Nim: asyncnet.AsyncSocket
  */
 typedef struct cnet_async_socket cnet_async_socket;
 
@@ -220,7 +196,7 @@ typedef struct cnet_async_socket cnet_async_socket;
  *
  * [zh] 从启动起到它的回调返回为止有效；之后库会重用它的内存。
  *
- * Ports Nim: asyncdispatch.Future
+ * Ports Nim: asyncnet.asyncdispatch.Future
  */
 typedef struct cnet_async_op cnet_async_op;
 
@@ -307,7 +283,7 @@ typedef void (*cnet_async_cb)(const cnet_async_result *result, void *user);
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.newDispatcher
+ * Ports Nim: asyncnet.asyncdispatch.newDispatcher
  */
 CNET_API cnet_err cnet_loop_new(cnet_loop **out);
 
@@ -331,7 +307,7 @@ CNET_API cnet_err cnet_loop_new(cnet_loop **out);
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.getGlobalDispatcher
+ * Ports Nim: asyncnet.asyncdispatch.getGlobalDispatcher
  */
 CNET_API cnet_err cnet_loop_default(cnet_loop **out);
 
@@ -381,7 +357,7 @@ CNET_API cnet_err cnet_loop_free(cnet_loop *loop);
  * nothing to wait for; cnet returns CNET_OK.
  *       [zh] 与 Nim 的不同：Nim 的 runForever 在没有可等待的东西时抛出 ValueError；cnet 返回 CNET_OK。
  *
- * Ports Nim: asyncdispatch.runForever, asyncdispatch.drain, asyncdispatch.waitFor
+ * Ports Nim: asyncnet.asyncdispatch.runForever, asyncnet.asyncdispatch.drain, asyncnet.asyncdispatch.waitFor
  */
 CNET_API cnet_err cnet_loop_run(cnet_loop *loop);
 
@@ -411,7 +387,7 @@ CNET_API cnet_err cnet_loop_run(cnet_loop *loop);
  * to wait for; cnet waits (or returns at once with timeout 0).
  *       [zh] 与 Nim 的不同：Nim 的 poll 在没有可等待的东西时抛出 ValueError；cnet 照常等待（timeout 为 0 时立即返回）。
  *
- * Ports Nim: asyncdispatch.poll
+ * Ports Nim: asyncnet.asyncdispatch.poll
  */
 CNET_API cnet_err cnet_loop_poll(cnet_loop *loop, int timeout);
 
@@ -426,7 +402,7 @@ CNET_API cnet_err cnet_loop_poll(cnet_loop *loop, int timeout);
  * @return true while an operation or timer is pending; false for NULL
  *         [zh] 有挂起的操作或定时器时为 true；NULL 为 false
  *
- * Ports Nim: asyncdispatch.hasPendingOperations
+ * Ports Nim: asyncnet.asyncdispatch.hasPendingOperations
  */
 CNET_API bool cnet_loop_alive(const cnet_loop *loop);
 
@@ -459,7 +435,7 @@ CNET_API cnet_err cnet_loop_stop(cnet_loop *loop);
  *         CNET_EINVAL: invalid argument
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.trigger
+ * Ports Nim: asyncnet.asyncdispatch.trigger
  */
 CNET_API cnet_err cnet_loop_wake(cnet_loop *loop);
 
@@ -488,7 +464,7 @@ CNET_API cnet_err cnet_loop_wake(cnet_loop *loop);
  *         CNET_EINVAL: invalid argument
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.AsyncEvent, asyncdispatch.trigger
+ * Ports Nim: asyncnet.asyncdispatch.AsyncEvent, asyncnet.asyncdispatch.trigger
  */
 CNET_API cnet_err cnet_loop_post(cnet_loop *loop, cnet_async_cb cb, void *user);
 
@@ -513,7 +489,7 @@ CNET_API cnet_err cnet_loop_post(cnet_loop *loop, cnet_async_cb cb, void *user);
  *         CNET_EINVAL: invalid argument
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.callSoon
+ * Ports Nim: asyncnet.asyncdispatch.callSoon
  */
 CNET_API cnet_err cnet_loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -558,7 +534,7 @@ CNET_API cnet_err cnet_loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *u
  * timer; cnet stops it with cnet_async_cancel.
  *       [zh] 与 Nim 的不同：Nim 的回调返回 true 来停止周期定时器；cnet 用 cnet_async_cancel 停止它。
  *
- * Ports Nim: asyncdispatch.addTimer
+ * Ports Nim: asyncnet.asyncdispatch.addTimer
  */
 CNET_API cnet_err cnet_loop_add_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -586,7 +562,7 @@ CNET_API cnet_err cnet_loop_add_timer(cnet_loop *loop, int timeout, bool oneshot
  *         CNET_EINVAL: invalid argument
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.sleepAsync
+ * Ports Nim: asyncnet.asyncdispatch.sleepAsync
  */
 CNET_API cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -630,7 +606,7 @@ CNET_API cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, voi
  * cnet's runs once.
  *       [zh] 与 Nim 的不同：Nim 的回调返回 true 表示继续注册；cnet 的回调只运行一次。
  *
- * Ports Nim: asyncdispatch.addRead
+ * Ports Nim: asyncnet.asyncdispatch.addRead
  */
 CNET_API cnet_err cnet_loop_add_read(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -667,7 +643,7 @@ CNET_API cnet_err cnet_loop_add_read(cnet_loop *loop, cnet_socket_handle handle,
  *         CNET_ENOMEM: out of memory
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.addWrite
+ * Ports Nim: asyncnet.asyncdispatch.addWrite
  */
 CNET_API cnet_err cnet_loop_add_write(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -787,7 +763,7 @@ CNET_API cnet_err cnet_async_cancel(cnet_async_op *op);
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.newAsyncSocket
+ * Ports Nim: asyncnet.newAsyncSocket
  */
 CNET_API cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, cnet_async_socket **out);
 
@@ -819,7 +795,7 @@ CNET_API cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cne
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.newAsyncSocket
+ * Ports Nim: asyncnet.newAsyncSocket
  */
 CNET_API cnet_err cnet_async_socket_wrap(cnet_loop *loop, cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_async_socket **out);
 
@@ -850,7 +826,7 @@ CNET_API cnet_err cnet_async_socket_wrap(cnet_loop *loop, cnet_socket_handle han
  *         CNET_EINVAL: invalid argument
  *         CNET_ECLOSED: the socket has been closed
  *
- * Ports Nim: asyncdispatch.close
+ * Ports Nim: asyncnet.close
  */
 CNET_API cnet_err cnet_async_socket_close(cnet_async_socket *socket, cnet_async_cb cb, void *user);
 
@@ -865,7 +841,7 @@ CNET_API cnet_err cnet_async_socket_close(cnet_async_socket *socket, cnet_async_
  * @return true once closing (and for NULL)
  *         [zh] 开始关闭之后（以及 NULL）为 true
  *
- * Ports Nim: asyncdispatch.isClosed
+ * Ports Nim: asyncnet.isClosed
  */
 CNET_API bool cnet_async_socket_is_closed(const cnet_async_socket *socket);
 
@@ -880,7 +856,7 @@ CNET_API bool cnet_async_socket_is_closed(const cnet_async_socket *socket);
  * @return the handle, or CNET_INVALID_SOCKET when NULL or closing
  *         [zh] 句柄；NULL 或正在关闭时为 CNET_INVALID_SOCKET
  *
- * Ports Nim: asyncdispatch.getFd
+ * Ports Nim: asyncnet.getFd
  */
 CNET_API cnet_socket_handle cnet_async_socket_get_fd(const cnet_async_socket *socket);
 
@@ -940,7 +916,7 @@ CNET_API void *cnet_async_socket_get_user(const cnet_async_socket *socket);
  * @return true when a read would complete from the buffer
  *         [zh] 读操作可以由缓冲区完成时为 true
  *
- * Ports Nim: asyncdispatch.hasDataBuffered
+ * Ports Nim: asyncnet.hasDataBuffered
  */
 CNET_API bool cnet_async_socket_has_data_buffered(const cnet_async_socket *socket);
 
@@ -964,7 +940,7 @@ CNET_API bool cnet_async_socket_has_data_buffered(const cnet_async_socket *socke
  *         CNET_ENOPROTOOPT: protocol option not available
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.setSockOpt
+ * Ports Nim: asyncnet.setSockOpt
  */
 CNET_API cnet_err cnet_async_socket_set_sock_opt(cnet_async_socket *socket, cnet_sobool opt, bool value);
 
@@ -988,7 +964,7 @@ CNET_API cnet_err cnet_async_socket_set_sock_opt(cnet_async_socket *socket, cnet
  *         CNET_ENOPROTOOPT: protocol option not available
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.getSockOpt
+ * Ports Nim: asyncnet.getSockOpt
  */
 CNET_API cnet_err cnet_async_socket_get_sock_opt(cnet_async_socket *socket, cnet_sobool opt, bool *value);
 
@@ -1015,7 +991,7 @@ CNET_API cnet_err cnet_async_socket_get_sock_opt(cnet_async_socket *socket, cnet
  *         CNET_EAFNOSUPPORT: address family not supported
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.bindAddr
+ * Ports Nim: asyncnet.bindAddr
  */
 CNET_API cnet_err cnet_async_socket_bind_addr(cnet_async_socket *socket, cnet_port port, const char *address);
 
@@ -1036,7 +1012,7 @@ CNET_API cnet_err cnet_async_socket_bind_addr(cnet_async_socket *socket, cnet_po
  *         CNET_EADDRINUSE: address already in use
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.listen
+ * Ports Nim: asyncnet.listen
  */
 CNET_API cnet_err cnet_async_socket_listen(cnet_async_socket *socket, int backlog);
 
@@ -1059,7 +1035,7 @@ CNET_API cnet_err cnet_async_socket_listen(cnet_async_socket *socket, int backlo
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.getLocalAddr
+ * Ports Nim: asyncnet.getLocalAddr
  */
 CNET_API cnet_err cnet_async_socket_get_local_addr(cnet_async_socket *socket, cnet_ip_address *address, cnet_port *port);
 
@@ -1083,7 +1059,7 @@ CNET_API cnet_err cnet_async_socket_get_local_addr(cnet_async_socket *socket, cn
  *         CNET_ENOTCONN: socket is not connected
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.getPeerAddr
+ * Ports Nim: asyncnet.getPeerAddr
  */
 CNET_API cnet_err cnet_async_socket_get_peer_addr(cnet_async_socket *socket, cnet_ip_address *address, cnet_port *port);
 
@@ -1132,7 +1108,7 @@ CNET_API cnet_err cnet_async_socket_get_peer_addr(cnet_async_socket *socket, cne
  *         CNET_ENOMEM: out of memory
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.connect
+ * Ports Nim: asyncnet.connect
  */
 CNET_API cnet_err cnet_async_connect(cnet_async_socket *socket, const char *address, cnet_port port, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1181,7 +1157,7 @@ CNET_API cnet_err cnet_async_connect(cnet_async_socket *socket, const char *addr
  *         CNET_ENOMEM: out of memory
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
- * Ports Nim: asyncdispatch.dial
+ * Ports Nim: asyncnet.dial
  */
 CNET_API cnet_err cnet_async_dial(cnet_loop *loop, const char *address, cnet_port port, cnet_protocol protocol, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1218,7 +1194,7 @@ CNET_API cnet_err cnet_async_dial(cnet_loop *loop, const char *address, cnet_por
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.accept, asyncdispatch.acceptAddr
+ * Ports Nim: asyncnet.accept, asyncnet.acceptAddr
  */
 CNET_API cnet_err cnet_async_accept(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1270,7 +1246,7 @@ CNET_API cnet_err cnet_async_accept(cnet_async_socket *socket, int timeout, cnet
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.recv
+ * Ports Nim: asyncnet.recv
  */
 CNET_API cnet_err cnet_async_recv(cnet_async_socket *socket, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1316,7 +1292,7 @@ CNET_API cnet_err cnet_async_recv(cnet_async_socket *socket, size_t size, bool a
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.recvInto
+ * Ports Nim: asyncnet.recvInto
  */
 CNET_API cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1373,7 +1349,7 @@ CNET_API cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, siz
  * default; cnet reports each case by status.
  *       [zh] 与 Nim 的不同：Nim 的 recvLine 在断开时返回 ""，空行返回 "\r\n"，在结尾丢弃不完整的行，并且默认没有长度限制；cnet 用状态区分每一种情况。
  *
- * Ports Nim: asyncdispatch.recvLine
+ * Ports Nim: asyncnet.recvLine
  */
 CNET_API cnet_err cnet_async_recv_line(cnet_async_socket *socket, size_t max_length, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1418,7 +1394,7 @@ CNET_API cnet_err cnet_async_recv_line(cnet_async_socket *socket, size_t max_len
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.recvLineInto
+ * Ports Nim: asyncnet.recvLineInto
  */
 CNET_API cnet_err cnet_async_recv_line_into(cnet_async_socket *socket, char *buf, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1471,7 +1447,7 @@ CNET_API cnet_err cnet_async_recv_line_into(cnet_async_socket *socket, char *buf
  * be cancelled.
  *       [zh] 与 Nim 的不同：Nim 的指针版本 send 没有超时，也无法取消。
  *
- * Ports Nim: asyncdispatch.send
+ * Ports Nim: asyncnet.send
  */
 CNET_API cnet_err cnet_async_send(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1514,7 +1490,7 @@ CNET_API cnet_err cnet_async_send(cnet_async_socket *socket, const void *data, s
  *         CNET_ECLOSED: the socket has been closed
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.send
+ * Ports Nim: asyncnet.send
  */
 CNET_API cnet_err cnet_async_send_copy(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1656,7 +1632,7 @@ CNET_API cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_fo
  *         CNET_EMSGSIZE: message too long
  *         CNET_ENOMEM: out of memory
  *
- * Ports Nim: asyncdispatch.sendTo
+ * Ports Nim: asyncnet.sendTo
  */
 CNET_API cnet_err cnet_async_send_to(cnet_async_socket *socket, const char *address, cnet_port port, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
@@ -1699,7 +1675,7 @@ CNET_API cnet_err cnet_async_send_to(cnet_async_socket *socket, const char *addr
  * datagram.
  *       [zh] 与 Nim 的不同：Nim 的 recvFrom 无法知道数据报被截断。
  *
- * Ports Nim: asyncdispatch.recvFrom
+ * Ports Nim: asyncnet.recvFrom
  */
 CNET_API cnet_err cnet_async_recv_from(cnet_async_socket *socket, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 
