@@ -12,7 +12,9 @@ threads, so thousands are cheap):
      reading at the same time, and must get exactly those bytes back;
   3. half of them shut down their write side and must read the end of the
      stream (the server echoes everything queued, then closes); the other
-     half just close.
+     half just close;
+  4. up to 100 new connections each send a few bytes and shut down their
+     write side at once: the bytes come back, then the end of the stream.
 --hold N: opens N connections, checks each echoes, prints "ready N", then
   keeps them open S seconds (for the shutdown test).
 --emfile N: opens N connections to a server that has fewer descriptors
@@ -237,6 +239,46 @@ def main():
         c.sock.close()
     print("ok   %d connections open at once (%.1f s), %d random bytes echoed intact (%.1f s), "
           "%d half-closes end in the server's close" % (conns_n, t1 - t0, total, t2 - t1, len(half)))
+
+    # 4. Bytes and the end of the stream at once (the FIN in the same
+    #    segment train as the data): the echo comes back whole, then the
+    #    server's end of stream.
+    deadline = min(deadline, time.monotonic() + 15)   # small: a failure costs little
+    quick = connect_all(port, min(conns_n, 100), deadline)
+    for c in quick:
+        c.want = random.Random(c.i).randbytes(1 + c.i * 37 % 3000)
+        c.sock.setblocking(True)
+        c.sock.sendall(c.want)
+        c.sock.shutdown(socket.SHUT_WR)
+        c.sock.setblocking(False)
+    sel = selectors.DefaultSelector()
+    got = {}
+    for c in quick:
+        sel.register(c.sock, selectors.EVENT_READ, c)
+        got[c.i] = b""
+    open_n = len(quick)
+    while open_n:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            late = [c for c in quick if c.sock.fileno() >= 0]
+            c = late[0]
+            raise TimeoutError("send + shutdown: %d connections did not end; connection %d has %d of its %d "
+                               "bytes back" % (len(late), c.i, len(got[c.i]), len(c.want)))
+        for key, _ in sel.select(min(left, 1.0)):
+            c = key.data
+            data = c.sock.recv(65536)
+            if data:
+                got[c.i] += data
+                continue
+            if got[c.i] != c.want:
+                raise AssertionError("send + shutdown: connection %d: %d bytes back, not its %d"
+                                     % (c.i, len(got[c.i]), len(c.want)))
+            sel.unregister(c.sock)
+            c.sock.close()
+            open_n -= 1
+    sel.close()
+    print("ok   %d connections that send and shut down at once get their bytes, then the end"
+          % len(quick))
     return 0
 
 

@@ -45,7 +45,8 @@ stop_echo() {
 }
 
 # 1. Random data on 50 connections, then 2000 connections at once, on one
-#    server; then SIGTERM while 20 connections are open.
+#    server (bytes and shutdown at once on 100 of them); then SIGTERM while
+#    20 connections are open.
 if start_echo echo; then
     pass "async_echo listening on port $PORT (asked for port 0)"
     timeout 100 "$PYTHON" "$CLIENTS_PY" "$PORT" 50 262144 --seconds 90
@@ -62,6 +63,13 @@ if start_echo echo; then
     fi
     kill "$HOLD_PID" 2>/dev/null
     [ -s "$WORK/echo.err" ] && { note "async_echo stderr:"; sed 's/^/  | /' "$WORK/echo.err"; }
+fi
+
+# 1b. The same on the portable poll() loop (CNET_ASYNC_POLL=1), smaller.
+if start_echo echo_poll env CNET_ASYNC_POLL=1; then
+    timeout 100 "$PYTHON" "$CLIENTS_PY" "$PORT" 200 65536 --seconds 90
+    expect_status "poll() loop: 200 connections echo random data" $? 0
+    stop_echo echo_poll
 fi
 
 # 2. Out of descriptors: 64 allowed, 100 connections. The server says so
