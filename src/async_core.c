@@ -74,12 +74,14 @@ void cnet__async_complete(cnet_async_op *op, cnet_err err, int os_error)
     cnet__op_list_push(&loop->ready, op);
 }
 
+/* Callbacks per iteration at most: callbacks that complete more at once
+ * (data already buffered, call_soon chains) must not starve the next wait,
+ * but a request/response exchange runs its whole chain without one. */
+#define CNET__READY_BUDGET 4096
+
 void cnet__async_run_ready(cnet_loop *loop)
 {
-    /* Only what is queued now: callbacks that complete more operations at
-     * once (data already buffered) must not starve the next wait. */
-    cnet_async_op *last = loop->ready.tail;
-    while (last && loop->ready.head) {
+    for (unsigned budget = CNET__READY_BUDGET; budget > 0 && loop->ready.head; budget--) {
         cnet_async_op *op = loop->ready.head;
         cnet__op_list_remove(&loop->ready, op);
         op->state = CNET__OP_RUNNING;
@@ -100,8 +102,6 @@ void cnet__async_run_ready(cnet_loop *loop)
             op->after(op);
         if (op->state == CNET__OP_RUNNING)
             op_release(loop, op);
-        if (op == last)
-            break;
     }
 }
 

@@ -317,18 +317,20 @@ CNET_API cnet_err cnet_loop_default(cnet_loop **out);
  * [zh] 结束循环的每个操作和套接字并释放它。
  *
  * Pending operations complete with CNET_ECANCELED and every open socket is
- * closed (its close callback runs), all inside this call; callbacks started
- * from those callbacks complete with CNET_ECANCELED too. Nothing leaks. NULL
- * does nothing.
+ * closed (its close callback runs), all inside this call; operations started
+ * from those callbacks complete with CNET_ECANCELED too, and new sockets are
+ * refused with it. Nothing leaks. NULL does nothing; a call from one of the
+ * loop's own callbacks is refused with CNET_EINVAL.
  *
  * [zh] 挂起的操作以 CNET_ECANCELED
  * 完成，每个打开的套接字都被关闭（运行其关闭回调），这些都在本调用内发生；在这些回调中启动的操作同样以 CNET_ECANCELED
- * 完成。不会泄漏任何东西。NULL 不做任何事。
+ * 完成，新建套接字也以它被拒绝。不会泄漏任何东西。NULL 不做任何事；在该循环自己的回调中调用会以 CNET_EINVAL 被拒绝。
  *
  * @param loop the loop
  *        [zh] 循环
  *
  * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
  * cnet addition (no Nim counterpart).
@@ -469,9 +471,10 @@ CNET_API cnet_err cnet_loop_wake(cnet_loop *loop);
 CNET_API cnet_err cnet_loop_post(cnet_loop *loop, cnet_async_cb cb, void *user);
 
 /**
- * Runs cb in the next iteration of the loop.
+ * Runs cb soon, from the loop: after the running callback returns, before the
+ * loop next waits.
  *
- * [zh] 在循环的下一次迭代中运行 cb。
+ * [zh] 稍后由循环运行 cb：在当前回调返回之后、循环下一次等待之前。
  *
  * @param loop the loop
  *        [zh] 循环
@@ -761,6 +764,7 @@ CNET_API cnet_err cnet_async_cancel(cnet_async_op *op);
  *         CNET_ENOBUFS: no buffer space available
  *         CNET_ENOMEM: out of memory
  *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECANCELED: the operation was cancelled
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
  * Ports Nim: asyncnet.newAsyncSocket
@@ -793,6 +797,7 @@ CNET_API cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cne
  *         CNET_EBADF: bad or closed socket handle
  *         CNET_ENOMEM: out of memory
  *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECANCELED: the operation was cancelled
  *         CNET_EOS: operating system error (see cnet_last_os_error)
  *
  * Ports Nim: asyncnet.newAsyncSocket
