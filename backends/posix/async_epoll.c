@@ -9,7 +9,8 @@
  * finishing an operation costs no epoll_ctl. An edge sets READABLE or
  * WRITABLE; they are cleared when a call returns EAGAIN, or when a read
  * returns less than it asked for (the queue was empty at that moment, and any
- * later byte raises a new edge). A socket that is readable and wanted but was
+ * later byte raises a new edge) unless the peer's end or an error was
+ * signalled with it (EPOLLRDHUP, EPOLLHUP, EPOLLERR: no edge would follow). A socket that is readable and wanted but was
  * not drained (fairness: a few reads per turn) waits on the pending list,
  * served before the next wait, which then does not sleep.
  *
@@ -42,7 +43,8 @@ enum {
     B_WANT_ACCEPT = 1u << 3,
     B_SEND_WAIT = 1u << 4,    /* the head send waits for WRITABLE */
     B_CONNECT_WAIT = 1u << 5,
-    B_PENDING = 1u << 6       /* on st->pending */
+    B_PENDING = 1u << 6,      /* on st->pending */
+    B_HUP = 1u << 7           /* the peer's end (or an error) was signalled: read until recv says so */
 };
 
 #define READS_PER_TURN 4
@@ -188,7 +190,9 @@ static void do_read(cnet_async_socket *s)
         if (s->type == CNET_SOCK_STREAM) {
             ssize_t n = recv(s->fd, buf, CNET__SCRATCH, MSG_DONTWAIT);
             if (n > 0) {
-                if ((size_t)n < CNET__SCRATCH)
+                /* A short read drained the queue; unless the end is signalled
+                 * too: then no new edge comes for it, so read on to see it. */
+                if ((size_t)n < CNET__SCRATCH && !(s->be_flags & B_HUP))
                     s->be_flags &= ~B_READABLE;
                 cnet__async_on_data(s, buf, (size_t)n);
                 continue;
@@ -484,6 +488,8 @@ static cnet_err wait_epoll(cnet_loop *loop, int timeout)
             uint32_t e = ev[i].events;
             if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
                 s->be_flags |= B_READABLE;
+            if (e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                s->be_flags |= B_HUP;
             if (e & (EPOLLOUT | EPOLLHUP | EPOLLERR))
                 s->be_flags |= B_WRITABLE;
             serve(s);
