@@ -155,7 +155,9 @@ static cnet_err start_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_asy
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: a periodic timer needs a timeout > 0");
     if (loop->freeing)
         return cnet__async_start_canceled(loop, CNET_ASYNC_TIMER, function, cb, user, out);
-    cnet_async_op *op = cnet__async_op_new(loop, CNET_ASYNC_TIMER, function, cb, user, timeout);
+    /* The clock counts whole milliseconds: one more, so that a timer never
+     * fires early (it may fire up to 1 ms late). */
+    cnet_async_op *op = cnet__async_op_new(loop, CNET_ASYNC_TIMER, function, cb, user, timeout > 0 ? timeout + 1 : 0);
     if (op == NULL)
         return CNET_ENOMEM;
     op->oneshot = oneshot;
@@ -208,9 +210,13 @@ static cnet_err start_poll(cnet_loop *loop, cnet_socket_handle handle, bool writ
         op->deadline = INT64_MAX;
         cnet__async_heap_push(loop, op);
     }
+    cnet_err err = loop->be->poll_start(loop, op);
+    if (err != CNET_OK) {
+        cnet__async_op_abort(op);
+        return err;
+    }
     if (out)
         *out = op;
-    loop->be->poll_start(loop, op);
     return CNET_OK;
 }
 
@@ -313,7 +319,9 @@ cnet_err cnet__loop_run(cnet_loop *loop)
         return cnet__fail(CNET_EINVAL, "cnet_loop_run: called from a callback of the same loop");
     loop->running = true;
     cnet_err err = CNET_OK;
-    while (!atomic_exchange(&loop->stop, false) && (loop->pending > 0 || loop->ready.head)) {
+    /* Posts waiting in post_head are work too (drained by the next iterate). */
+    while (!atomic_exchange(&loop->stop, false) &&
+           (loop->pending > 0 || loop->ready.head || atomic_load(&loop->posted))) {
         err = iterate(loop, -1);
         if (err != CNET_OK)
             break;
@@ -324,7 +332,8 @@ cnet_err cnet__loop_run(cnet_loop *loop)
 
 bool cnet_loop_alive(const cnet_loop *loop)
 {
-    return loop != NULL && (loop->pending > 0 || loop->ready.head != NULL);
+    return loop != NULL &&
+           (loop->pending > 0 || loop->ready.head != NULL || atomic_load(&((cnet_loop *)loop)->posted));
 }
 
 int cnet_loop_backend_fd(const cnet_loop *loop)
