@@ -243,7 +243,9 @@ static serve_result serve_frame(cnet_async_socket *s, cnet_async_op *op)
     }
     if (!ended(s))
         return SERVE_WAIT;
-    cnet_err err = s->rx_err != CNET_OK ? s->rx_err : (have ? CNET_EEOF : CNET_OK);
+    /* As the blocking recv_frame: the end of the stream is CNET_EEOF, before a
+     * frame or inside one, so an empty frame ("0000") is never mistaken for it. */
+    cnet_err err = s->rx_err != CNET_OK ? s->rx_err : CNET_EEOF;
     done(op, err, s->rx_os_error);
     return SERVE_DONE;
 }

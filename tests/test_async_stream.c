@@ -985,7 +985,7 @@ Test(async_frame, announced_length_above_max_size, .timeout = 20)
 
 Test(async_frame, end_of_stream_before_or_inside_a_frame, .timeout = 20)
 {
-    frame_from_peer(NULL, 0, CNET_FRAME_BE32, 100, true, CNET_OK, "the end before a frame");
+    frame_from_peer(NULL, 0, CNET_FRAME_BE32, 100, true, CNET_EEOF, "the end before a frame (as the blocking layer)");
     frame_from_peer("0005ab", 6, CNET_FRAME_DECIMAL4, 100, true, CNET_EEOF, "the end inside the payload");
     frame_from_peer("00", 2, CNET_FRAME_DECIMAL4, 100, true, CNET_EEOF, "the end inside the prefix");
 }
@@ -1215,6 +1215,53 @@ Test(async_cancel, a_finished_operation_keeps_its_result, .timeout = 20)
         cr_assert_eq(line.line, CNET_READ_FULL_LINE);
         cr_assert_str_eq((char *)line.copy, "line");
     }
+    cnet_socket_free(peer);
+    ta_close(loop, s);
+    ta_free(loop);
+}
+
+/* The end of the stream is CNET_EEOF (as the blocking recv_frame), so an
+ * empty frame "0000" just before it is never taken for the end. */
+Test(async_frame, an_empty_frame_then_the_end_of_stream, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *s = NULL;
+    cnet_socket *peer = NULL;
+    ta_pair(loop, &s, &peer);
+    ta_peer_str(peer, "0000");
+    TC_OK(cnet_socket_shutdown(peer, false, true));
+    ta_rec a = {0}, b = {0};
+    TA_START(cnet_async_recv_frame(s, CNET_FRAME_DECIMAL4, 100, 5000, ta_cb, &a, NULL));
+    TA_START(cnet_async_recv_frame(s, CNET_FRAME_DECIMAL4, 100, 5000, ta_cb, &b, NULL));
+    TA_RUN_UNTIL(loop, b.calls > 0, 5000);
+    TA_DONE(a, CNET_ASYNC_RECV_FRAME, CNET_OK);
+    cr_assert_eq(a.bytes, 0);
+    TA_DONE(b, CNET_ASYNC_RECV_FRAME, CNET_EEOF);
+    cnet_socket_free(peer);
+    ta_close(loop, s);
+    ta_free(loop);
+}
+
+/* Bytes and the peer's end arriving before the loop reads (one readiness
+ * edge for both): the bytes, then the end of stream, never a timeout. */
+Test(async_recv, bytes_and_the_end_in_one_arrival, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *s = NULL;
+    cnet_socket *peer = NULL;
+    ta_pair(loop, &s, &peer);
+    ta_peer_str(peer, "last line without end");
+    TC_OK(cnet_socket_shutdown(peer, false, true));
+    tc_sleep_ms(50); /* both are queued before the loop looks */
+    ta_rec a = {0}, b = {0};
+    TA_START(cnet_async_recv_line(s, 100, CNET_FLAGS_DEFAULT, 3000, ta_cb, &a, NULL));
+    TA_START(cnet_async_recv_line(s, 100, CNET_FLAGS_DEFAULT, 3000, ta_cb, &b, NULL));
+    TA_RUN_UNTIL(loop, b.calls > 0, 5000);
+    TA_DONE(a, CNET_ASYNC_RECV_LINE, CNET_OK);
+    cr_assert_eq(a.line, CNET_READ_PARTIAL_LINE);
+    cr_assert_str_eq((char *)a.copy, "last line without end");
+    TA_DONE(b, CNET_ASYNC_RECV_LINE, CNET_OK);
+    cr_assert_eq(b.line, CNET_READ_DISCONNECTED);
     cnet_socket_free(peer);
     ta_close(loop, s);
     ta_free(loop);

@@ -1555,14 +1555,15 @@ CNET_API cnet_err cnet_async_send_frame(cnet_async_socket *socket, cnet_frame_fo
  * result->data is the payload (borrowed) and result->bytes its length. A
  * prefix announcing more than max_size bytes fails with CNET_EFRAME_TOO_LARGE
  * and a malformed one with CNET_EFRAME_MALFORMED (the stream is then
- * unusable); the end of the stream completes with CNET_OK and 0 bytes when
- * nothing of the frame was read, and with CNET_EEOF in the middle of one. On a
- * timeout or a cancel nothing is lost: the bytes stay buffered.
+ * unusable); the end of the stream completes with CNET_EEOF (before a frame or
+ * inside one, as the blocking cnet_socket_recv_frame), so an empty frame is
+ * always CNET_OK with 0 bytes. On a timeout or a cancel nothing is lost: the
+ * bytes stay buffered.
  *
  * [zh] result->data 是负载（借用的），result->bytes 是其长度。前缀声明的长度超过 max_size 时以
- * CNET_EFRAME_TOO_LARGE 失败，前缀格式错误时以 CNET_EFRAME_MALFORMED
- * 失败（此后该流不可再用）；仅当帧的任何部分都还没读到时，流结束才以 CNET_OK 和 0 字节完成，否则为
- * CNET_EEOF。超时或取消时不会丢失任何东西：字节留在缓冲区中。
+ * CNET_EFRAME_TOO_LARGE 失败，前缀格式错误时以 CNET_EFRAME_MALFORMED 失败（此后该流不可再用）；流结束以
+ * CNET_EEOF 完成（无论在帧之前还是帧之中，与阻塞的 cnet_socket_recv_frame 相同），因此空帧总是 CNET_OK 和 0
+ * 字节。超时或取消时不会丢失任何东西：字节留在缓冲区中。
  *
  * @param socket the socket
  *        [zh] 套接字
