@@ -1061,10 +1061,7 @@ Test(async_args, invalid_arguments_are_refused_without_a_callback, .timeout = 20
 
     /* Sockets. */
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(NULL, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
-    cr_expect(out == NULL, "out is NULL on failure");
-    out = (cnet_async_socket *)&out;
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, (cnet_domain)99, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
-    cr_expect(out == NULL, "out is NULL on failure");
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, (cnet_sock_type)99, CNET_IPPROTO_TCP, &out));
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, (cnet_protocol)99, &out));
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, NULL));
@@ -1259,5 +1256,22 @@ Test(async_connect, ipv6_loopback_and_a_dual_stack_listener, .timeout = 20)
     ta_close(loop, a6.accepted);
     ta_close(loop, c);
     ta_close(loop, l);
+    ta_free(loop);
+}
+
+Test(async_args, a_refused_new_socket_leaves_out_null, .timeout = 20)
+{
+    /* The spec of cnet_async_socket_new: out "receives the socket; NULL on
+     * failure", argument errors included. */
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(NULL, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the NULL loop was refused");
+    out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, (cnet_domain)99, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the bad domain was refused");
+    out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, (cnet_sock_type)99, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the bad type was refused");
     ta_free(loop);
 }
