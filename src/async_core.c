@@ -59,6 +59,15 @@ static void op_release(cnet_loop *loop, cnet_async_op *op)
     }
 }
 
+void cnet__async_op_abort(cnet_async_op *op)
+{
+    cnet_loop *loop = op->loop;
+    if (op->heap_index != CNET__NO_HEAP)
+        cnet__async_heap_remove(loop, op);
+    loop->pending--;
+    op_release(loop, op);
+}
+
 void cnet__async_complete(cnet_async_op *op, cnet_err err, int os_error)
 {
     if (op->state != CNET__OP_PENDING)

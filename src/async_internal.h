@@ -247,8 +247,9 @@ struct cnet__async_backend {
     void (*connect)(cnet_async_socket *s, const struct sockaddr *to, cnet_socklen len);
     void (*cancel_connect)(cnet_async_socket *s);
     /* Readiness of an outside descriptor: op->u.poll; report with
-     * cnet__async_complete(op, err, os_error) once. */
-    void (*poll_start)(cnet_loop *loop, cnet_async_op *op);
+     * cnet__async_complete(op, err, os_error) once. An error return (a bad
+     * descriptor, recorded) means nothing was started and nothing reports. */
+    cnet_err (*poll_start)(cnet_loop *loop, cnet_async_op *op);
     void (*poll_cancel)(cnet_loop *loop, cnet_async_op *op);
 };
 
@@ -283,6 +284,8 @@ void cnet__async_released(cnet_async_socket *s);
 
 cnet_async_op *cnet__async_op_new(cnet_loop *loop, cnet_async_kind kind, const char *function,
                                   cnet_async_cb cb, void *user, int timeout);
+/* Undo cnet__async_op_new for an op whose start failed (no callback). */
+void cnet__async_op_abort(cnet_async_op *op);
 /* Complete op: into the ready queue with err (unless already complete). */
 void cnet__async_complete(cnet_async_op *op, cnet_err err, int os_error);
 /* Run the callbacks due now (those queued before the call). */

@@ -155,7 +155,9 @@ static cnet_err start_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_asy
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: a periodic timer needs a timeout > 0");
     if (loop->freeing)
         return cnet__async_start_canceled(loop, CNET_ASYNC_TIMER, function, cb, user, out);
-    cnet_async_op *op = cnet__async_op_new(loop, CNET_ASYNC_TIMER, function, cb, user, timeout);
+    /* The clock counts whole milliseconds: one more, so that a timer never
+     * fires early (it may fire up to 1 ms late). */
+    cnet_async_op *op = cnet__async_op_new(loop, CNET_ASYNC_TIMER, function, cb, user, timeout > 0 ? timeout + 1 : 0);
     if (op == NULL)
         return CNET_ENOMEM;
     op->oneshot = oneshot;
@@ -208,9 +210,13 @@ static cnet_err start_poll(cnet_loop *loop, cnet_socket_handle handle, bool writ
         op->deadline = INT64_MAX;
         cnet__async_heap_push(loop, op);
     }
+    cnet_err err = loop->be->poll_start(loop, op);
+    if (err != CNET_OK) {
+        cnet__async_op_abort(op);
+        return err;
+    }
     if (out)
         *out = op;
-    loop->be->poll_start(loop, op);
     return CNET_OK;
 }
 

@@ -508,6 +508,7 @@ class _Builder:
             self.known_types |= {t.name for t in m.types}
             self.known_types |= {e.name for e in m.enums}
         self.enum_names = {e.name: e for m in modules for e in m.enums}
+        self.callback_names = {t.name for m in modules for t in m.types if t.kind == "callback"}
         self.constant_names = {c.name for m in modules for c in m.constants}
         self.enum_value_names = {v.name for m in modules for e in m.enums for v in e.values}
         for m in modules:
@@ -923,7 +924,7 @@ class _Builder:
         checks = []
         for prm in p.params:
             base = self.base_type(prm.type)
-            if prm.is_pointer and not prm.nullable:
+            if (prm.is_pointer or base in self.callback_names) and not prm.nullable:
                 checks.append(Check(f"{prm.name} == NULL", "CNET_EINVAL",
                                     f"{p.name}: argument '{prm.name}' must not be NULL"))
             elif not prm.is_pointer and base == "cnet_socket_handle":

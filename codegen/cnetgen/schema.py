@@ -361,8 +361,8 @@ PARAM = EntryKind("param", "a parameter", Doc("Parameter", "参数"), Doc(
         "Nim's default for it, shown in the docs (C has no default arguments).",
         "Nim 中它的默认值，显示在文档中（C 没有默认参数）。")),
     Key("nullable", "bool", Doc(
-        "A pointer that may be NULL: no NULL check is generated for it.",
-        "可以为 NULL 的指针：不会为它生成 NULL 检查。"), default=False),
+        "A pointer (or a callback) that may be NULL: no NULL check is generated for it.",
+        "可以为 NULL 的指针（或回调）：不会为它生成 NULL 检查。"), default=False),
     Key("min", "int", Doc(
         "The smallest accepted value; the API layer returns `CNET_EINVAL` below it.",
         "可接受的最小值；低于它时 API 层返回 `CNET_EINVAL`。")),

@@ -64,6 +64,8 @@ cnet_err cnet_loop_post(cnet_loop *loop, cnet_async_cb cb, void *user)
 {
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_post: argument 'loop' must not be NULL");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_post: argument 'cb' must not be NULL");
     return cnet__loop_post(loop, cb, user);
 }
 
@@ -71,6 +73,8 @@ cnet_err cnet_loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *user, cnet
 {
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_call_soon: argument 'loop' must not be NULL");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_call_soon: argument 'cb' must not be NULL");
     return cnet__loop_call_soon(loop, cb, user, op);
 }
 
@@ -80,6 +84,8 @@ cnet_err cnet_loop_add_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_as
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: argument 'loop' must not be NULL");
     if (timeout < 0)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: argument 'timeout' must be >= 0");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: argument 'cb' must not be NULL");
     return cnet__loop_add_timer(loop, timeout, oneshot, cb, user, op);
 }
 
@@ -89,6 +95,8 @@ cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, void *user, 
         return cnet__fail(CNET_EINVAL, "cnet_loop_sleep: argument 'loop' must not be NULL");
     if (ms < 0)
         return cnet__fail(CNET_EINVAL, "cnet_loop_sleep: argument 'ms' must be >= 0");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_sleep: argument 'cb' must not be NULL");
     return cnet__loop_sleep(loop, ms, cb, user, op);
 }
 
@@ -100,6 +108,8 @@ cnet_err cnet_loop_add_read(cnet_loop *loop, cnet_socket_handle handle, int time
         return cnet__fail(CNET_EBADF, "cnet_loop_add_read: argument 'handle' is not a valid socket handle");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_read: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_add_read: argument 'cb' must not be NULL");
     return cnet__loop_add_read(loop, handle, timeout, cb, user, op);
 }
 
@@ -111,6 +121,8 @@ cnet_err cnet_loop_add_write(cnet_loop *loop, cnet_socket_handle handle, int tim
         return cnet__fail(CNET_EBADF, "cnet_loop_add_write: argument 'handle' is not a valid socket handle");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_write: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_loop_add_write: argument 'cb' must not be NULL");
     return cnet__loop_add_write(loop, handle, timeout, cb, user, op);
 }
 
@@ -226,6 +238,8 @@ cnet_err cnet_async_connect(cnet_async_socket *socket, const char *address, cnet
         return cnet__fail(CNET_EINVAL, "cnet_async_connect: argument 'address' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_connect: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_connect: argument 'cb' must not be NULL");
     return cnet__async_connect(socket, address, port, timeout, cb, user, op);
 }
 
@@ -239,6 +253,8 @@ cnet_err cnet_async_dial(cnet_loop *loop, const char *address, cnet_port port, c
         return cnet__fail(CNET_EINVAL, "cnet_async_dial: argument 'protocol' is not a valid cnet_protocol value");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_dial: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_dial: argument 'cb' must not be NULL");
     return cnet__async_dial(loop, address, port, protocol, timeout, cb, user, op);
 }
 
@@ -248,6 +264,8 @@ cnet_err cnet_async_accept(cnet_async_socket *socket, int timeout, cnet_async_cb
         return cnet__fail(CNET_EINVAL, "cnet_async_accept: argument 'socket' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_accept: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_accept: argument 'cb' must not be NULL");
     return cnet__async_accept(socket, timeout, cb, user, op);
 }
 
@@ -259,6 +277,8 @@ cnet_err cnet_async_recv(cnet_async_socket *socket, size_t size, bool all, unsig
         return cnet__fail(CNET_EINVAL, "cnet_async_recv: argument 'size' must be >= 1");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv: argument 'cb' must not be NULL");
     return cnet__async_recv(socket, size, all, flags, timeout, cb, user, op);
 }
 
@@ -272,6 +292,8 @@ cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, size_t size,
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_into: argument 'size' must be >= 1");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_into: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv_into: argument 'cb' must not be NULL");
     return cnet__async_recv_into(socket, buf, size, all, flags, timeout, cb, user, op);
 }
 
@@ -283,6 +305,8 @@ cnet_err cnet_async_recv_line(cnet_async_socket *socket, size_t max_length, unsi
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line: argument 'max_length' must be >= 1");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv_line: argument 'cb' must not be NULL");
     return cnet__async_recv_line(socket, max_length, flags, timeout, cb, user, op);
 }
 
@@ -296,6 +320,8 @@ cnet_err cnet_async_recv_line_into(cnet_async_socket *socket, char *buf, size_t 
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line_into: argument 'size' must be >= 2");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line_into: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv_line_into: argument 'cb' must not be NULL");
     return cnet__async_recv_line_into(socket, buf, size, flags, timeout, cb, user, op);
 }
 
@@ -340,6 +366,8 @@ cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_format form
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_frame: argument 'format' is not a valid cnet_frame_format value");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_frame: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv_frame: argument 'cb' must not be NULL");
     return cnet__async_recv_frame(socket, format, max_size, timeout, cb, user, op);
 }
 
@@ -364,5 +392,7 @@ cnet_err cnet_async_recv_from(cnet_async_socket *socket, size_t size, int timeou
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_from: argument 'size' must be <= 65536");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_from: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_recv_from: argument 'cb' must not be NULL");
     return cnet__async_recv_from(socket, size, timeout, cb, user, op);
 }
