@@ -580,6 +580,39 @@ Test(async_accept, cancel_loses_no_connection, .timeout = 20)
     ta_free(loop);
 }
 
+Test(async_accept, connections_queued_at_close_are_closed_with_the_listener, .timeout = 20)
+{
+    /* After one accept the listener may go on accepting in the background
+     * (multishot on io_uring); what it took and nobody asked for is closed
+     * with it, and the clients see their connection end. */
+    cnet_loop *loop = ta_loop();
+    int fds = tc_open_fds();
+    cnet_port port;
+    cnet_async_socket *l = ta_listener(loop, &port);
+    ta_rec first = {0};
+    TA_START(cnet_async_accept(l, 5000, ta_cb, &first, NULL));
+    cnet_socket_handle c0 = tc_connect(CNET_AF_INET, port);
+    TA_RUN_UNTIL(loop, first.calls > 0, 5000);
+    TA_DONE(first, CNET_ASYNC_ACCEPT, CNET_OK);
+    enum { N = 3 };
+    cnet_socket_handle c[N];
+    for (int i = 0; i < N; i++)
+        c[i] = tc_connect(CNET_AF_INET, port);
+    ta_spin(loop, 50);
+    ta_close(loop, l);
+    for (int i = 0; i < N; i++) {
+        cr_assert(ta_readable(c[i], 5000), "client %d: its connection did not end with the listener", i);
+        char b;
+        cr_assert_leq(recv(c[i], &b, 1, 0), 0, "client %d got bytes", i);
+        cnet_close(c[i]);
+    }
+    ta_close(loop, first.accepted);
+    cnet_close(c0);
+    cr_assert_not(cnet_loop_alive(loop));
+    cr_assert_eq(tc_open_fds(), fds, "connections taken in the background leaked");
+    ta_free(loop);
+}
+
 struct stopper {
     cnet_loop *loop;
     int delay_ms;
