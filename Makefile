@@ -11,7 +11,7 @@ BUILD     ?= build
 # mingw-w64 + wine.
 BUILD_PKGS := meson ninja-build re2c python3-jinja2 python3-yaml libcriterion-dev libssl-dev \
              pkg-config gcc openssl netbase
-APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace nim mingw-w64 wine
+APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace nim mingw-w64 wine libuv1-dev
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 comma     := ,
 SANITIZE  := -Db_sanitize=address$(comma)undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
@@ -123,6 +123,7 @@ bench: deps
 	build-bench/bench_tls 1 2000 5
 	$(CC) -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_tls.c bench/common.c build-bench-uring/libcnet.a -lssl -lcrypto -luring -lpthread -o build-bench-uring/bench_tls
 	build-bench-uring/bench_tls 1 2000 5
+	sh bench/echo.sh
 
 fuzz: deps
 	fuzz/run.sh 60

@@ -204,6 +204,14 @@ class Proc:
     key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
 
     @property
+    def cleared_outs(self):
+        """Out parameters that receive a pointer (`T **`): the API layer sets
+        them to NULL before its checks, so that "NULL on failure" holds for
+        a refused argument too."""
+        return [prm.name for prm in self.params
+                if prm.direction == "out" and prm.type.replace(" ", "").endswith("**")]
+
+    @property
     def short(self):
         return self.name[len("cnet_"):]
 

@@ -13,6 +13,8 @@
 
 cnet_err cnet_loop_new(cnet_loop **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_new: argument 'out' must not be NULL");
     return cnet__loop_new(out);
@@ -20,6 +22,8 @@ cnet_err cnet_loop_new(cnet_loop **out)
 
 cnet_err cnet_loop_default(cnet_loop **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_default: argument 'out' must not be NULL");
     return cnet__loop_default(out);
@@ -71,6 +75,8 @@ cnet_err cnet_loop_post(cnet_loop *loop, cnet_async_cb cb, void *user)
 
 cnet_err cnet_loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_call_soon: argument 'loop' must not be NULL");
     if (cb == NULL)
@@ -80,6 +86,8 @@ cnet_err cnet_loop_call_soon(cnet_loop *loop, cnet_async_cb cb, void *user, cnet
 
 cnet_err cnet_loop_add_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_timer: argument 'loop' must not be NULL");
     if (timeout < 0)
@@ -91,6 +99,8 @@ cnet_err cnet_loop_add_timer(cnet_loop *loop, int timeout, bool oneshot, cnet_as
 
 cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_sleep: argument 'loop' must not be NULL");
     if (ms < 0)
@@ -102,6 +112,8 @@ cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, void *user, 
 
 cnet_err cnet_loop_add_read(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_read: argument 'loop' must not be NULL");
     if (handle == CNET_INVALID_SOCKET)
@@ -115,6 +127,8 @@ cnet_err cnet_loop_add_read(cnet_loop *loop, cnet_socket_handle handle, int time
 
 cnet_err cnet_loop_add_write(cnet_loop *loop, cnet_socket_handle handle, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_loop_add_write: argument 'loop' must not be NULL");
     if (handle == CNET_INVALID_SOCKET)
@@ -135,6 +149,8 @@ cnet_err cnet_async_cancel(cnet_async_op *op)
 
 cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, cnet_async_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_socket_new: argument 'loop' must not be NULL");
     if (!cnet__domain_is_valid(domain))
@@ -150,6 +166,8 @@ cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cnet_sock_ty
 
 cnet_err cnet_async_socket_wrap(cnet_loop *loop, cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_async_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_socket_wrap: argument 'loop' must not be NULL");
     if (handle == CNET_INVALID_SOCKET)
@@ -232,6 +250,8 @@ cnet_err cnet_async_socket_get_peer_addr(cnet_async_socket *socket, cnet_ip_addr
 
 cnet_err cnet_async_connect(cnet_async_socket *socket, const char *address, cnet_port port, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_connect: argument 'socket' must not be NULL");
     if (address == NULL)
@@ -245,6 +265,8 @@ cnet_err cnet_async_connect(cnet_async_socket *socket, const char *address, cnet
 
 cnet_err cnet_async_dial(cnet_loop *loop, const char *address, cnet_port port, cnet_protocol protocol, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (loop == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_dial: argument 'loop' must not be NULL");
     if (address == NULL)
@@ -260,6 +282,8 @@ cnet_err cnet_async_dial(cnet_loop *loop, const char *address, cnet_port port, c
 
 cnet_err cnet_async_accept(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_accept: argument 'socket' must not be NULL");
     if (timeout < -1)
@@ -271,6 +295,8 @@ cnet_err cnet_async_accept(cnet_async_socket *socket, int timeout, cnet_async_cb
 
 cnet_err cnet_async_recv(cnet_async_socket *socket, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv: argument 'socket' must not be NULL");
     if (size < 1)
@@ -284,6 +310,8 @@ cnet_err cnet_async_recv(cnet_async_socket *socket, size_t size, bool all, unsig
 
 cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, size_t size, bool all, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_into: argument 'socket' must not be NULL");
     if (buf == NULL)
@@ -299,6 +327,8 @@ cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, size_t size,
 
 cnet_err cnet_async_recv_line(cnet_async_socket *socket, size_t max_length, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line: argument 'socket' must not be NULL");
     if (max_length < 1)
@@ -312,6 +342,8 @@ cnet_err cnet_async_recv_line(cnet_async_socket *socket, size_t max_length, unsi
 
 cnet_err cnet_async_recv_line_into(cnet_async_socket *socket, char *buf, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_line_into: argument 'socket' must not be NULL");
     if (buf == NULL)
@@ -327,6 +359,8 @@ cnet_err cnet_async_recv_line_into(cnet_async_socket *socket, char *buf, size_t 
 
 cnet_err cnet_async_send(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_send: argument 'socket' must not be NULL");
     if (data == NULL)
@@ -338,6 +372,8 @@ cnet_err cnet_async_send(cnet_async_socket *socket, const void *data, size_t siz
 
 cnet_err cnet_async_send_copy(cnet_async_socket *socket, const void *data, size_t size, unsigned flags, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_send_copy: argument 'socket' must not be NULL");
     if (data == NULL)
@@ -349,6 +385,8 @@ cnet_err cnet_async_send_copy(cnet_async_socket *socket, const void *data, size_
 
 cnet_err cnet_async_send_frame(cnet_async_socket *socket, cnet_frame_format format, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_send_frame: argument 'socket' must not be NULL");
     if (!cnet__frame_format_is_valid(format))
@@ -360,6 +398,8 @@ cnet_err cnet_async_send_frame(cnet_async_socket *socket, cnet_frame_format form
 
 cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_format format, size_t max_size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_frame: argument 'socket' must not be NULL");
     if (!cnet__frame_format_is_valid(format))
@@ -373,6 +413,8 @@ cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_format form
 
 cnet_err cnet_async_send_to(cnet_async_socket *socket, const char *address, cnet_port port, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_send_to: argument 'socket' must not be NULL");
     if (address == NULL)
@@ -384,6 +426,8 @@ cnet_err cnet_async_send_to(cnet_async_socket *socket, const char *address, cnet
 
 cnet_err cnet_async_recv_from(cnet_async_socket *socket, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
 {
+    if (op != NULL)
+        *op = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_from: argument 'socket' must not be NULL");
     if (size < 1)

@@ -126,6 +126,8 @@ cnet_err cnet_accept(cnet_socket_handle handle, bool inheritable, cnet_socket_ha
 
 cnet_err cnet_get_addr_info(const char *address, cnet_port port, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, struct addrinfo **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (address == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_get_addr_info: argument 'address' must not be NULL");
     if (!cnet__domain_is_valid(domain))

@@ -13,6 +13,8 @@
 
 cnet_err cnet_socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, bool inheritable, cnet_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (!cnet__domain_is_valid(domain))
         return cnet__fail(CNET_EINVAL, "cnet_socket_new: argument 'domain' is not a valid cnet_domain value");
     if (!cnet__sock_type_is_valid(type))
@@ -26,6 +28,8 @@ cnet_err cnet_socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol 
 
 cnet_err cnet_socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_new_int: argument 'out' must not be NULL");
     return cnet__socket_new_int(domain, type, protocol, buffered, inheritable, out);
@@ -33,6 +37,8 @@ cnet_err cnet_socket_new_int(int domain, int type, int protocol, bool buffered, 
 
 cnet_err cnet_socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (handle == CNET_INVALID_SOCKET)
         return cnet__fail(CNET_EBADF, "cnet_socket_from_handle: argument 'handle' is not a valid socket handle");
     if (!cnet__domain_is_valid(domain))
@@ -253,6 +259,8 @@ cnet_err cnet_socket_connect_unix(cnet_socket *socket, const char *path)
 
 cnet_err cnet_dial(const char *address, cnet_port port, cnet_protocol protocol, bool buffered, int timeout, cnet_socket **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (address == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_dial: argument 'address' must not be NULL");
     if (!cnet__protocol_is_valid(protocol))
@@ -356,6 +364,8 @@ cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t size, int
 
 cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int timeout, unsigned flags, char **out, size_t *len)
 {
+    if (out != NULL)
+        *out = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: argument 'socket' must not be NULL");
     if (timeout < -1)
@@ -386,6 +396,8 @@ cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t size, siz
 
 cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsigned flags, size_t max_length, char **out, size_t *len, cnet_read_line_result *result)
 {
+    if (out != NULL)
+        *out = NULL;
     if (socket == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: argument 'socket' must not be NULL");
     if (timeout < -1)

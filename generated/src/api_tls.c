@@ -13,6 +13,8 @@
 
 cnet_err cnet_ssl_context_new(const cnet_ssl_options *options, cnet_ssl_context **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (out == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_ssl_context_new: argument 'out' must not be NULL");
     return cnet__ssl_context_new(options, out);
@@ -70,6 +72,8 @@ cnet_err cnet_ssl_context_set_psk_identity_hint(cnet_ssl_context *context, const
 
 cnet_err cnet_ssl_context_get_extra_data(cnet_ssl_context *context, int index, void **out)
 {
+    if (out != NULL)
+        *out = NULL;
     if (context == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_ssl_context_get_extra_data: argument 'context' must not be NULL");
     if (index < 0)
