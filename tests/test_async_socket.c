@@ -580,6 +580,39 @@ Test(async_accept, cancel_loses_no_connection, .timeout = 20)
     ta_free(loop);
 }
 
+Test(async_accept, connections_queued_at_close_are_closed_with_the_listener, .timeout = 20)
+{
+    /* After one accept the listener may go on accepting in the background
+     * (multishot on io_uring); what it took and nobody asked for is closed
+     * with it, and the clients see their connection end. */
+    cnet_loop *loop = ta_loop();
+    int fds = tc_open_fds();
+    cnet_port port;
+    cnet_async_socket *l = ta_listener(loop, &port);
+    ta_rec first = {0};
+    TA_START(cnet_async_accept(l, 5000, ta_cb, &first, NULL));
+    cnet_socket_handle c0 = tc_connect(CNET_AF_INET, port);
+    TA_RUN_UNTIL(loop, first.calls > 0, 5000);
+    TA_DONE(first, CNET_ASYNC_ACCEPT, CNET_OK);
+    enum { N = 3 };
+    cnet_socket_handle c[N];
+    for (int i = 0; i < N; i++)
+        c[i] = tc_connect(CNET_AF_INET, port);
+    ta_spin(loop, 50);
+    ta_close(loop, l);
+    for (int i = 0; i < N; i++) {
+        cr_assert(ta_readable(c[i], 5000), "client %d: its connection did not end with the listener", i);
+        char b;
+        cr_assert_leq(recv(c[i], &b, 1, 0), 0, "client %d got bytes", i);
+        cnet_close(c[i]);
+    }
+    ta_close(loop, first.accepted);
+    cnet_close(c0);
+    cr_assert_not(cnet_loop_alive(loop));
+    cr_assert_eq(tc_open_fds(), fds, "connections taken in the background leaked");
+    ta_free(loop);
+}
+
 struct stopper {
     cnet_loop *loop;
     int delay_ms;
@@ -1061,10 +1094,7 @@ Test(async_args, invalid_arguments_are_refused_without_a_callback, .timeout = 20
 
     /* Sockets. */
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(NULL, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
-    cr_expect(out == NULL, "out is NULL on failure");
-    out = (cnet_async_socket *)&out;
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, (cnet_domain)99, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
-    cr_expect(out == NULL, "out is NULL on failure");
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, (cnet_sock_type)99, CNET_IPPROTO_TCP, &out));
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, (cnet_protocol)99, &out));
     TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, NULL));
@@ -1259,5 +1289,22 @@ Test(async_connect, ipv6_loopback_and_a_dual_stack_listener, .timeout = 20)
     ta_close(loop, a6.accepted);
     ta_close(loop, c);
     ta_close(loop, l);
+    ta_free(loop);
+}
+
+Test(async_args, a_refused_new_socket_leaves_out_null, .timeout = 20)
+{
+    /* The spec of cnet_async_socket_new: out "receives the socket; NULL on
+     * failure", argument errors included. */
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(NULL, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the NULL loop was refused");
+    out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, (cnet_domain)99, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the bad domain was refused");
+    out = (cnet_async_socket *)&out;
+    TA_REFUSE_EXPECT(CNET_EINVAL, cnet_async_socket_new(loop, CNET_AF_INET, (cnet_sock_type)99, CNET_IPPROTO_TCP, &out));
+    cr_expect(out == NULL, "out is not NULL after the bad type was refused");
     ta_free(loop);
 }
