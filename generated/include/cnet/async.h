@@ -1601,6 +1601,11 @@ CNET_API cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_fo
  *
  * [zh] 向 address:port 发送一个数据报（会被复制）。
  *
+ * The address is resolved at the start (a bad or unknown one is refused then);
+ * a datagram the network cannot carry completes with CNET_EMSGSIZE.
+ *
+ * [zh] 地址在启动时解析（错误或未知的地址在那时被拒绝）；网络无法承载的数据报以 CNET_EMSGSIZE 完成。
+ *
  * @param socket the datagram socket
  *        [zh] 数据报套接字
  *
@@ -1635,7 +1640,6 @@ CNET_API cnet_err cnet_async_recv_frame(cnet_async_socket *socket, cnet_frame_fo
  *         CNET_EAGAIN_DNS: temporary failure in name resolution
  *         CNET_EDNS: non-recoverable failure in name resolution
  *         CNET_EAFNOSUPPORT: address family not supported
- *         CNET_EMSGSIZE: message too long
  *         CNET_ENOMEM: out of memory
  *
  * Ports Nim: asyncnet.sendTo
