@@ -20,7 +20,8 @@
  * socket was closed). When the start itself fails (a bad argument, no
  * memory) it returns the error and no callback ever runs. A callback never
  * runs inside the call that started the operation: callbacks run only
- * from cnet_loop_run and cnet_loop_poll, on the loop's thread. Every
+ * from cnet_loop_run, cnet_loop_poll and cnet_loop_free, on the loop's
+ * thread. Every
  * function except cnet_loop_post, cnet_loop_stop and cnet_loop_wake must be
  * called on the loop's thread. Several operations of the same kind may be
  * pending on one socket; they complete in the order they were started. A
@@ -34,8 +35,9 @@
  * cnet_async_result 恰好运行一次它的回调：完成、失败、超时（CNET_ETIMEDOUT，来自操作
  * 自己的超时，即 Nim 的 withTimeout）、被取消（CNET_ECANCELED，cnet_async_cancel）或被
  * 关闭（CNET_ECLOSED，其套接字已关闭）。启动本身失败时（参数错误、内存不足）返回错误，
- * 回调永远不会运行。回调绝不会在启动该操作的调用内部运行：回调只在 cnet_loop_run 和
- * cnet_loop_poll 中、在循环的线程上运行。除 cnet_loop_post、cnet_loop_stop 和
+ * 回调永远不会运行。回调绝不会在启动该操作的调用内部运行：回调只在 cnet_loop_run、
+ * cnet_loop_poll 和 cnet_loop_free 中、在循环的线程上运行。除 cnet_loop_post、cnet_loop_stop
+ * 和
  * cnet_loop_wake 外，每个函数都必须在循环的线程上调用。同一个套接字上可以同时挂起多个
  * 同类操作，它们按启动顺序完成。读和写可以同时挂起。交给回调的数据（result->data）是
  * 借用的：在回调返回之前有效。
