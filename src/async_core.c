@@ -218,6 +218,8 @@ void cnet__async_core_free(cnet_loop *loop)
         free(op);
     }
     loop->free_count = 0;
+    while (loop->rx_cached)
+        free(loop->rx_cache[--loop->rx_cached]);
     free(loop->heap);
     loop->heap = NULL;
     loop->heap_len = loop->heap_cap = 0;

@@ -55,6 +55,7 @@ enum {
 typedef struct {
     uint8_t *buf;        /* recv_into / line_into: the caller's; else NULL */
     uint8_t *owned_data; /* what result.data points to when it is not buf; freed after the callback */
+    size_t owned_cap;    /* its size when it is a receive buffer (CNET__RX_BLOCK: back to the cache) */
     size_t size;         /* recv: most bytes; line: max length; frame: max payload; recv_from: size */
     bool all;            /* recv: wait for size bytes */
     unsigned flags;      /* SafeDisconn */
@@ -176,6 +177,9 @@ struct cnet_async_socket {
 
 typedef struct cnet__async_backend cnet__async_backend;
 
+#define CNET__RX_BLOCK 4096
+#define CNET__RX_CACHE 256
+
 struct cnet_loop {
     const cnet__async_backend *be;
     void *be_state;
@@ -199,6 +203,11 @@ struct cnet_loop {
 #endif
     struct cnet__post *post_head, *post_tail;
     uint8_t *scratch;            /* CNET__SCRATCH bytes for readiness backends */
+    /* Receive buffers of CNET__RX_BLOCK bytes kept for reuse: a busy
+     * connection takes and gives back one per message, and malloc would
+     * give pages back to the kernel and fault them in again. */
+    void *rx_cache[CNET__RX_CACHE];
+    unsigned rx_cached;
     void **default_slot;         /* the thread-local pointer of cnet_loop_default */
 };
 

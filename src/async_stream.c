@@ -25,11 +25,44 @@ struct cnet__dgram {
 
 /* ----------------------------------------------------- the rx buffer */
 
+static uint8_t *buf_get(cnet_loop *loop, size_t size, size_t *cap)
+{
+    if (size <= CNET__RX_BLOCK) {
+        *cap = CNET__RX_BLOCK;
+        if (loop->rx_cached)
+            return loop->rx_cache[--loop->rx_cached];
+        return malloc(CNET__RX_BLOCK);
+    }
+    *cap = size;
+    return malloc(size);
+}
+
+/* Under AddressSanitizer every buffer goes back to free(), so that a use
+ * after its callback is caught rather than hidden by reuse. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RX_KEEP 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define RX_KEEP 0
+#endif
+#endif
+#ifndef RX_KEEP
+#define RX_KEEP CNET__RX_CACHE
+#endif
+
+static void buf_put(cnet_loop *loop, uint8_t *buf, size_t cap)
+{
+    if (buf && cap == CNET__RX_BLOCK && RX_KEEP > 0 && loop->rx_cached + 1 <= (unsigned)RX_KEEP)
+        loop->rx_cache[loop->rx_cached++] = buf;
+    else
+        free(buf);
+}
+
 static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
 {
     if (s->rx == NULL) {
-        size_t cap = size > 4096 ? size : 4096;
-        s->rx = malloc(cap);
+        size_t cap;
+        s->rx = buf_get(s->loop, size, &cap);
         if (s->rx == NULL)
             return false;
         s->rx_cap = cap;
@@ -60,7 +93,7 @@ static void rx_consume(cnet_async_socket *s, size_t n)
     s->rx_pos += n;
     s->rx_len -= n;
     if (s->rx_len == 0) {
-        free(s->rx);
+        buf_put(s->loop, s->rx, s->rx_cap);
         s->rx = NULL;
         s->rx_pos = s->rx_cap = 0;
     }
@@ -68,7 +101,7 @@ static void rx_consume(cnet_async_socket *s, size_t n)
 
 static void free_owned(cnet_async_op *op)
 {
-    free(op->u.read.owned_data);
+    buf_put(op->loop, op->u.read.owned_data, op->u.read.owned_cap);
     op->u.read.owned_data = NULL;
 }
 
@@ -90,6 +123,7 @@ static bool deliver(cnet_async_socket *s, cnet_async_op *op, size_t n, bool nul)
         if (nul)
             whole[n] = 0;
         op->u.read.owned_data = whole;
+        op->u.read.owned_cap = s->rx_cap;
         op->result.data = whole;
         s->rx = NULL;
         s->rx_pos = s->rx_len = s->rx_cap = 0;
@@ -97,9 +131,11 @@ static bool deliver(cnet_async_socket *s, cnet_async_op *op, size_t n, bool nul)
         op->after = free_owned;
         return true;
     } else {
-        uint8_t *copy = malloc(n + 1);
+        size_t cap;
+        uint8_t *copy = buf_get(s->loop, n + 1, &cap);
         if (copy == NULL)
             return false;
+        op->u.read.owned_cap = cap;
         if (n)
             memcpy(copy, src, n);
         copy[n] = 0;
@@ -483,7 +519,7 @@ void cnet__async_stream_close(cnet_async_socket *s, cnet_err err)
 
 void cnet__async_stream_free(cnet_async_socket *s)
 {
-    free(s->rx);
+    buf_put(s->loop, s->rx, s->rx_cap);
     s->rx = NULL;
     s->rx_len = s->rx_pos = s->rx_cap = 0;
     while (s->dgrams) {
