@@ -134,7 +134,6 @@ enum {
     CNET__S_ACCEPTING = 1u << 6,  /* be->want_accept(true) in force */
     CNET__S_CONNECTING = 1u << 7, /* be->connect outstanding */
     CNET__S_RELEASED = 1u << 8,   /* the backend let go (cnet__async_released) */
-    CNET__S_DRAINING = 1u << 9,   /* inside the read dispatcher */
     CNET__S_SEND_CANCEL = 1u << 10 /* be->cancel_send asked for */
 };
 
