@@ -196,11 +196,6 @@ static serve_result serve_recv(cnet_async_socket *s, cnet_async_op *op)
 
 static serve_result serve_line(cnet_async_socket *s, cnet_async_op *op)
 {
-    if (s->skip_lf && s->rx_len > 0) {
-        s->skip_lf = false;
-        if (s->rx[s->rx_pos] == '\n')
-            rx_consume(s, 1);
-    }
     size_t max = op->u.read.size, have = s->rx_len;
     const uint8_t *p = s->rx ? s->rx + s->rx_pos : NULL;
     const uint8_t *eol = have ? cnet__find_eol(p, have < max + 1 ? have : max + 1) : NULL;
@@ -318,6 +313,14 @@ void cnet__async_dispatch_reads(cnet_async_socket *s)
 {
     cnet_async_op *op;
     while ((op = s->reads.head) != NULL && op->kind != CNET_ASYNC_ACCEPT) {
+        if (s->skip_lf && s->rx_len > 0) {
+            /* The last line ended in a lone "\r" at the end of the bytes then
+             * received: a "\n" that follows belongs to it, whatever reads
+             * next (as in the blocking layer). */
+            s->skip_lf = false;
+            if (s->rx[s->rx_pos] == '\n')
+                rx_consume(s, 1);
+        }
         serve_result r;
         switch (op->kind) {
         case CNET_ASYNC_RECV: r = serve_recv(s, op); break;

@@ -1266,3 +1266,29 @@ Test(async_recv, bytes_and_the_end_in_one_arrival, .timeout = 20)
     ta_close(loop, s);
     ta_free(loop);
 }
+
+/* A line that ends in a lone "\r" at the end of what has arrived owns the
+ * "\n" that may come next, whatever reads next (as in the blocking layer). */
+Test(async_line, a_split_cr_lf_is_one_terminator_for_any_next_read, .timeout = 20)
+{
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *s = NULL;
+    cnet_socket *peer = NULL;
+    ta_pair(loop, &s, &peer);
+    ta_peer_str(peer, "a\r");
+    ta_rec a = {0}, b = {0};
+    TA_START(cnet_async_recv_line(s, 100, CNET_FLAGS_DEFAULT, 5000, ta_cb, &a, NULL));
+    TA_RUN_UNTIL(loop, a.calls > 0, 5000);
+    TA_DONE(a, CNET_ASYNC_RECV_LINE, CNET_OK);
+    cr_assert_eq(a.line, CNET_READ_FULL_LINE);
+    cr_assert_str_eq((char *)a.copy, "a");
+    ta_peer_str(peer, "\nxyz");
+    TA_START(cnet_async_recv(s, 3, true, CNET_FLAGS_DEFAULT, 5000, ta_cb, &b, NULL));
+    TA_RUN_UNTIL(loop, b.calls > 0, 5000);
+    TA_DONE(b, CNET_ASYNC_RECV, CNET_OK);
+    cr_assert_eq(b.bytes, 3);
+    cr_assert_eq(memcmp(b.copy, "xyz", 3), 0, "the \\n of the split \\r\\n was not dropped");
+    cnet_socket_free(peer);
+    ta_close(loop, s);
+    ta_free(loop);
+}
