@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #define CNET__MESSAGE_SIZE 256
+_Static_assert(sizeof(((cnet__error_state *)0)->message) == CNET__MESSAGE_SIZE, "one message size");
 
 static _Thread_local cnet_err last_code;
 static _Thread_local int last_os_error;
@@ -29,6 +30,20 @@ cnet_err cnet__fail_os(cnet_err err, int os_error, const char *function, const c
         snprintf(last_message, sizeof last_message, "%s: %s: %s (%s, os error %d)", function, what,
                  cnet_strerror(err), cnet_err_name(err), os_error);
     return err;
+}
+
+void cnet__error_save(cnet__error_state *state)
+{
+    state->code = last_code;
+    state->os_error = last_os_error;
+    memcpy(state->message, last_message, sizeof state->message);
+}
+
+void cnet__error_restore(const cnet__error_state *state)
+{
+    last_code = state->code;
+    last_os_error = state->os_error;
+    memcpy(last_message, state->message, sizeof last_message);
 }
 
 cnet_err cnet_last_error(void)

@@ -58,4 +58,17 @@ char *cnet__strdup(const char *text, bool *failed);
  */
 cnet_err cnet__sys_interface_index(const char *name, size_t len, uint32_t *out);
 
+/*
+ * The calling thread's error state (src/error.c), saved before a call that
+ * may fail internally and still succeed (cnet_dial trying each address) and
+ * put back when it does: a success leaves no message of its own attempts.
+ */
+typedef struct {
+    cnet_err code;
+    int os_error;
+    char message[256];
+} cnet__error_state;
+void cnet__error_save(cnet__error_state *state);
+void cnet__error_restore(const cnet__error_state *state);
+
 #endif /* CNET__INTERNAL_H */

@@ -144,7 +144,9 @@ cnet_err cnet__socket_accept(cnet_socket *server, cnet_socket **client, unsigned
 /* Try each address in turn on one socket, all within one deadline. */
 static cnet_err connect_list(cnet_socket *s, const cnet__addr_list *l, int64_t deadline)
 {
-    cnet_err err = cnet__fail(CNET_ENOTFOUND, "connect: the name has no address of the socket's family");
+    if (l->count == 0)
+        return cnet__fail(CNET_ENOTFOUND, "connect: the name has no address of the socket's family");
+    cnet_err err = CNET_OK;
     for (size_t i = 0; i < l->count; i++) {
         err = cnet__sys_connect(s->io.fd, (const struct sockaddr *)&l->item[i].ss, l->item[i].len, deadline);
         if (err == CNET_OK || err == CNET_ETIMEDOUT)
@@ -185,6 +187,10 @@ cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_por
 {
     CNET__CHECK_OPEN(socket, "cnet_socket_connect");
     int64_t deadline = cnet__deadline_after(timeout >= 0 ? timeout : socket->timeout);
+    /* Failed attempts of a call that succeeds (an address refused, the next
+     * one taken) leave no message behind. */
+    cnet__error_state before;
+    cnet__error_save(&before);
     cnet__addr_list *l;
     cnet_err err = cnet__resolve(address, port, socket->domain, socket->type, socket->protocol, false, &l,
                            "cnet_socket_connect");
@@ -197,7 +203,11 @@ cnet_err cnet__socket_connect(cnet_socket *socket, const char *address, cnet_por
     /* TLS: the handshake shares the connect deadline. */
     if (err == CNET_OK && socket->io.tls != NULL)
         err = cnet__tls_connect(socket->io.tls, address, deadline, "cnet_socket_connect");
-    return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
+    if (err == CNET_OK) {
+        cnet__error_restore(&before);
+        return CNET_OK;
+    }
+    return cnet__sock_fail(socket, err);
 }
 
 cnet_err cnet__socket_connect_unix(cnet_socket *socket, const char *path)
@@ -221,15 +231,19 @@ cnet_err cnet__dial(const char *address, cnet_port port, cnet_protocol protocol,
     *out = NULL;
     int64_t deadline = cnet__deadline_after(timeout);
     cnet_sock_type type = cnet_to_sock_type(protocol);
+    /* Failed attempts of a dial that succeeds leave no message behind. */
+    cnet__error_state before;
+    cnet__error_save(&before);
     cnet__addr_list *l;
     cnet_err err = cnet__resolve(address, port, CNET_AF_UNSPEC, type, protocol, false, &l, "cnet_dial");
     if (err != CNET_OK)
         return err;
-    err = cnet__fail(CNET_ENOTFOUND, "cnet_dial: the name has no address");
+    bool tried = false;
     for (size_t i = 0; i < l->count; i++) {
         cnet_domain domain;
         if (!cnet__domain_from_os(l->item[i].ss.ss_family, &domain))
             continue;
+        tried = true;
         cnet_socket *s;
         err = cnet__socket_new(domain, type, protocol, buffered, false, &s);
         if (err != CNET_OK)
@@ -244,6 +258,10 @@ cnet_err cnet__dial(const char *address, cnet_port port, cnet_protocol protocol,
             break;
     }
     free(l);
+    if (!tried)
+        return cnet__fail(CNET_ENOTFOUND, "cnet_dial: the name has no address");
+    if (err == CNET_OK)
+        cnet__error_restore(&before); /* the failed attempts are not this call's failure */
     return err;
 }
 

@@ -146,10 +146,14 @@ static cnet_err read_line_into(cnet_socket *s, line_sink *k, int timeout, unsign
     cnet_err err = s->buffered ? read_line_buffered(s, k, &dl, result) : read_line_unbuffered(s, k, &dl, result);
     if (err == CNET_OK || err == CNET_ETIMEDOUT || err == CNET_ENOMEM)
         return err;
-    /* The stream failed: bytes in hand come first, the error next time. */
+    /* The stream failed after some bytes of a line: the bytes and the cause
+     * come together (as Go's io.Reader returns n and err), even under
+     * SafeDisconn, so a caller never takes a cut-off line for one the peer
+     * ended cleanly. The error stays latched: the next call reports it
+     * again (as a close under SafeDisconn). */
     if (k->len > 0 && err == s->latched) {
         *result = CNET_READ_PARTIAL_LINE;
-        return CNET_OK;
+        return err;
     }
     if (cnet__is_disconnection(flags, err)) {
         *result = CNET_READ_DISCONNECTED;

@@ -781,10 +781,12 @@ Test(tls, eof_without_close_notify_is_truncation)
     cnet_read_line_result r;
     TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
     cr_assert_str_eq(line, "line");
-    /* The bytes in hand first, then the error - even under SafeDisconn. */
-    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
+    /* The bytes in hand and the cause in the same call - even under
+     * SafeDisconn - and the error again after (latched). */
+    TC_ERR(CNET_ETLS_TRUNCATED, cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
     cr_assert_eq(r, CNET_READ_PARTIAL_LINE);
     cr_assert_str_eq(line, "partial");
+    cr_assert_eq(len, 7);
     TC_ERR(CNET_ETLS_TRUNCATED, cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, CNET_FLAGS_DEFAULT));
     size_t n;
     TC_ERR(CNET_ETLS_TRUNCATED, cnet_socket_recv(c, line, 1, 1000, CNET_FLAGS_DEFAULT, &n)); /* latched */

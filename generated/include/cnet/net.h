@@ -216,10 +216,11 @@ typedef enum cnet_read_line_result {
      */
     CNET_READ_FULL_LINE = 0,
     /**
-     * The peer closed after some bytes without a line terminator; the bytes are
-     * returned.
+     * The stream ended after some bytes without a line terminator; the bytes are
+     * returned, with CNET_OK after a clean close and with the cause (a reset, TLS
+     * truncation) after an abnormal end.
      *
-     * [zh] 对端在发送了一些没有行结束符的字节后关闭；这些字节会被返回。
+     * [zh] 流在一些没有行结束符的字节之后结束；这些字节会被返回：正常关闭时返回 CNET_OK，异常结束时（连接重置、TLS 截断）同时返回其原因。
      *
      * Ports Nim: ReadPartialLine
      */
@@ -1438,8 +1439,13 @@ CNET_API cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int 
  * A line ends at "\r\n", "\n" or a lone "\r"; the terminator is not
  * stored and line is NUL-terminated. *result says how the call ended:
  * CNET_READ_FULL_LINE (an empty line is a full line of length 0),
- * CNET_READ_PARTIAL_LINE (the peer closed after bytes without a
- * terminator, the bytes are kept), CNET_READ_DISCONNECTED (closed, or
+ * CNET_READ_PARTIAL_LINE (the stream ended after bytes without a
+ * terminator, the bytes are kept: the call returns CNET_OK when the peer
+ * closed cleanly, and the cause when the stream ended abnormally - a
+ * reset, a TLS stream cut without close_notify - even under
+ * SafeDisconn, so a cut-off line is never taken for a complete one; the
+ * error is latched, the next call reports it again), CNET_READ_DISCONNECTED
+ * (closed, or
  * disconnected under SafeDisconn, with nothing left), CNET_READ_TRUNCATED
  * (exactly size-1 bytes are returned and the rest of the line stays
  * unread) or CNET_READ_NONE with an error; on CNET_ETIMEDOUT the bytes
@@ -1447,7 +1453,10 @@ CNET_API cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int 
  *
  * [zh] 行以 "\r\n"、"\n" 或单独的 "\r" 结束；行结束符不会被保存，line 以 NUL 结尾。
  * *result 说明调用如何结束：CNET_READ_FULL_LINE（空行是长度为 0 的完整行）、
- * CNET_READ_PARTIAL_LINE（对端在发送没有结束符的字节后关闭，这些字节被保留）、
+ * CNET_READ_PARTIAL_LINE（流在没有结束符的字节之后结束，这些字节被保留：对端正常关闭时
+ * 调用返回 CNET_OK；流异常结束时（连接被重置、TLS 流没有 close_notify 就被截断）即使在
+ * SafeDisconn 下也返回其原因，因此被截断的行绝不会被当作完整的行；该错误会被锁存，下一次
+ * 调用再次报告它）、
  * CNET_READ_DISCONNECTED（已关闭，或在 SafeDisconn 下断开，且没有剩余数据）、
  * CNET_READ_TRUNCATED（恰好返回 size-1 个字节，行的其余部分保持未读），或者出错时
  * 为 CNET_READ_NONE；CNET_ETIMEDOUT 时已读到的字节在 line 中。绝不会丢失任何字节。
