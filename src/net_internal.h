@@ -36,8 +36,9 @@ struct cnet_socket {
     bool skip_lf;          /* the last line ended in "\r": drop a following "\n" */
     cnet_err latched;      /* a connection error: every later read reports it */
     atomic_int last_error; /* a cnet_err; any thread may record one */
-    int timeout;           /* default deadline of every blocking call, ms or -1 */
-    int send_timeout;      /* deadline of sends, ms or -1 for `timeout` */
+    atomic_bool aborting;  /* cnet_socket_abort: release without close_notify */
+    atomic_int timeout;    /* default deadline of every blocking call, ms or -1 (any thread may change it) */
+    atomic_int send_timeout; /* deadline of sends, ms or -1 for `timeout` */
     size_t pos, len;       /* unread window of buf */
     unsigned char *buf;    /* CNET_BUFFER_SIZE (+ CNET__EOL_PAD) bytes in mem when buffered, 64-byte aligned */
     unsigned char mem[];

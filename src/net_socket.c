@@ -29,7 +29,8 @@ cnet_err cnet__socket_release(cnet_socket *s)
 {
     if (atomic_fetch_or_explicit(&s->state, CNET__ST_RELEASED, memory_order_acq_rel) & CNET__ST_RELEASED)
         return CNET_OK;
-    return cnet__transport_close(&s->io, cnet__send_deadline(s));
+    bool abort = atomic_load_explicit(&s->aborting, memory_order_acquire);
+    return cnet__transport_close(&s->io, cnet__send_deadline(s), abort);
 }
 
 cnet_err cnet__socket_enter(cnet_socket *socket, const char *function)
@@ -195,6 +196,19 @@ cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags)
     if (err != CNET_OK && !cnet__is_disconnection(flags, err))
         return cnet__sock_fail(socket, err);
     return CNET_OK;
+}
+
+cnet_err cnet__socket_abort(cnet_socket *socket)
+{
+    if (!cnet__hold(socket))
+        return CNET_OK; /* closed already */
+    cnet_err err = cnet__sys_set_linger(socket->io.fd, true, 0);
+    if (err == CNET_OK)
+        atomic_store_explicit(&socket->aborting, true, memory_order_release);
+    cnet__drop(socket);
+    if (err != CNET_OK)
+        return cnet__sock_fail(socket, err);
+    return cnet__socket_close(socket, CNET_FLAGS_DEFAULT);
 }
 
 void cnet_socket_free(cnet_socket *socket)

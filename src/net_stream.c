@@ -317,3 +317,31 @@ cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write)
     cnet_err err = cnet__sys_shutdown(socket->io.fd, read, write);
     return err == CNET_OK ? CNET_OK : cnet__sock_fail(socket, err);
 }
+
+/* A lingering close: end writing (close_notify, FIN), read and drop what the
+ * peer still sends until its end of stream or the deadline, then close. */
+cnet_err cnet__socket_close_lingering(cnet_socket *socket, int timeout)
+{
+    if (cnet__is_closed(socket))
+        return CNET_OK; /* closed already, as cnet_socket_close */
+    int64_t deadline = cnet__deadline_after(timeout >= 0 ? timeout : socket->timeout);
+    cnet_err err = cnet__socket_shutdown(socket, false, true);
+    if (err == CNET_OK && socket->latched != CNET_OK)
+        err = socket->latched;
+    socket->pos = socket->len; /* buffered input is dropped too */
+    unsigned char sink[4096];
+    while (err == CNET_OK && !socket->read_eof) {
+        size_t n;
+        err = cnet__stream_recv(socket, sink, sizeof sink, false, deadline, &n);
+        if (err == CNET_OK && n == 0)
+            break;
+    }
+    if (err != CNET_OK) {
+        cnet__error_state why;
+        cnet__error_save(&why);
+        cnet__socket_close(socket, CNET_FLAGS_DEFAULT);
+        cnet__error_restore(&why);
+        return cnet__sock_fail(socket, err);
+    }
+    return cnet__socket_close(socket, CNET_FLAGS_DEFAULT);
+}

@@ -170,6 +170,11 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
     (void)tls, (void)deadline;
 }
 
+void cnet__tls_discard(cnet__tls *tls)
+{
+    (void)tls;
+}
+
 cnet_err cnet__tls_set_server_name(cnet__tls *tls, const char *name, const char *function)
 {
     (void)tls, (void)name;

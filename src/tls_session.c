@@ -497,6 +497,12 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
     tls_free(tls);
 }
 
+void cnet__tls_discard(cnet__tls *tls)
+{
+    if (tls != NULL)
+        tls_free(tls);
+}
+
 static cnet_err encode_cert(X509 *x, cnet_cert_format format, cnet_certificate *out)
 {
     if (format == CNET_CERT_DER) {

@@ -56,10 +56,15 @@ static inline cnet_err cnet__transport_shutdown_write(const cnet__transport *t, 
 
 /* End the session (close_notify first, skipped after a fatal error, by the
  * deadline) and close the descriptor. */
-static inline cnet_err cnet__transport_close(cnet__transport *t, int64_t deadline)
+/* Close: TLS sends close_notify by the deadline first, unless abort (the
+ * descriptor will send a reset: nothing more goes out). */
+static inline cnet_err cnet__transport_close(cnet__transport *t, int64_t deadline, bool abort)
 {
     if (t->tls != NULL) {
-        cnet__tls_close(t->tls, deadline);
+        if (abort)
+            cnet__tls_discard(t->tls);
+        else
+            cnet__tls_close(t->tls, deadline);
         t->tls = NULL;
     }
     cnet_socket_handle fd = t->fd;

@@ -13,7 +13,10 @@
  *   certificates are needed): the SSL object is freed by the last thread
  *   out, never under the reader;
  * - one thread sending while another receives on the same socket (full
- *   duplex, one thread per direction) moves every byte in order.
+ *   duplex, one thread per direction) moves every byte in order;
+ * - another thread changing the default deadlines while a call is blocked:
+ *   the blocked call keeps its own, the next call takes the new one;
+ * - close from another thread wakes a call blocked in connect.
  *
  * Prints `thread_stress: N passed, N failed, N skipped` (one per scenario;
  * the TLS one is skipped without TLS); exit status 0 when every check passed.
@@ -332,6 +335,123 @@ static void full_duplex(int rounds)
     }
 }
 
+/* ------------------------------------ deadlines changed while blocked */
+
+struct deadline_reader {
+    cnet_socket *s;
+    atomic_int entered;
+    cnet_err first, second;
+    size_t n;
+};
+
+static void *deadline_reader(void *arg)
+{
+    struct deadline_reader *d = arg;
+    char buf[8];
+    atomic_store(&d->entered, 1);
+    d->first = cnet_socket_recv(d->s, buf, 1, -1, 0, &d->n); /* the default deadline at entry */
+    size_t n;
+    d->second = cnet_socket_recv(d->s, buf, 1, -1, 0, &n);   /* the one set meanwhile */
+    return NULL;
+}
+
+/* Another thread changes the socket's default deadlines while a call is
+ * blocked: no race, the blocked call keeps the deadline it started with
+ * (20 s here, so the byte sent 100 ms later reaches it), and the next call
+ * takes the new one (50 ms: it times out). */
+static void deadline_change(int rounds)
+{
+    for (int r = 0; r < rounds; r++) {
+        cnet_socket *a = NULL, *b = NULL;
+        tcp_pair(&a, &b);
+        cnet_socket_set_timeout(a, 20000);
+        struct deadline_reader d = {a, 0, CNET_EOS, CNET_EOS, 0};
+        pthread_t t;
+        start_thread(&t, deadline_reader, &d);
+        while (!atomic_load(&d.entered))
+            sleep_ms(1);
+        for (int i = 0; i < 100; i++) {
+            CHECK(cnet_socket_set_timeout(a, 50) == CNET_OK, "set_timeout");
+            CHECK(cnet_socket_set_send_timeout(a, i % 2 ? 50 : -1) == CNET_OK, "set_send_timeout");
+            sleep_ms(1);
+        }
+        size_t n;
+        CHECK(cnet_socket_send(b, "x", 1, 0, &n) == CNET_OK, "send");
+        pthread_join(t, NULL);
+        CHECK(d.first == CNET_OK && d.n == 1, "round %d: the blocked call got %s, n=%zu (its deadline changed under it)",
+              r, cnet_err_name(d.first), d.n);
+        CHECK(d.second == CNET_ETIMEDOUT, "round %d: the next call got %s, not the new 50 ms deadline", r,
+              cnet_err_name(d.second));
+        cnet_socket_free(a);
+        cnet_socket_free(b);
+    }
+}
+
+/* ---------------------------------------------------- close during connect */
+
+struct connecting {
+    cnet_socket *s;
+    cnet_port port;
+    atomic_int entered;
+    cnet_err err;
+};
+
+static void *connect_call(void *arg)
+{
+    struct connecting *c = arg;
+    atomic_store(&c->entered, 1);
+    c->err = cnet_socket_connect(c->s, "127.0.0.1", c->port, 20000);
+    return NULL;
+}
+
+/* A connect that cannot complete (a listener with a full accept queue
+ * drops the SYN, so the connect waits) is woken by a close from another
+ * thread with CNET_ECLOSED, long before its 20 s deadline. Where the SYN
+ * is not dropped (the connect completes or is refused first), the call
+ * keeps its own result: both are fine, a hang is not. */
+static int connects_woken;
+
+static void close_during_connect(int rounds)
+{
+    cnet_port port;
+    cnet_socket *srv = NULL;
+    char text[CNET_ADDRSTRLEN];
+    cnet_err err = cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &srv);
+    if (err == CNET_OK)
+        err = cnet_socket_bind_addr(srv, CNET_PORT(0), "127.0.0.1");
+    if (err == CNET_OK)
+        err = cnet_socket_listen(srv, 0);
+    if (err == CNET_OK)
+        err = cnet_socket_get_local_addr(srv, text, sizeof text, &port);
+    CHECK(err == CNET_OK, "blackhole listener");
+    /* Fill the accept queue (never accepted). */
+    cnet_socket *fill[2] = {NULL, NULL};
+    for (int i = 0; i < 2; i++)
+        cnet_dial("127.0.0.1", port, CNET_IPPROTO_TCP, true, 200, &fill[i]);
+    for (int r = 0; r < rounds; r++) {
+        struct connecting c = {NULL, port, 0, CNET_EOS};
+        CHECK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c.s) == CNET_OK, "new");
+        pthread_t t;
+        start_thread(&t, connect_call, &c);
+        while (!atomic_load(&c.entered))
+            sleep_ms(1);
+        sleep_ms(20);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        cnet_socket_close(c.s, CNET_FLAGS_DEFAULT);
+        pthread_join(t, NULL);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        CHECK(ms < 5000, "round %d: the connect returned %ld ms after the close", r, ms);
+        CHECK(c.err != CNET_ETIMEDOUT, "round %d: the connect waited for its deadline", r);
+        connects_woken += c.err == CNET_ECLOSED;
+        cnet_socket_free(c.s);
+    }
+    for (int i = 0; i < 2; i++)
+        cnet_socket_free(fill[i]);
+    cnet_socket_free(srv);
+}
+
 int main(void)
 {
     int passed = 0, failed = 0, before;
@@ -355,6 +475,15 @@ int main(void)
     before = failures;
     full_duplex(3);
     printf("full duplex, one thread per direction (3 x 2 x %u bytes): %s\n", DUPLEX_BYTES,
+           failures == before ? "ok" : "FAILED");
+    *(failures == before ? &passed : &failed) += 1;
+    before = failures;
+    deadline_change(3);
+    printf("default deadlines changed while a call is blocked (3 rounds): %s\n", failures == before ? "ok" : "FAILED");
+    *(failures == before ? &passed : &failed) += 1;
+    before = failures;
+    close_during_connect(10);
+    printf("close wakes a thread blocked in connect (10 rounds, %d woken while blocked): %s\n", connects_woken,
            failures == before ? "ok" : "FAILED");
     *(failures == before ? &passed : &failed) += 1;
     printf("thread_stress: %d passed, %d failed, %d skipped\n", passed, failed, skipped);

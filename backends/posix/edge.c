@@ -325,6 +325,14 @@ cnet_err cnet__sys_set_sock_opt_int(cnet_socket_handle handle, int level, int op
     return CNET_OK;
 }
 
+cnet_err cnet__sys_set_linger(cnet_socket_handle handle, bool enable, int seconds)
+{
+    struct linger lg = {enable ? 1 : 0, seconds};
+    if (setsockopt(handle, SOL_SOCKET, SO_LINGER, &lg, sizeof lg) < 0)
+        return fail_errno("cnet_socket_abort", "setsockopt(SO_LINGER)");
+    return CNET_OK;
+}
+
 cnet_err cnet__sys_set_blocking(cnet_socket_handle handle, bool blocking)
 {
     int flags = fcntl(handle, F_GETFL);

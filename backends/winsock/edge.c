@@ -354,6 +354,15 @@ cnet_err cnet__sys_set_sock_opt_int(cnet_socket_handle handle, int level, int op
     return CNET_OK;
 }
 
+cnet_err cnet__sys_set_linger(cnet_socket_handle handle, bool enable, int seconds)
+{
+    READY("cnet_socket_abort");
+    struct linger lg = {(u_short)(enable ? 1 : 0), (u_short)seconds};
+    if (setsockopt((SOCKET)handle, SOL_SOCKET, SO_LINGER, (const char *)&lg, (int)sizeof lg) == SOCKET_ERROR)
+        return cnet__winsock_fail("cnet_socket_abort", "setsockopt(SO_LINGER)");
+    return CNET_OK;
+}
+
 cnet_err cnet__sys_set_blocking(cnet_socket_handle handle, bool blocking)
 {
     u_long mode = blocking ? 0 : 1;

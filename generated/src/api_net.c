@@ -59,6 +59,22 @@ cnet_err cnet_socket_close(cnet_socket *socket, unsigned flags)
     return cnet__socket_close(socket, flags);
 }
 
+cnet_err cnet_socket_close_lingering(cnet_socket *socket, int timeout)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_close_lingering: argument 'socket' must not be NULL");
+    if (timeout < -1)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_close_lingering: argument 'timeout' must be >= -1");
+    return cnet__socket_close_lingering(socket, timeout);
+}
+
+cnet_err cnet_socket_abort(cnet_socket *socket)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_abort: argument 'socket' must not be NULL");
+    return cnet__socket_abort(socket);
+}
+
 cnet_socket_handle cnet_socket_get_fd(const cnet_socket *socket)
 {
     if (socket == NULL || !cnet__socket_try_hold(socket))

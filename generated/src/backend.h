@@ -389,6 +389,29 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
 void cnet__sys_wake(cnet_socket_handle handle);
 
 /**
+ * setsockopt(SO_LINGER): enabled with 0 seconds, the next close sends a reset.
+ *
+ * [zh] setsockopt(SO_LINGER)：启用且为 0 秒时，下一次 close 发送复位。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param enable linger on close
+ *        [zh] 关闭时是否逗留
+ *
+ * @param seconds how long
+ *        [zh] 逗留多久
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EBADF: bad or closed socket handle
+ *         CNET_EINVAL: invalid argument
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_set_linger(cnet_socket_handle handle, bool enable, int seconds);
+
+/**
  * Told after cnet_set_blocking or cnet_ioctlsocket(CNET_FIONBIO) changed a
  * socket's blocking mode.
  *
@@ -497,6 +520,8 @@ cnet_err cnet__socket_new(cnet_domain domain, cnet_sock_type type, cnet_protocol
 cnet_err cnet__socket_new_int(int domain, int type, int protocol, bool buffered, bool inheritable, cnet_socket **out);
 cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain, cnet_sock_type type, cnet_protocol protocol, bool buffered, cnet_socket **out);
 cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags);
+cnet_err cnet__socket_close_lingering(cnet_socket *socket, int timeout);
+cnet_err cnet__socket_abort(cnet_socket *socket);
 cnet_socket_handle cnet__socket_get_fd(const cnet_socket *socket);
 cnet_err cnet__socket_get_domain(cnet_socket *socket, cnet_domain *out);
 cnet_err cnet__socket_get_type(cnet_socket *socket, cnet_sock_type *out);

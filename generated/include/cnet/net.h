@@ -528,6 +528,77 @@ CNET_API cnet_err cnet_socket_from_handle(cnet_socket_handle handle, cnet_domain
 CNET_API cnet_err cnet_socket_close(cnet_socket *socket, unsigned flags);
 
 /**
+ * Closes a connection so that everything sent reaches the peer (a lingering
+ * close).
+ *
+ * [zh] 关闭连接，并保证已发送的全部数据到达对端（延迟关闭）。
+ *
+ * A plain close with unread input makes the kernel send a reset, and the peer
+ * may lose the end of a response it has not read yet (a server that answers
+ * before reading the whole request). This close ends the write side first
+ * (close_notify, then a TCP FIN), reads and discards whatever the peer still
+ * sends until its end of stream or the timeout, then closes like
+ * cnet_socket_close. The socket is closed whatever the result. A timeout is
+ * not a data loss on our side: the peer simply did not finish in time.
+ *
+ * [zh] 存在未读输入时，普通的 close
+ * 会让内核发送复位（RST），对端可能丢失它尚未读取的响应结尾（例如服务器在读完整个请求之前就回答了）。本函数先结束写方向（先
+ * close_notify，再 TCP FIN），读取并丢弃对端仍在发送的数据，直到对端的流结束或超时，然后像 cnet_socket_close
+ * 一样关闭。无论结果如何，套接字都会被关闭。超时并不意味着我方丢失数据：只是对端没有及时结束。
+ *
+ * @param socket the socket
+ *        [zh] 套接字
+ *
+ * @param timeout milliseconds to wait for the peer's end of stream; -1 uses
+ * the socket's default deadline
+ *        [zh] 等待对端流结束的毫秒数；-1 表示使用套接字的默认截止时间
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECONNRESET: connection reset by peer
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * @note Differs from Nim: Nim has no lingering close.
+ *       [zh] 与 Nim 的不同：Nim 没有延迟关闭。
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_socket_close_lingering(cnet_socket *socket, int timeout);
+
+/**
+ * Closes a connection with a reset (SO_LINGER 0), dropping what is not yet
+ * sent.
+ *
+ * [zh] 以复位（SO_LINGER 0）关闭连接，丢弃尚未发出的数据。
+ *
+ * The peer's next call fails with a connection reset (CNET_ECONNRESET; a
+ * disconnection under SafeDisconn) instead of a clean end of stream, and the
+ * port leaves no TIME_WAIT behind. Data still queued is discarded; a TLS
+ * socket sends no close_notify. Otherwise it is cnet_socket_close: calls
+ * blocked in other threads are woken with CNET_ECLOSED, and a closed socket
+ * stays closed (CNET_OK).
+ *
+ * [zh] 对端的下一个调用会以连接复位失败（CNET_ECONNRESET；在 SafeDisconn 下视为断开），而不是正常的流结束，端口也不会留下
+ * TIME_WAIT。仍在排队的数据被丢弃；TLS 套接字不发送 close_notify。其余与 cnet_socket_close
+ * 相同：其他线程中阻塞的调用以 CNET_ECLOSED 被唤醒，已关闭的套接字保持关闭（返回 CNET_OK）。
+ *
+ * @param socket the socket
+ *        [zh] 套接字
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * @note Differs from Nim: Nim has no abortive close (it needs setsockopt with
+ * a struct linger).
+ *       [zh] 与 Nim 的不同：Nim 没有中止式关闭（需要用 struct linger 调用 setsockopt）。
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_socket_abort(cnet_socket *socket);
+
+/**
  * Closes the socket if it is open and releases it.
  *
  * [zh] 如果套接字仍打开则关闭它，然后释放它。
@@ -706,11 +777,17 @@ CNET_API cnet_err cnet_socket_error(cnet_socket *socket, long result, bool async
  * [zh] 设置套接字上每个阻塞调用的默认截止时间。
  *
  * Applies to connect, accept, send and every receive call that passes a
- * timeout of -1. Nim has no such setting (asked for since 2017, Nim issue
- * 6792).
+ * timeout of -1. Any thread may change it at any time, also while another
+ * thread is blocked on the socket: a call takes the deadline in force when it
+ * starts and keeps it, and the new value applies to the calls that start after
+ * the change (tests/thread_stress.c checks it under ThreadSanitizer). The
+ * largest value, INT_MAX (about 24.8 days), is valid. Nim has no such setting
+ * (asked for since 2017, Nim issue 6792).
  *
- * [zh] 作用于 connect、accept、send 以及每个传入超时 -1 的接收调用。Nim 没有这个设置（自 2017 年起就有人要求，Nim
- * issue 6792）。
+ * [zh] 作用于 connect、accept、send 以及每个传入超时 -1
+ * 的接收调用。任何线程都可以随时修改它，包括另一个线程正阻塞在该套接字上时：调用在开始时取得当时生效的截止时间并一直使用它，新值作用于修改之后开始的调用（tests/thread_stress.c
+ * 在 ThreadSanitizer 下检查这一点）。最大值 INT_MAX（约 24.8 天）是有效的。Nim 没有这个设置（自 2017
+ * 年起就有人要求，Nim issue 6792）。
  *
  * @param socket the socket
  *        [zh] 套接字
