@@ -545,6 +545,10 @@ cnet_err cnet__tls_set_server_name(cnet__tls *tls, const char *name, const char 
     if (tls->started)
         return cnet__tls_fail_msg(CNET_EINVAL, function, "the handshake already happened", NULL);
     char *copy = NULL;
+    /* A reference name is literal: "*" would match a wildcard certificate
+     * for itself (X509_check_host compares equal names as equal). */
+    if (name != NULL && strchr(name, '*') != NULL)
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "a server name cannot hold a wildcard (*)", NULL);
     if (name != NULL) {
         bool failed = false;
         copy = cnet__strdup(name, &failed);

@@ -491,6 +491,45 @@ Test(tls, ip_literal_is_checked_against_the_ip_san)
     cnet_ssl_context_free(cctx);
 }
 
+/* The hostname rules (RFC 6125, checklist #32), each by the name the client
+ * asks for (set_server_name, over 127.0.0.1): the SAN is checked and the CN
+ * ignored once the certificate has a DNS SAN; case does not matter; a
+ * wildcard covers exactly one whole left-most label, never a partial one;
+ * a name with a NUL inside never matches. */
+Test(tls, hostname_rules)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    cnet_err serr;
+    /* CN=localhost, SAN other.example: the SAN wins. */
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("sanfirst", cctx, "127.0.0.1", "localhost", &serr));
+    TC_OK(try_leaf("sanfirst", cctx, "127.0.0.1", "other.example", &serr));
+    TC_OK(try_leaf("sanfirst", cctx, "127.0.0.1", "OTHER.Example", &serr));
+    /* *.wild.test */
+    TC_OK(try_leaf("wild", cctx, "127.0.0.1", "a.wild.test", &serr));
+    TC_OK(try_leaf("wild", cctx, "127.0.0.1", "Host-1.WILD.test", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("wild", cctx, "127.0.0.1", "x.a.wild.test", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("wild", cctx, "127.0.0.1", "wild.test", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("wild", cctx, "127.0.0.1", "a.wild.test.evil", &serr));
+    /* f*.part.test: a partial wildcard matches nothing (OpenSSL would allow
+     * it; cnet sets X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, as browsers do). */
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("wild", cctx, "127.0.0.1", "foo.part.test", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("wild", cctx, "127.0.0.1", "f.part.test", &serr));
+    /* SAN "localhost\0.evil.example": neither half matches. */
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("nul", cctx, "127.0.0.1", "localhost", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("nul", cctx, "127.0.0.1", "evil.example", &serr));
+    TC_ERR(CNET_ETLS_HOSTNAME, try_leaf("nul", cctx, "127.0.0.1", ".evil.example", &serr));
+    /* And the name may not hold a wildcard itself. */
+    cnet_socket *c = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_wrap(cctx, c));
+    TC_ERR(CNET_EINVAL, cnet_socket_set_server_name(c, "*.wild.test"));
+    cr_assert(strstr(cnet_last_error_message(), "wildcard") != NULL, "%s", cnet_last_error_message());
+    TC_ERR(CNET_EINVAL, cnet_socket_set_server_name(c, "a.*.test"));
+    cnet_socket_free(c);
+    cnet_ssl_context_free(cctx);
+}
+
 Test(tls, expired_certificate_is_rejected)
 {
     need_tls();

@@ -6,6 +6,9 @@
 #   other.pem/.key     leaf for other.example only
 #   client.pem/.key    a client certificate (mutual TLS)
 #   self.pem/.key      self-signed leaf for localhost, 127.0.0.1 and ::1
+#   sanfirst.pem/.key  CN=localhost but SAN other.example only (SAN wins)
+#   wild.pem/.key      SAN *.wild.test and the partial wildcard f*.part.test
+#   nul.pem/.key       SAN "localhost\0.evil.example" (a NUL inside the name)
 # usage: tls_mkcerts.sh DIR
 set -eu
 cd "$1"
@@ -43,6 +46,12 @@ leaf valid localhost "$names" 20200101000000Z 20991231000000Z
 leaf expired localhost "$names" 20200101000000Z 20200201000000Z
 leaf other other.example "DNS:other.example" 20200101000000Z 20991231000000Z
 leaf client cnet-client "DNS:cnet-client" 20200101000000Z 20991231000000Z
+leaf sanfirst localhost "DNS:other.example" 20200101000000Z 20991231000000Z
+leaf wild wild "DNS:*.wild.test,DNS:f*.part.test" 20200101000000Z 20991231000000Z
+# The SAN's DER by hand (the config syntax cannot hold a NUL): GeneralNames
+# SEQUENCE { [2] dNSName "localhost" NUL ".evil.example" } (23 bytes).
+nul_name=$(printf 'localhost\000.evil.example' | od -An -tx1 | tr -d ' \n')
+leaf nul localhost "DER:30198217$nul_name" 20200101000000Z 20991231000000Z
 # shellcheck disable=SC2086
 openssl req -x509 $curve -keyout self.key -out self.pem -days 36500 -subj "/CN=localhost" \
     -addext "subjectAltName=$names" 2>/dev/null

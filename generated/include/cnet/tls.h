@@ -749,11 +749,18 @@ CNET_API cnet_err cnet_socket_wrap_connected(cnet_ssl_context *context, cnet_soc
  * For connecting to an address (or a name) while verifying another name, for
  * example through a proxy or after a resolution of your own. An address
  * literal is checked against the iPAddress SAN and sends no SNI; a trailing
- * dot of a DNS name is dropped. NULL goes back to the connect address. Call it
- * before the handshake.
+ * dot of a DNS name is dropped. The name is matched by the rules of RFC 6125:
+ * case-insensitive, against the DNS SANs (the CN only when the certificate has
+ * none), a wildcard certificate name covers exactly one whole left-most label
+ * (never a partial label such as f*.example.com), and a certificate name with
+ * a NUL inside matches nothing. The name itself is literal: one holding "*" is
+ * refused (CNET_EINVAL). NULL goes back to the connect address. Call it before
+ * the handshake.
  *
  * [zh] 用于连接某个地址（或名称）而验证另一个名称，例如经过代理或自己做了解析之后。地址字面量对照 iPAddress SAN 检查且不发送
- * SNI；DNS 名称末尾的点会被去掉。NULL 恢复使用连接地址。请在握手之前调用。
+ * SNI；DNS 名称末尾的点会被去掉。名称按 RFC 6125 的规则匹配：不区分大小写，对照 DNS SAN 检查（只有证书没有 DNS SAN
+ * 时才看 CN），证书中的通配符名称恰好覆盖最左边的一个完整标签（绝不匹配部分标签，例如 f*.example.com），证书名称中间含有 NUL
+ * 时不匹配任何名称。名称本身按字面处理：含有 "*" 的名称会被拒绝（CNET_EINVAL）。NULL 恢复使用连接地址。请在握手之前调用。
  *
  * @param socket a TLS socket
  *        [zh] TLS 套接字
