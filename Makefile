@@ -11,7 +11,7 @@ BUILD     ?= build
 # mingw-w64 + wine.
 BUILD_PKGS := meson ninja-build re2c python3-jinja2 python3-yaml libcriterion-dev libssl-dev \
              pkg-config gcc openssl netbase
-APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace nim mingw-w64 wine libuv1-dev
+APT_PKGS  := $(BUILD_PKGS) liburing-dev clang strace valgrind nim mingw-w64 wine libuv1-dev
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 comma     := ,
 SANITIZE  := -Db_sanitize=address$(comma)undefined -Db_lundef=false -Dc_args=-fno-sanitize-recover=all
@@ -69,7 +69,7 @@ test-asan: deps
 	$(call meson_test,build-asan)
 
 test-clang: deps
-	$(call meson_build,build-clang,-Dfuzz_seconds=10 -Ddocs=false,CC=clang)
+	$(call meson_build,build-clang,-Dfuzz_seconds=10 -Ddocs=false -Dvalgrind=disabled,CC=clang)
 	$(call meson_test,build-clang)
 
 # The io_uring backend, under ASan + UBSan (memcheck misreads ring buffers).

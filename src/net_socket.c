@@ -170,7 +170,10 @@ cnet_err cnet__socket_from_handle(cnet_socket_handle handle, cnet_domain domain,
                                   cnet_protocol protocol, bool buffered, cnet_socket **out)
 {
     *out = NULL;
-    return cnet__socket_wrap_handle(handle, domain, type, protocol, buffered, out);
+    cnet_err err = cnet__socket_wrap_handle(handle, domain, type, protocol, buffered, out);
+    if (err == CNET_OK)
+        cnet__sys_handle_adopted(handle); /* io_uring: honour a mode set outside cnet */
+    return err;
 }
 
 cnet_err cnet__socket_close(cnet_socket *socket, unsigned flags)

@@ -32,6 +32,7 @@ PROGRAMS = {
     "openssl": "openssl",         # tests/tls_mkcerts.sh, s_server/s_client interop
     "getent": "libc-bin",         # examples/tests/lib.sh: have_localhost
     "timeout": "coreutils",       # every example test
+    "valgrind": "valgrind",       # suite valgrind (tests/valgrind_suite.sh)
 }
 
 

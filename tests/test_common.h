@@ -253,6 +253,15 @@ static inline void tc_sleep_ms(int ms)
         ;
 }
 
+/* Whether this process runs under valgrind (its preloaded core is in
+ * LD_PRELOAD): the few tests that valgrind's emulation cannot serve skip
+ * there, with their reason. */
+static inline bool tc_under_valgrind(void)
+{
+    const char *p = getenv("LD_PRELOAD");
+    return p != NULL && strstr(p, "vgpreload") != NULL;
+}
+
 /* How many descriptors this process has open. */
 static inline int tc_open_fds(void)
 {

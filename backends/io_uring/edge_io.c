@@ -158,8 +158,9 @@ const char *cnet__sys_backend_active(void)
  * SOCK_NONBLOCK at creation). io_uring waits even on an O_NONBLOCK socket,
  * so the calls that could wait go to the POSIX edge for these handles, which
  * answers CNET_EWOULDBLOCK (or EINPROGRESS) as a non-blocking socket must.
- * Reading a bit is two loads (src/handle_bits.h). A handle made non-blocking
- * behind cnet's back (fcntl) is not seen: it still waits.
+ * Reading a bit is two loads (src/handle_bits.h). A handle wrapped with
+ * cnet_socket_from_handle has its mode read once (cnet__sys_handle_adopted);
+ * one made non-blocking behind cnet's back after that (fcntl) is not seen.
  */
 static cnet__handle_bits nonblocking_handles;
 
@@ -177,6 +178,14 @@ static void nb_set(cnet_socket_handle h, bool nonblocking)
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 {
     nb_set(handle, !blocking);
+}
+
+/* A handle made outside cnet: read its mode once (fcntl), then serve it as
+ * one made non-blocking through cnet. */
+void cnet__sys_handle_adopted(cnet_socket_handle handle)
+{
+    int fl = fcntl(handle, F_GETFL);
+    nb_set(handle, fl >= 0 && (fl & O_NONBLOCK));
 }
 
 static struct __kernel_timespec remaining(int64_t deadline)

@@ -97,6 +97,12 @@ void cnet__sys_wake(cnet_socket_handle handle)
     cnet__posix_wake(handle);
 }
 
+void cnet__sys_handle_adopted(cnet_socket_handle handle)
+{
+    /* Every call of the POSIX edge honours O_NONBLOCK already. */
+    (void)handle;
+}
+
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 {
     /* Every call of the POSIX edge honours O_NONBLOCK already. */

@@ -421,6 +421,12 @@ void cnet__sys_wake(cnet_socket_handle handle)
     CancelIoEx((HANDLE)handle, NULL);
 }
 
+void cnet__sys_handle_adopted(cnet_socket_handle handle)
+{
+    /* Windows cannot read a socket's FIONBIO mode back; its calls honour it. */
+    (void)handle;
+}
+
 void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 {
     /* Winsock calls honour FIONBIO; only the net layer's accept asks. */

@@ -389,6 +389,29 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
 void cnet__sys_wake(cnet_socket_handle handle);
 
 /**
+ * Told once when a handle made outside cnet is wrapped
+ * (cnet_socket_from_handle).
+ *
+ * [zh] 当在 cnet 之外创建的句柄被包装时（cnet_socket_from_handle）调用一次。
+ *
+ * The io_uring backend reads the handle's O_NONBLOCK here, once, and serves a
+ * non-blocking handle through the POSIX edge (CNET_EWOULDBLOCK) as for
+ * cnet_set_blocking: io_uring itself would wait. A mode changed later behind
+ * cnet's back (fcntl) is not seen; change it with cnet_set_blocking. POSIX and
+ * Winsock: nothing to do.
+ *
+ * [zh] io_uring 后端在这里读取句柄的 O_NONBLOCK（仅一次），并像 cnet_set_blocking 之后那样通过 POSIX
+ * 边缘处理非阻塞句柄（返回 CNET_EWOULDBLOCK）：io_uring 本身会等待。之后绕过 cnet（用
+ * fcntl）改变的模式不会被看到；请用 cnet_set_blocking 改变它。POSIX 和 Winsock：无需任何操作。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * cnet addition (no Nim counterpart).
+ */
+void cnet__sys_handle_adopted(cnet_socket_handle handle);
+
+/**
  * setsockopt(SO_LINGER): enabled with 0 seconds, the next close sends a reset.
  *
  * [zh] setsockopt(SO_LINGER)：启用且为 0 秒时，下一次 close 发送复位。
