@@ -230,7 +230,7 @@ bool cnet__ipv4_fast_parse_swar(const char *text, size_t len, uint8_t out[4])
  * 0-2, so the byte is exact whenever the part is valid, which is checked
  * per byte too (hundreds above 2, or 2 with the rest above 55). Only the
  * bytes where a part ends count: the ends' mask selects their verdicts, and
- * four byte reads their values.
+ * four byte reads their values. Two branches: the shape, then the values.
  */
 bool cnet__ipv4_fast_parse(const char *text, size_t len, uint8_t out[4])
 {
@@ -256,7 +256,9 @@ bool cnet__ipv4_fast_parse(const char *text, size_t len, uint8_t out[4])
     c.digits = (uint32_t)_mm_movemask_epi8(is_digit);
     c.zeros = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('0')));
     unsigned p[3];
-    bool ok = shape_ok(len, &c, p);
+    /* Text that is no quad (what the caller's lexer gets) leaves here. */
+    if (!shape_ok(len, &c, p))
+        return false;
 
     __m128i ones = _mm_and_si128(t, is_digit);  /* the digit at i, 0 elsewhere */
     __m128i tens = _mm_slli_si128(ones, 1);     /* the digit at i - 1 */
@@ -272,8 +274,7 @@ bool cnet__ipv4_fast_parse(const char *text, size_t len, uint8_t out[4])
                                _mm_and_si128(h2, _mm_cmpgt_epi8(low, _mm_set1_epi8(55))));
     /* Where a part ends: a digit not followed by one. */
     uint32_t ends = c.digits & ~(c.digits >> 1);
-    ok &= ((uint32_t)_mm_movemask_epi8(bad) & ends) == 0;
-    if (!ok)
+    if (((uint32_t)_mm_movemask_epi8(bad) & ends) != 0)
         return false;
     unsigned char v[16];
     _mm_storeu_si128((__m128i *)(void *)v, value);
@@ -301,27 +302,51 @@ const char *cnet__ipv4_fast_kind(void)
 
 /* ----------------------------------------------------------------- format */
 
-/* One part and its dot as four bytes (little-endian): the three digits and
- * '.', shifted right past the leading zeros. Returns the part's length. */
-static ALWAYS_INLINE unsigned part_text(unsigned v, uint32_t *word)
-{
-    unsigned hundreds = v / 100u, tens = v / 10u % 10u, ones = v % 10u;
-    unsigned n = 1u + (v >= 10u) + (v >= 100u);
-    uint32_t w = (uint32_t)('0' + hundreds) | (uint32_t)('0' + tens) << 8 | (uint32_t)('0' + ones) << 16 |
-                 (uint32_t)'.' << 24;
-    *word = w >> (8u * (3u - n));
-    return n;
-}
+/* The text of every part and its dot as four bytes, little-endian ("7."
+ * is 0x00002e37): the digits, '.', zeros after. */
+static const uint32_t part_text[256] = {
+    0x00002e30, 0x00002e31, 0x00002e32, 0x00002e33, 0x00002e34, 0x00002e35, 0x00002e36, 0x00002e37,
+    0x00002e38, 0x00002e39, 0x002e3031, 0x002e3131, 0x002e3231, 0x002e3331, 0x002e3431, 0x002e3531,
+    0x002e3631, 0x002e3731, 0x002e3831, 0x002e3931, 0x002e3032, 0x002e3132, 0x002e3232, 0x002e3332,
+    0x002e3432, 0x002e3532, 0x002e3632, 0x002e3732, 0x002e3832, 0x002e3932, 0x002e3033, 0x002e3133,
+    0x002e3233, 0x002e3333, 0x002e3433, 0x002e3533, 0x002e3633, 0x002e3733, 0x002e3833, 0x002e3933,
+    0x002e3034, 0x002e3134, 0x002e3234, 0x002e3334, 0x002e3434, 0x002e3534, 0x002e3634, 0x002e3734,
+    0x002e3834, 0x002e3934, 0x002e3035, 0x002e3135, 0x002e3235, 0x002e3335, 0x002e3435, 0x002e3535,
+    0x002e3635, 0x002e3735, 0x002e3835, 0x002e3935, 0x002e3036, 0x002e3136, 0x002e3236, 0x002e3336,
+    0x002e3436, 0x002e3536, 0x002e3636, 0x002e3736, 0x002e3836, 0x002e3936, 0x002e3037, 0x002e3137,
+    0x002e3237, 0x002e3337, 0x002e3437, 0x002e3537, 0x002e3637, 0x002e3737, 0x002e3837, 0x002e3937,
+    0x002e3038, 0x002e3138, 0x002e3238, 0x002e3338, 0x002e3438, 0x002e3538, 0x002e3638, 0x002e3738,
+    0x002e3838, 0x002e3938, 0x002e3039, 0x002e3139, 0x002e3239, 0x002e3339, 0x002e3439, 0x002e3539,
+    0x002e3639, 0x002e3739, 0x002e3839, 0x002e3939, 0x2e303031, 0x2e313031, 0x2e323031, 0x2e333031,
+    0x2e343031, 0x2e353031, 0x2e363031, 0x2e373031, 0x2e383031, 0x2e393031, 0x2e303131, 0x2e313131,
+    0x2e323131, 0x2e333131, 0x2e343131, 0x2e353131, 0x2e363131, 0x2e373131, 0x2e383131, 0x2e393131,
+    0x2e303231, 0x2e313231, 0x2e323231, 0x2e333231, 0x2e343231, 0x2e353231, 0x2e363231, 0x2e373231,
+    0x2e383231, 0x2e393231, 0x2e303331, 0x2e313331, 0x2e323331, 0x2e333331, 0x2e343331, 0x2e353331,
+    0x2e363331, 0x2e373331, 0x2e383331, 0x2e393331, 0x2e303431, 0x2e313431, 0x2e323431, 0x2e333431,
+    0x2e343431, 0x2e353431, 0x2e363431, 0x2e373431, 0x2e383431, 0x2e393431, 0x2e303531, 0x2e313531,
+    0x2e323531, 0x2e333531, 0x2e343531, 0x2e353531, 0x2e363531, 0x2e373531, 0x2e383531, 0x2e393531,
+    0x2e303631, 0x2e313631, 0x2e323631, 0x2e333631, 0x2e343631, 0x2e353631, 0x2e363631, 0x2e373631,
+    0x2e383631, 0x2e393631, 0x2e303731, 0x2e313731, 0x2e323731, 0x2e333731, 0x2e343731, 0x2e353731,
+    0x2e363731, 0x2e373731, 0x2e383731, 0x2e393731, 0x2e303831, 0x2e313831, 0x2e323831, 0x2e333831,
+    0x2e343831, 0x2e353831, 0x2e363831, 0x2e373831, 0x2e383831, 0x2e393831, 0x2e303931, 0x2e313931,
+    0x2e323931, 0x2e333931, 0x2e343931, 0x2e353931, 0x2e363931, 0x2e373931, 0x2e383931, 0x2e393931,
+    0x2e303032, 0x2e313032, 0x2e323032, 0x2e333032, 0x2e343032, 0x2e353032, 0x2e363032, 0x2e373032,
+    0x2e383032, 0x2e393032, 0x2e303132, 0x2e313132, 0x2e323132, 0x2e333132, 0x2e343132, 0x2e353132,
+    0x2e363132, 0x2e373132, 0x2e383132, 0x2e393132, 0x2e303232, 0x2e313232, 0x2e323232, 0x2e333232,
+    0x2e343232, 0x2e353232, 0x2e363232, 0x2e373232, 0x2e383232, 0x2e393232, 0x2e303332, 0x2e313332,
+    0x2e323332, 0x2e333332, 0x2e343332, 0x2e353332, 0x2e363332, 0x2e373332, 0x2e383332, 0x2e393332,
+    0x2e303432, 0x2e313432, 0x2e323432, 0x2e333432, 0x2e343432, 0x2e353432, 0x2e363432, 0x2e373432,
+    0x2e383432, 0x2e393432, 0x2e303532, 0x2e313532, 0x2e323532, 0x2e333532, 0x2e343532, 0x2e353532,
+};
 
 char *cnet__ipv4_fast_format(char *p, const uint8_t b[4])
 {
     /* Four overlapping 4-byte stores, each advancing by the part and its
-     * dot; the last one's dot lands at the end, as scratch. */
+     * dot; the last dot lands at the end, as scratch. */
     for (int i = 0; i < 4; i++) {
-        uint32_t w;
-        unsigned n = part_text(b[i], &w);
-        store_le32(p, w);
-        p += n + 1u;
+        unsigned v = b[i];
+        store_le32(p, part_text[v]);
+        p += 2u + (v >= 10u) + (v >= 100u);
     }
     return p - 1;
 }

@@ -941,7 +941,7 @@ static cnet_err fail_at(const char *function, cnet_err err, const unsigned char 
     return cnet__fail(err, message);
 }
 
-static NOINLINE cnet_err parse_plain(const char *text, size_t len, cnet_ip_address *out, bool fast)
+static cnet_err parse_plain(const char *text, size_t len, cnet_ip_address *out, bool fast)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t zone_at, where;
@@ -998,7 +998,7 @@ static cnet_err parse_zone(const unsigned char *text, size_t len, size_t zone_at
     return cnet__sys_interface_index((const char *)zone, zone_len, scope_id);
 }
 
-static NOINLINE cnet_err parse_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id,
+static cnet_err parse_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id,
                              bool fast)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -1034,7 +1034,7 @@ cnet_err cnet__parse_ip_address_scoped_re2c(const char *text, size_t len, cnet_i
     return parse_scoped(text, len, out, scope_id, false);
 }
 
-static NOINLINE bool is_address(const char *text, size_t len, bool fast)
+static bool is_address(const char *text, size_t len, bool fast)
 {
     cnet_ip_address result;
     size_t zone_at, where;
