@@ -20,6 +20,8 @@
  * those never reach the re2c lexer. A library without the fast path (an
  * older build, linked for comparison) shows "-".
  *
+ * The program pins itself to CPU 0 (BENCH_CPU=N: another).
+ *
  * Build and run (see `make bench`):
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_ipaddr.c \
  *      bench/common.c build/libcnet.a -lpthread -o build/bench_ipaddr && build/bench_ipaddr
@@ -339,6 +341,10 @@ static void report(const char *what, double cnet, double glibc, double fast)
 
 int main(void)
 {
+    /* On CPU 0, as `taskset -c 0` would (BENCH_CPU=N picks another). */
+    const char *cpu = getenv("BENCH_CPU");
+    if (!pin_cpu(cpu != NULL ? atoi(cpu) : 0))
+        fprintf(stderr, "bench_ipaddr: cannot pin to a CPU; running unpinned\n");
     struct workload v4, v6;
     make_workload(&v4, AF_INET, -1);
     make_workload(&v6, AF_INET6, -1);
