@@ -241,9 +241,11 @@ bool cnet__ipv4_fast_parse(const char *text, size_t len, uint8_t out[4])
     if (len >= 8) {
         /* Step 1 in the vector unit: the last eight bytes shifted right by
          * 16 - len bytes (8 * (16 - len) may be 64: psrlq gives 0). */
-        __m128i last = _mm_srl_epi64(_mm_loadl_epi64((const __m128i *)(const void *)(s + len - 8)),
-                                     _mm_cvtsi32_si128((int)(8 * (16 - len))));
-        x = _mm_unpacklo_epi64(_mm_loadl_epi64((const __m128i *)(const void *)s), last);
+        uint64_t first8, last8; /* memcpy: unaligned loads (one movq each) */
+        memcpy(&first8, s, 8);
+        memcpy(&last8, s + len - 8, 8);
+        __m128i last = _mm_srl_epi64(_mm_set_epi64x(0, (long long)last8), _mm_cvtsi32_si128((int)(8 * (16 - len))));
+        x = _mm_unpacklo_epi64(_mm_set_epi64x(0, (long long)first8), last);
     } else {
         uint64_t lo, hi;
         load_text(s, len, &lo, &hi);
