@@ -13,10 +13,12 @@
  * loads are defined behaviour), and takes no branch that depends on the
  * digits except the final yes/no.
  *
- * The bytes are classified 16 at a time: with SSE2 (every x86-64) by two
- * vector compares and a movemask, elsewhere by SWAR bit tricks on two
- * 64-bit words (cnet__ipv4_fast_parse_swar, built on every platform so the
- * tests check both on x86 too).
+ * The bytes are classified 16 at a time and the shape is checked on bit
+ * masks. With SSE2 (every x86-64; a compile-time choice) the classes and
+ * the four values come from vector compares and byte arithmetic;
+ * elsewhere from SWAR bit tricks on two 64-bit words and scalar sums
+ * (cnet__ipv4_fast_parse_swar, built on every platform, so the tests check
+ * both on x86 too).
  */
 #ifndef CNET__IPV4_FAST_H
 #define CNET__IPV4_FAST_H
