@@ -6,6 +6,12 @@
  *    of exactly their size, so AddressSanitizer reports any over-read;
  *  - the three entry points agree with each other (plain parse, scoped
  *    parse, cnet_is_ip_address) and *out is untouched on failure;
+ *  - each entry point (which tries the IPv4 fast path of src/ipv4_fast.c
+ *    first) agrees with the re2c parser alone (the cnet__*_re2c entry
+ *    points) on the result, every byte written, the scope id and the error
+ *    message; and the fast path on its own (both classifiers) accepts only
+ *    what re2c accepts as IPv4, with the same bytes, and every dotted quad
+ *    re2c accepts;
  *  - cnet accepts exactly what glibc's inet_pton accepts, with the same
  *    bytes, for every input without a NUL byte (inet_pton needs a C string);
  *  - formatting is a fixed point: format(parse(text)) parses to the same
@@ -30,6 +36,8 @@
 #include <string.h>
 
 #include <cnet/cnet.h>
+
+#include "ipv4_fast.h"
 
 #define CHECK(cond)                                                                          \
     do {                                                                                     \
@@ -78,6 +86,36 @@ static void check_format(const cnet_ip_address *a)
     CHECK(need == n && (n == 0 || small[0] == '\0'));
 }
 
+/* Fast path + re2c against re2c alone, for every entry point. */
+static void check_against_re2c(const char *text, size_t size)
+{
+    static const cnet_ip_address poison = {(cnet_ip_address_family)77, {1, 2, 3}};
+    char message[256];
+    cnet_ip_address a = poison, b = poison;
+    cnet_err ea = cnet_parse_ip_address(text, size, &a);
+    snprintf(message, sizeof message, "%s", ea == CNET_OK ? "" : cnet_last_error_message());
+    cnet_err eb = cnet__parse_ip_address_re2c(text, size, &b);
+    CHECK(ea == eb && memcmp(&a, &b, sizeof a) == 0);
+    CHECK(ea == CNET_OK || strcmp(message, cnet_last_error_message()) == 0);
+
+    cnet_ip_address sa = poison, sb = poison;
+    uint32_t scope_a = 7, scope_b = 7;
+    cnet_err esa = cnet_parse_ip_address_scoped(text, size, &sa, &scope_a);
+    snprintf(message, sizeof message, "%s", esa == CNET_OK ? "" : cnet_last_error_message());
+    cnet_err esb = cnet__parse_ip_address_scoped_re2c(text, size, &sb, &scope_b);
+    CHECK(esa == esb && memcmp(&sa, &sb, sizeof sa) == 0 && scope_a == scope_b);
+    CHECK(esa == CNET_OK || strcmp(message, cnet_last_error_message()) == 0);
+
+    CHECK(cnet_is_ip_address(text, size) == cnet__is_ip_address_re2c(text, size));
+
+    uint8_t q[4], w[4];
+    bool fast = cnet__ipv4_fast_parse(text, size, q);
+    CHECK(fast == cnet__ipv4_fast_parse_swar(text, size, w));
+    CHECK(fast == (eb == CNET_OK && b.family == CNET_IPV4));
+    if (fast)
+        CHECK(memcmp(q, b.address, 4) == 0 && memcmp(w, q, 4) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* An exact-size block: text[size] lies in ASan's red zone (malloc(0)
@@ -86,6 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (text == NULL)
         return 0;
     memcpy(text, data, size);
+    check_against_re2c(text, size);
 
     static const cnet_ip_address poison = {(cnet_ip_address_family)77, {1, 2, 3}};
     cnet_ip_address a = poison, s = poison;

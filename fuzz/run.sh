@@ -12,7 +12,7 @@ mkdir -p "$out/corpus" "$out/seed"
 
 flags="-std=c11 -g -O1 -D_POSIX_C_SOURCE=200809L -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all"
 incs="-Igenerated/include -Igenerated/src -Isrc"
-lib="generated/src/ipaddr.c generated/src/api_ipaddr.c generated/src/errors.c src/ipaddr_format.c src/error.c
+lib="generated/src/ipaddr.c generated/src/api_ipaddr.c generated/src/errors.c src/ipaddr_format.c src/ipv4_fast.c src/error.c
      backends/posix/ifindex.c generated/backends/posix/tables.c"
 
 # shellcheck disable=SC2086

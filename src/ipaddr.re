@@ -19,11 +19,19 @@
  * Invalid text is examined again, left to right, by diagnose_ipv4 and the
  * error actions, which name the first problem and its offset; that slower
  * path runs only for text that is being rejected.
+ *
+ * In front of all that, every entry point first offers the text to the
+ * IPv4 fast path of src/ipv4_fast.c, which accepts a whole dotted quad (or
+ * the dotted tail of an IPv6 address) without the window copy and without
+ * the lexer's byte-by-byte branches; it only ever accepts what the grammar
+ * below accepts, so anything it passes on is decided here, errors included.
+ * The *_re2c entry points at the end skip it, for the differential tests.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
+#include "ipv4_fast.h"
 
 /*
  * The window: up to WINDOW bytes of the text, then a NUL sentinel, with PAD
@@ -207,6 +215,7 @@ struct view {
     size_t len;
     const unsigned char *w;    /* the copy of text[0] */
     const unsigned char *end;  /* the copy of text[len], or NULL */
+    bool fast;                 /* try the IPv4 fast path on a dotted tail */
 };
 
 /* Where an IPv6 address ends: the end of the text or the "%" of a zone. */
@@ -325,6 +334,22 @@ group:
     */
 
 dotted:
+    if (v->fast && v->end != NULL) {
+        /* A dotted quad that runs to the end of the text (a zone after it
+         * is left to the lexer): only the group count is left to check,
+         * as below. */
+        uint8_t q[4];
+        if (cnet__ipv4_fast_parse((const char *)tok, (size_t)(v->end - tok), q)) {
+            if (gap == NO_GAP ? n != 6 : n > 5) {
+                *where = offset_of(v, tok);
+                return gap == NO_GAP && n < 6 ? CNET_EADDR_TOO_FEW_GROUPS : CNET_EADDR_TOO_MANY_GROUPS;
+            }
+            groups[n++] = (unsigned)q[0] << 8 | q[1];
+            groups[n++] = (unsigned)q[2] << 8 | q[3];
+            cur = v->end;
+            goto done;
+        }
+    }
     /* The same arithmetic checks as the whole-address IPv4 rule. */
     /*!local:re2c
         @o1 digit{1,3} "." @o2 digit{1,3} "." @o3 digit{1,3} "." @o4 digit{1,3} {
@@ -423,14 +448,14 @@ static cnet_err long_hex_run(const struct view *v, size_t *where)
  * it byte by byte and copying it later stalls the CPU's store forwarding).
  */
 static inline cnet_err parse_text(const unsigned char *text, size_t len, cnet_ip_address *out,
-                                  bool allow_zone, size_t *zone_at, size_t *where)
+                                  bool allow_zone, bool fast, size_t *zone_at, size_t *where)
 {
     unsigned char window[PAD + WINDOW + 1];
     size_t copied = len < WINDOW ? len : WINDOW;
     memcpy(window, "0000", PAD);
     memcpy(window + PAD, text, copied);
     window[PAD + copied] = 0;
-    struct view v = {text, len, window + PAD, len <= WINDOW ? window + PAD + len : NULL};
+    struct view v = {text, len, window + PAD, len <= WINDOW ? window + PAD + len : NULL, fast};
 
     const unsigned char *cur = v.w, *mar = NULL;
     const unsigned char *o1, *o2, *o3, *o4;
@@ -478,6 +503,24 @@ static inline cnet_err parse_text(const unsigned char *text, size_t len, cnet_ip
 
 /* ------------------------------------------------------------ entry points */
 
+/*
+ * The whole text as a dotted quad, by the fast path, tried by every entry
+ * point before it sets up the lexers (so a hit costs no window copy and
+ * no stack frame of theirs); *out is written only on a hit. parse_text's
+ * `fast` then only says whether to try it on an IPv6 address's dotted
+ * tail.
+ */
+static inline bool fast_ipv4(const char *text, size_t len, cnet_ip_address *out)
+{
+    uint8_t quad[4];
+    if (!cnet__ipv4_fast_parse(text, len, quad))
+        return false;
+    out->family = CNET_IPV4;
+    memset(out->address, 0, sizeof out->address);
+    memcpy(out->address, quad, sizeof quad);
+    return true;
+}
+
 /* Record a parse failure with a message naming the offset and the byte. */
 static cnet_err fail_at(const char *function, cnet_err err, const unsigned char *text, size_t len,
                         size_t where)
@@ -495,14 +538,26 @@ static cnet_err fail_at(const char *function, cnet_err err, const unsigned char 
     return cnet__fail(err, message);
 }
 
-cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out)
+static cnet_err parse_plain(const char *text, size_t len, cnet_ip_address *out, bool fast)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t zone_at, where;
-    cnet_err err = parse_text(s, len, out, false, &zone_at, &where);
+    cnet_err err = parse_text(s, len, out, false, fast, &zone_at, &where);
     if (err != CNET_OK)
         return fail_at("cnet_parse_ip_address", err, s, len, where);
     return CNET_OK;
+}
+
+cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out)
+{
+    if (fast_ipv4(text, len, out))
+        return CNET_OK;
+    return parse_plain(text, len, out, true);
+}
+
+cnet_err cnet__parse_ip_address_re2c(const char *text, size_t len, cnet_ip_address *out)
+{
+    return parse_plain(text, len, out, false);
 }
 
 /*
@@ -540,14 +595,14 @@ static cnet_err parse_zone(const unsigned char *text, size_t len, size_t zone_at
     return cnet__sys_interface_index((const char *)zone, zone_len, scope_id);
 }
 
-cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_address *out,
-                                       uint32_t *scope_id)
+static cnet_err parse_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id,
+                             bool fast)
 {
     const unsigned char *s = (const unsigned char *)text;
     cnet_ip_address result;
     size_t zone_at, where;
     uint32_t scope = 0;
-    cnet_err err = parse_text(s, len, &result, true, &zone_at, &where);
+    cnet_err err = parse_text(s, len, &result, true, fast, &zone_at, &where);
     if (err != CNET_OK)
         return fail_at("cnet_parse_ip_address_scoped", err, s, len, where);
     if (zone_at != len) {
@@ -560,11 +615,40 @@ cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_add
     return CNET_OK;
 }
 
-bool cnet_is_ip_address(const char *text, size_t len)
+cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_address *out,
+                                       uint32_t *scope_id)
+{
+    if (fast_ipv4(text, len, out)) {
+        *scope_id = 0;
+        return CNET_OK;
+    }
+    return parse_scoped(text, len, out, scope_id, true);
+}
+
+cnet_err cnet__parse_ip_address_scoped_re2c(const char *text, size_t len, cnet_ip_address *out,
+                                            uint32_t *scope_id)
+{
+    return parse_scoped(text, len, out, scope_id, false);
+}
+
+static bool is_address(const char *text, size_t len, bool fast)
 {
     cnet_ip_address result;
     size_t zone_at, where;
     if (text == NULL)
         return false;
-    return parse_text((const unsigned char *)text, len, &result, false, &zone_at, &where) == CNET_OK;
+    return parse_text((const unsigned char *)text, len, &result, false, fast, &zone_at, &where) == CNET_OK;
+}
+
+bool cnet_is_ip_address(const char *text, size_t len)
+{
+    cnet_ip_address result;
+    if (text != NULL && fast_ipv4(text, len, &result))
+        return true;
+    return is_address(text, len, true);
+}
+
+bool cnet__is_ip_address_re2c(const char *text, size_t len)
+{
+    return is_address(text, len, false);
 }

@@ -2,52 +2,26 @@
  * IP addresses as values: the RFC 5952 formatter (Nim's `$`), comparison and
  * the well-known addresses. The parser is in src/ipaddr.re.
  *
- * The formatter writes digits from small tables instead of calling
- * snprintf: it runs for every address text cnet produces, including the
- * ones cnet_get_addr_string and cnet_get_peer_addr return.
+ * The formatter writes digits without snprintf (IPv4 parts with the
+ * branch-free stores of src/ipv4_fast.c): it runs for every address text
+ * cnet produces, including the ones cnet_get_addr_string and
+ * cnet_get_peer_addr return.
  */
 #include <string.h>
 
 #include "internal.h"
+#include "ipv4_fast.h"
 
 /* The longest text: eight groups of four hex digits and seven colons. */
 #define LONGEST_TEXT 39
 
-/* Two decimal digits for every value 0-99: "00", "01", ..., "99". */
-static const char two_digits[201] =
-    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-    "8081828384858687888990919293949596979899";
-
 static const char hex_digits[17] = "0123456789abcdef";
 
-/* Write 0-255 in decimal without leading zeros. */
-static inline char *put_decimal(char *p, unsigned v)
+/* A dotted quad: src/ipv4_fast.c, which stores up to 16 bytes at p (every
+ * caller below has room for them) and needs no branch on the values. */
+static inline char *put_ipv4(char *p, const uint8_t *b)
 {
-    if (v >= 100) {
-        unsigned hundreds = v >= 200 ? 2u : 1u;
-        *p++ = (char)('0' + hundreds);
-        v -= hundreds * 100u;
-        memcpy(p, two_digits + 2 * v, 2);
-        return p + 2;
-    }
-    if (v >= 10) {
-        memcpy(p, two_digits + 2 * v, 2);
-        return p + 2;
-    }
-    *p = (char)('0' + v);
-    return p + 1;
-}
-
-static char *put_ipv4(char *p, const uint8_t *b)
-{
-    p = put_decimal(p, b[0]);
-    *p++ = '.';
-    p = put_decimal(p, b[1]);
-    *p++ = '.';
-    p = put_decimal(p, b[2]);
-    *p++ = '.';
-    return put_decimal(p, b[3]);
+    return cnet__ipv4_fast_format(p, b);
 }
 
 /* Write one group in lowercase hex without leading zeros (RFC 5952 4.1, 4.3). */
