@@ -74,11 +74,26 @@ static sock_ext *X(const cnet_async_socket *s)
     return s->be_ptr;
 }
 
+#define STATUS_PENDING_ 0x103u
+
 static void req_init(req *r, cnet_async_socket *s, uint8_t kind)
 {
     memset(&r->ov, 0, sizeof r->ov);
+    r->ov.Internal = STATUS_PENDING_;
     r->kind = kind;
     r->s = s;
+}
+
+/* Did the request start, so that its packet will come? A call that says
+ * WSA_IO_PENDING, or that succeeded at once, did; so did one that failed
+ * with a warning status in its OVERLAPPED (STATUS_BUFFER_OVERFLOW: an
+ * oversized datagram, a truncated one), for which the system queues a
+ * packet too (wine does, for WSASendTo of 70000 bytes). Any other failure
+ * queues none: *e says why. */
+static bool started(const req *r, int rc, int *e)
+{
+    *e = rc == 0 ? 0 : WSAGetLastError();
+    return rc == 0 || *e == WSA_IO_PENDING || (r->ov.Internal & 0xC0000000u) == 0x80000000u;
 }
 
 static void released_if_done(cnet_async_socket *s)
@@ -150,8 +165,8 @@ static void arm_recv(cnet_async_socket *s)
         rc = WSARecvFrom(s->fd, &x->rwsa, 1, NULL, &x->rflags, (struct sockaddr *)&x->from, &x->from_len, &x->rd.ov,
                          NULL);
     }
-    int e = rc == 0 ? 0 : WSAGetLastError();
-    if (rc == 0 || e == WSA_IO_PENDING) {
+    int e;
+    if (started(&x->rd, rc, &e)) {
         s->be_flags |= B_RECV;
         s->be_count++;
         return;
@@ -258,14 +273,12 @@ static void arm_accept(cnet_async_socket *s)
     req_init(&x->rd, s, R_ACCEPT);
     x->accepted = a;
     DWORD n = 0;
-    if (!st->accept_ex(s->fd, a, x->addrs, 0, ADDR_SLOT, ADDR_SLOT, &n, &x->rd.ov)) {
-        int e = WSAGetLastError();
-        if (e != WSA_IO_PENDING) {
-            closesocket(a);
-            x->accepted = INVALID_SOCKET;
-            accept_failed(s, e);
-            return;
-        }
+    int e;
+    if (!started(&x->rd, st->accept_ex(s->fd, a, x->addrs, 0, ADDR_SLOT, ADDR_SLOT, &n, &x->rd.ov) ? 0 : -1, &e)) {
+        closesocket(a);
+        x->accepted = INVALID_SOCKET;
+        accept_failed(s, e);
+        return;
     }
     s->be_flags |= B_ACCEPT;
     s->be_count++;
@@ -339,8 +352,8 @@ void cnet__iocp_want_accept(cnet_async_socket *s, bool on)
 
 static void send_started(cnet_async_socket *s, int rc)
 {
-    int e = rc == 0 ? 0 : WSAGetLastError();
-    if (rc == 0 || e == WSA_IO_PENDING) {
+    int e;
+    if (started(&X(s)->wr, rc, &e)) {
         s->be_flags |= B_SEND;
         s->be_count++;
         return;
@@ -435,12 +448,11 @@ void cnet__iocp_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_so
     memcpy(&x->conn_to, to, (size_t)len);
     req_init(&x->cn, s, R_CONN);
     DWORD n = 0;
-    if (!st->connect_ex(s->fd, (const struct sockaddr *)&x->conn_to, (int)len, NULL, 0, &n, &x->cn.ov)) {
-        int e = WSAGetLastError();
-        if (e != WSA_IO_PENDING) {
-            cnet__async_on_connected(s, cnet__err_from_winsock(e), e);
-            return;
-        }
+    int e;
+    if (!started(&x->cn, st->connect_ex(s->fd, (const struct sockaddr *)&x->conn_to, (int)len, NULL, 0, &n,
+                                        &x->cn.ov) ? 0 : -1, &e)) {
+        cnet__async_on_connected(s, cnet__err_from_winsock(e), e);
+        return;
     }
     s->be_flags |= B_CONN;
     s->be_count++;
