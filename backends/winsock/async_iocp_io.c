@@ -423,8 +423,6 @@ void cnet__iocp_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_so
         return;
     }
     static const GUID guid = WSAID_CONNECTEX;
-    struct sockaddr_storage here;
-    int here_len = (int)sizeof here;
     if ((size_t)len > sizeof x->conn_to) {
         cnet__async_on_connected(s, CNET_EINVAL, 0);
         return;
@@ -434,13 +432,15 @@ void cnet__iocp_connect(cnet_async_socket *s, const struct sockaddr *to, cnet_so
         cnet__async_on_connected(s, e ? cnet__err_from_winsock(e) : CNET_ENOTSUP, e);
         return;
     }
-    if (getsockname(s->fd, (struct sockaddr *)&here, &here_len) != 0) {
-        /* ConnectEx needs a bound socket: the wildcard address, any port. */
-        memset(&here, 0, sizeof here);
-        here.ss_family = to->sa_family;
-        here_len = to->sa_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6) : (int)sizeof(struct sockaddr_in);
-        if (bind(s->fd, (struct sockaddr *)&here, here_len) != 0) {
-            int e = WSAGetLastError();
+    /* ConnectEx needs a bound socket: the wildcard address, any port, unless
+     * the socket is bound already (WSAEINVAL). */
+    struct sockaddr_storage here;
+    memset(&here, 0, sizeof here);
+    here.ss_family = to->sa_family;
+    int here_len = to->sa_family == AF_INET6 ? (int)sizeof(struct sockaddr_in6) : (int)sizeof(struct sockaddr_in);
+    if (bind(s->fd, (struct sockaddr *)&here, here_len) != 0) {
+        int e = WSAGetLastError();
+        if (e != WSAEINVAL) {
             cnet__async_on_connected(s, cnet__err_from_winsock(e), e);
             return;
         }
@@ -506,7 +506,8 @@ cnet_err cnet__iocp_attach(cnet_async_socket *s)
     s->be_flags = 0;
     s->be_count = 0;
     s->be_aux = 0;
-    if (s->be_ptr == NULL) {
+    bool fresh = s->be_ptr == NULL; /* else a new handle of a socket trying its next address */
+    if (fresh) {
         sock_ext *x = calloc(1, sizeof *x);
         if (x == NULL)
             return cnet__fail(CNET_ENOMEM, "async: out of memory for a socket");
@@ -517,8 +518,10 @@ cnet_err cnet__iocp_attach(cnet_async_socket *s)
      * used with another port) is refused here. */
     if (CreateIoCompletionPort((HANDLE)s->fd, st->port, CNET__IOCP_KEY_IO, 0) == NULL) {
         DWORD e = GetLastError();
-        free(s->be_ptr);
-        s->be_ptr = NULL;
+        if (fresh) { /* the socket code frees s */
+            free(s->be_ptr);
+            s->be_ptr = NULL;
+        }
         if (e == ERROR_INVALID_PARAMETER)
             return cnet__fail_os(CNET_EINVAL, (int)e, "async",
                                  "the socket already belongs to another completion port (another loop)");
