@@ -362,8 +362,11 @@ cnet_err cnet__async_backend_open(cnet_loop *loop)
     if (err != CNET_OK)
         return err;
     cnet__iocp *st = calloc(1, sizeof *st);
-    if (st == NULL)
+    loop->scratch = malloc(CNET__SCRATCH); /* stream reads (async_iocp_io.c); freed with the loop */
+    if (st == NULL || loop->scratch == NULL) {
+        free(st);
         return cnet__fail(CNET_ENOMEM, "cnet_loop_new: out of memory");
+    }
     st->port = CreateIoCompletionPort(INVALID_HANDLE_VALUE, NULL, 0, 1);
     if (st->port == NULL) {
         DWORD e = GetLastError();

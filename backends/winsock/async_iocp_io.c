@@ -8,11 +8,15 @@
  *                with what its call needs kept next to it until the
  *                completion (buffers, addresses, the pre-created accept
  *                socket). s->be_count counts the requests in flight.
- *   reads        WSARecv (streams) / WSARecvFrom (datagrams) into a 64 KiB
- *                buffer of the socket's, allocated while the socket code
- *                wants bytes and freed when it stops; re-armed after each
- *                completion while wanted. want_read(false) cancels the
- *                request (CancelIoEx): what completed first is delivered.
+ *   reads        streams: a zero-byte WSARecv, which completes once bytes,
+ *                the end or an error are there without taking any; then
+ *                non-blocking recv() into the loop's 64 KiB buffer
+ *                (loop->scratch, lent to on_data for the call), a few times
+ *                at most, and a new zero-byte receive: an idle connection
+ *                holds no buffer. Datagrams: WSARecvFrom into a 64 KiB
+ *                buffer of the socket's, held while the socket code wants
+ *                datagrams. Re-armed after each completion while wanted;
+ *                want_read(false) cancels the request (CancelIoEx).
  *   accept       AcceptEx into a socket created beforehand (same family),
  *                then SO_UPDATE_ACCEPT_CONTEXT, so getpeername works on it.
  *   send         WSASend of the caller's bytes (the socket code keeps them
@@ -30,7 +34,8 @@
  */
 #include "async_iocp.h"
 
-#define RECV_BUF 65536u          /* a socket's receive buffer (the largest datagram fits) */
+#define DGRAM_BUF 65536u         /* a datagram socket's receive buffer (the largest datagram fits) */
+#define READS_PER_TURN 4         /* stream reads of the loop's buffer per readiness (fairness) */
 #define SEND_MAX 0x40000000u     /* one WSASend writes at most this (its length is a ULONG) */
 #define ADDR_SLOT (sizeof(struct sockaddr_storage) + 16) /* AcceptEx: each address needs 16 more */
 
@@ -53,7 +58,8 @@ typedef struct {
 typedef struct {
     req rd, wr, cn;
     /* the read slot: a receive, or an accept */
-    uint8_t *rbuf;               /* RECV_BUF bytes while reading */
+    uint8_t *rbuf;               /* a datagram socket's DGRAM_BUF bytes while it reads */
+    char zero;                   /* what a stream's zero-byte receive points to */
     WSABUF rwsa;
     DWORD rflags;
     struct sockaddr_storage from;
@@ -146,19 +152,25 @@ static bool extension(SOCKET fd, const GUID *guid, void *out, DWORD size)
 
 /* ---------------------------------------------------------- receiving */
 
+/* Streams: a zero-byte WSARecv, which completes when bytes (or the end,
+ * or an error) are there without taking any, so an idle connection holds
+ * no buffer; the bytes are then read into the loop's buffer (drain).
+ * Datagrams: WSARecvFrom into the socket's own buffer (a zero-byte receive
+ * would consume the datagram). */
 static void arm_recv(cnet_async_socket *s)
 {
     sock_ext *x = X(s);
-    if (x->rbuf == NULL && (x->rbuf = malloc(RECV_BUF)) == NULL) {
+    bool stream = s->type == CNET_SOCK_STREAM;
+    if (!stream && x->rbuf == NULL && (x->rbuf = malloc(DGRAM_BUF)) == NULL) {
         cnet__async_on_read_error(s, CNET_ENOMEM, 0);
         return;
     }
     req_init(&x->rd, s, R_RECV);
-    x->rwsa.buf = (char *)x->rbuf;
-    x->rwsa.len = RECV_BUF;
+    x->rwsa.buf = stream ? &x->zero : (char *)x->rbuf;
+    x->rwsa.len = stream ? 0 : DGRAM_BUF;
     x->rflags = 0;
     int rc;
-    if (s->type == CNET_SOCK_STREAM) {
+    if (stream) {
         rc = WSARecv(s->fd, &x->rwsa, 1, NULL, &x->rflags, &x->rd.ov, NULL);
     } else {
         x->from_len = (INT)sizeof x->from;
@@ -175,6 +187,30 @@ static void arm_recv(cnet_async_socket *s)
     cnet__async_on_read_error(s, cnet__err_from_winsock(e), e);
 }
 
+/* A stream socket is readable: read what is there (a few buffers at most)
+ * while the socket code wants it. The socket is non-blocking. */
+static void drain(cnet_async_socket *s)
+{
+    uint8_t *buf = s->loop->scratch;
+    for (int i = 0; i < READS_PER_TURN && (s->be_flags & (B_WANT_READ | B_CLOSED)) == B_WANT_READ; i++) {
+        int n = recv(s->fd, (char *)buf, CNET__SCRATCH, 0);
+        if (n > 0) {
+            cnet__async_on_data(s, buf, (size_t)n);
+            if (n < (int)CNET__SCRATCH)
+                return; /* drained: the next zero-byte receive waits for more */
+            continue;
+        }
+        if (n == 0) {
+            cnet__async_on_data(s, &eof_byte, 0);
+            return;
+        }
+        int e = WSAGetLastError();
+        if (e != WSAEWOULDBLOCK && e != WSAEINTR)
+            cnet__async_on_read_error(s, cnet__err_from_winsock(e), e);
+        return;
+    }
+}
+
 static void done_recv(cnet_async_socket *s, DWORD bytes)
 {
     sock_ext *x = X(s);
@@ -188,7 +224,7 @@ static void done_recv(cnet_async_socket *s, DWORD bytes)
     }
     if (s->type == CNET_SOCK_STREAM) {
         if (e == 0)
-            cnet__async_on_data(s, bytes ? x->rbuf : &eof_byte, bytes);
+            drain(s);
         else if (!(cancelled && e == WSA_OPERATION_ABORTED))
             cnet__async_on_read_error(s, cnet__err_from_winsock(e), e);
     } else if (e == 0 || e == WSAEMSGSIZE) {
