@@ -801,9 +801,13 @@ CNET_API cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cne
  *
  * On Windows the handle joins the loop's completion port for good; one that
  * already belongs to another port (another loop's) is refused with CNET_EINVAL
- * and stays the caller's.
+ * and stays the caller's. It must be an overlapped socket, as socket() and
+ * cnet_create_native_socket make them (WSASocket needs WSA_FLAG_OVERLAPPED):
+ * every request of the loop is an overlapped one.
  *
- * [zh] 在 Windows 上句柄永久加入循环的完成端口；已经属于另一个端口（另一个循环的）的句柄以 CNET_EINVAL 被拒绝，仍归调用者所有。
+ * [zh] 在 Windows 上句柄永久加入循环的完成端口；已经属于另一个端口（另一个循环的）的句柄以 CNET_EINVAL
+ * 被拒绝，仍归调用者所有。它必须是重叠套接字，socket() 和 cnet_create_native_socket 创建的就是（WSASocket
+ * 需要 WSA_FLAG_OVERLAPPED）：循环的每个请求都是重叠请求。
  *
  * @param loop the loop
  *        [zh] 循环
