@@ -17,8 +17,11 @@
  *                buffer of the socket's, held while the socket code wants
  *                datagrams. Re-armed after each completion while wanted;
  *                want_read(false) cancels the request (CancelIoEx).
- *   accept       AcceptEx into a socket created beforehand (same family),
- *                then SO_UPDATE_ACCEPT_CONTEXT, so getpeername works on it.
+ *   accept       up to ACCEPTS AcceptEx in flight while the socket code
+ *                wants connections (one would take a loop iteration per
+ *                connection), each into a socket created beforehand (same
+ *                family), then SO_UPDATE_ACCEPT_CONTEXT, so getpeername
+ *                works on it; want_accept(false) cancels them.
  *   send         WSASend of the caller's bytes (the socket code keeps them
  *                until on_sent); send_to: WSASendTo, the address copied.
  *   connect      ConnectEx (the socket bound to the wildcard first), then
@@ -38,11 +41,12 @@
 #define READS_PER_TURN 4         /* stream reads of the loop's buffer per readiness (fairness) */
 #define SEND_MAX 0x40000000u     /* one WSASend writes at most this (its length is a ULONG) */
 #define ADDR_SLOT (sizeof(struct sockaddr_storage) + 16) /* AcceptEx: each address needs 16 more */
+#define ACCEPTS 8                /* AcceptEx requests of a listener in flight at most */
 
 /* s->be_flags: a request in flight (its cancel asked for: _CXL), what the
  * socket code wants, and whether it closed the socket. */
 enum {
-    B_RECV = 1u << 0, B_RECV_CXL = 1u << 1, B_ACCEPT = 1u << 2, B_ACCEPT_CXL = 1u << 3,
+    B_RECV = 1u << 0, B_RECV_CXL = 1u << 1,
     B_SEND = 1u << 4, B_SEND_CXL = 1u << 5, B_CONN = 1u << 6, B_CONN_CXL = 1u << 7,
     B_WANT_READ = 1u << 8, B_WANT_ACCEPT = 1u << 9, B_CLOSED = 1u << 10, B_STALLED = 1u << 11
 };
@@ -55,17 +59,25 @@ typedef struct {
     cnet_async_socket *s;
 } req;
 
+/* One AcceptEx of a listener. */
+typedef struct {
+    req r;                       /* first: the packet's OVERLAPPED is the slot's */
+    SOCKET accepted;             /* AcceptEx's socket; INVALID_SOCKET: the slot is free */
+    bool cancelled;
+    uint8_t addrs[2 * ADDR_SLOT];
+} accept_slot;
+
 typedef struct {
     req rd, wr, cn;
-    /* the read slot: a receive, or an accept */
+    /* the read slot: a receive; a listener's accepts */
     uint8_t *rbuf;               /* a datagram socket's DGRAM_BUF bytes while it reads */
     char zero;                   /* what a stream's zero-byte receive points to */
     WSABUF rwsa;
     DWORD rflags;
     struct sockaddr_storage from;
     INT from_len;
-    SOCKET accepted;             /* AcceptEx's socket, INVALID_SOCKET when none */
-    uint8_t addrs[2 * ADDR_SLOT];
+    accept_slot *acc;            /* ACCEPTS of them, made on the first accept */
+    unsigned accepting;          /* of them in flight */
     /* the write slot */
     WSABUF swsa;
     struct sockaddr_storage to;
@@ -109,6 +121,7 @@ static void released_if_done(cnet_async_socket *s)
     sock_ext *x = X(s);
     if (x) {
         free(x->rbuf);
+        free(x->acc);
         free(x);
         s->be_ptr = NULL;
     }
@@ -291,33 +304,55 @@ static void accept_failed(cnet_async_socket *s, int e)
     cnet__async_on_accept(s, CNET_INVALID_SOCKET, e ? cnet__err_from_winsock(e) : CNET_EOS, e);
 }
 
-static void arm_accept(cnet_async_socket *s)
+/* Start one AcceptEx in slot k: false (and reported) when it could not. */
+static bool arm_accept_one(cnet_async_socket *s, accept_slot *k)
 {
     cnet__iocp *st = CNET__IOCP(s->loop);
-    sock_ext *x = X(s);
     static const GUID guid = WSAID_ACCEPTEX;
     if (st->accept_ex == NULL && !extension(s->fd, &guid, &st->accept_ex, sizeof st->accept_ex)) {
         accept_failed(s, WSAGetLastError());
-        return;
+        return false;
     }
     SOCKET a = socket(cnet__domain_to_os(s->domain), SOCK_STREAM, IPPROTO_TCP);
     if (a == INVALID_SOCKET) {
         accept_failed(s, WSAGetLastError()); /* out of sockets or memory */
-        return;
+        return false;
     }
     SetHandleInformation((HANDLE)a, HANDLE_FLAG_INHERIT, 0);
-    req_init(&x->rd, s, R_ACCEPT);
-    x->accepted = a;
+    req_init(&k->r, s, R_ACCEPT);
+    k->accepted = a;
+    k->cancelled = false;
     DWORD n = 0;
     int e;
-    if (!started(&x->rd, st->accept_ex(s->fd, a, x->addrs, 0, ADDR_SLOT, ADDR_SLOT, &n, &x->rd.ov) ? 0 : -1, &e)) {
+    if (!started(&k->r, st->accept_ex(s->fd, a, k->addrs, 0, ADDR_SLOT, ADDR_SLOT, &n, &k->r.ov) ? 0 : -1, &e)) {
         closesocket(a);
-        x->accepted = INVALID_SOCKET;
+        k->accepted = INVALID_SOCKET;
         accept_failed(s, e);
-        return;
+        return false;
     }
-    s->be_flags |= B_ACCEPT;
+    X(s)->accepting++;
     s->be_count++;
+    return true;
+}
+
+/* Fill the free slots while the socket code wants connections. */
+static void arm_accepts(cnet_async_socket *s)
+{
+    sock_ext *x = X(s);
+    if (x->acc == NULL) {
+        if ((x->acc = calloc(ACCEPTS, sizeof *x->acc)) == NULL) {
+            cnet__async_on_accept(s, CNET_INVALID_SOCKET, CNET_ENOMEM, 0);
+            return;
+        }
+        for (int i = 0; i < ACCEPTS; i++)
+            x->acc[i].accepted = INVALID_SOCKET;
+    }
+    for (int i = 0; i < ACCEPTS && x->accepting < ACCEPTS; i++) {
+        if ((s->be_flags & (B_WANT_ACCEPT | B_CLOSED | B_STALLED)) != B_WANT_ACCEPT)
+            return;
+        if (x->acc[i].accepted == INVALID_SOCKET && !arm_accept_one(s, &x->acc[i]))
+            return;
+    }
 }
 
 void cnet__iocp_retry_stalled(cnet__iocp *st)
@@ -328,21 +363,19 @@ void cnet__iocp_retry_stalled(cnet__iocp *st)
     while (s) {
         cnet_async_socket *next = (cnet_async_socket *)s->be_aux;
         s->be_flags &= ~B_STALLED;
-        if ((s->be_flags & (B_WANT_ACCEPT | B_ACCEPT | B_CLOSED)) == B_WANT_ACCEPT)
-            arm_accept(s);
+        arm_accepts(s);
         s = next;
     }
 }
 
-static void done_accept(cnet_async_socket *s)
+static void done_accept(cnet_async_socket *s, accept_slot *k)
 {
     sock_ext *x = X(s);
-    bool cancelled = (s->be_flags & B_ACCEPT_CXL) != 0;
     DWORD bytes = 0;
-    int e = req_error(s, &x->rd, &bytes);
-    SOCKET a = x->accepted;
-    x->accepted = INVALID_SOCKET;
-    s->be_flags &= ~(B_ACCEPT | B_ACCEPT_CXL);
+    int e = req_error(s, &k->r, &bytes);
+    SOCKET a = k->accepted;
+    k->accepted = INVALID_SOCKET;
+    x->accepting--;
     s->be_count--;
     if (e == 0 && !(s->be_flags & B_CLOSED)) {
         SOCKET l = s->fd;
@@ -357,30 +390,34 @@ static void done_accept(cnet_async_socket *s)
         }
     } else {
         closesocket(a);
-        if (!(s->be_flags & B_CLOSED) && !(cancelled && e == WSA_OPERATION_ABORTED)) {
+        if (!(s->be_flags & B_CLOSED) && !(k->cancelled && e == WSA_OPERATION_ABORTED)) {
             if (e == WSAECONNRESET || e == WSAECONNABORTED)
                 cnet__async_on_accept(s, CNET_INVALID_SOCKET, CNET_ECONNABORTED, e); /* the client gave up */
             else
                 accept_failed(s, e);
         }
     }
-    if ((s->be_flags & (B_WANT_ACCEPT | B_ACCEPT | B_CLOSED | B_STALLED)) == B_WANT_ACCEPT)
-        arm_accept(s);
+    if (X(s) != NULL)
+        arm_accepts(s);
     released_if_done(s);
 }
 
 void cnet__iocp_want_accept(cnet_async_socket *s, bool on)
 {
+    sock_ext *x = X(s);
     if (s->be_flags & B_CLOSED)
         return;
     if (on) {
         s->be_flags |= B_WANT_ACCEPT;
-        if (!(s->be_flags & (B_ACCEPT | B_STALLED)))
-            arm_accept(s);
+        arm_accepts(s);
     } else {
         s->be_flags &= ~B_WANT_ACCEPT;
         unstall(s);
-        cancel_req(s, &X(s)->rd, B_ACCEPT, B_ACCEPT_CXL);
+        for (int i = 0; x->acc && i < ACCEPTS; i++)
+            if (x->acc[i].accepted != INVALID_SOCKET && !x->acc[i].cancelled) {
+                x->acc[i].cancelled = true;
+                CancelIoEx((HANDLE)s->fd, &x->acc[i].r.ov);
+            }
     }
 }
 
@@ -528,7 +565,7 @@ void cnet__iocp_completed(cnet_loop *loop, OVERLAPPED *ov, DWORD bytes)
     cnet_async_socket *s = r->s;
     switch (r->kind) {
     case R_RECV: done_recv(s, bytes); break;
-    case R_ACCEPT: done_accept(s); break;
+    case R_ACCEPT: done_accept(s, (accept_slot *)ov); break;
     case R_SEND: done_send(s, bytes); break;
     default: done_connect(s); break;
     }
@@ -547,7 +584,6 @@ cnet_err cnet__iocp_attach(cnet_async_socket *s)
         sock_ext *x = calloc(1, sizeof *x);
         if (x == NULL)
             return cnet__fail(CNET_ENOMEM, "async: out of memory for a socket");
-        x->accepted = INVALID_SOCKET;
         s->be_ptr = x;
     }
     /* A handle joins one port for good: a socket of another loop (or one
