@@ -3,10 +3,10 @@
  * operation is one overlapped request whose completion comes through the
  * loop's port (async_iocp.c hands each packet to cnet__iocp_completed).
  *
- *   per socket   s->be_ptr: one request slot per direction (a receive or an
- *                accept; a send or send_to; a connect), each an OVERLAPPED
- *                with what its call needs kept next to it until the
- *                completion (buffers, addresses, the pre-created accept
+ *   per socket   s->be_ptr: one request slot per direction (a receive, or a
+ *                listener's accepts; a send or send_to; a connect), each an
+ *                OVERLAPPED with what its call needs kept next to it until
+ *                the completion (buffers, addresses, the pre-created accept
  *                socket). s->be_count counts the requests in flight.
  *   reads        streams: a zero-byte WSARecv, which completes once bytes,
  *                the end or an error are there without taking any; then
@@ -46,9 +46,8 @@
 /* s->be_flags: a request in flight (its cancel asked for: _CXL), what the
  * socket code wants, and whether it closed the socket. */
 enum {
-    B_RECV = 1u << 0, B_RECV_CXL = 1u << 1,
-    B_SEND = 1u << 4, B_SEND_CXL = 1u << 5, B_CONN = 1u << 6, B_CONN_CXL = 1u << 7,
-    B_WANT_READ = 1u << 8, B_WANT_ACCEPT = 1u << 9, B_CLOSED = 1u << 10, B_STALLED = 1u << 11
+    B_RECV = 1u << 0, B_RECV_CXL = 1u << 1, B_SEND = 1u << 2, B_SEND_CXL = 1u << 3, B_CONN = 1u << 4,
+    B_CONN_CXL = 1u << 5, B_WANT_READ = 1u << 6, B_WANT_ACCEPT = 1u << 7, B_CLOSED = 1u << 8, B_STALLED = 1u << 9
 };
 
 enum { R_RECV, R_ACCEPT, R_SEND, R_CONN };
@@ -170,6 +169,22 @@ static bool extension(SOCKET fd, const GUID *guid, void *out, DWORD size)
  * no buffer; the bytes are then read into the loop's buffer (drain).
  * Datagrams: WSARecvFrom into the socket's own buffer (a zero-byte receive
  * would consume the datagram). */
+static void arm_recv(cnet_async_socket *s);
+
+/* A receive refused at once: reported. A datagram socket's error (the ICMP
+ * of an earlier datagram: WSAECONNRESET, WSAENETRESET) belongs to that
+ * datagram, so it receives again, a few times at most in a row. */
+static void recv_refused(cnet_async_socket *s, int e)
+{
+    static const int tries = 8;
+    cnet__async_on_read_error(s, cnet__err_from_winsock(e), e);
+    if (s->type == CNET_SOCK_STREAM || (e != WSAECONNRESET && e != WSAENETRESET) || X(s) == NULL ||
+        (s->be_flags & (B_WANT_READ | B_CLOSED | B_RECV)) != B_WANT_READ || s->be_aux >= (uintptr_t)tries)
+        return;
+    s->be_aux++;
+    arm_recv(s);
+}
+
 static void arm_recv(cnet_async_socket *s)
 {
     sock_ext *x = X(s);
@@ -194,10 +209,10 @@ static void arm_recv(cnet_async_socket *s)
     if (started(&x->rd, rc, &e)) {
         s->be_flags |= B_RECV;
         s->be_count++;
+        s->be_aux = 0; /* recv_refused's count (a listener's be_aux links the stalled ones) */
         return;
     }
-    /* Refused at once (a reset connection...): reported now. */
-    cnet__async_on_read_error(s, cnet__err_from_winsock(e), e);
+    recv_refused(s, e); /* a reset connection... */
 }
 
 /* A stream socket is readable: read what is there (a few buffers at most)
