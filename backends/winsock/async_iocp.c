@@ -138,6 +138,8 @@ static DWORD WINAPI poller_main(LPVOID arg)
             if (e != 0 || fds[i].revents)
                 fire(st, who[i], e ? 0 : fds[i].revents, e);
         LeaveCriticalSection(&st->lock);
+        if (e != 0)
+            Sleep(10); /* WSAPoll failed as a whole (every watch ended with it): not again at once */
     }
     free(fds);
     free(who);

@@ -27,9 +27,9 @@
  *   connect      ConnectEx (the socket bound to the wildcard first), then
  *                SO_UPDATE_CONNECT_CONTEXT; a datagram socket connects with
  *                connect(), which does not wait.
- *   close        CancelIoEx on every request, closesocket, and
- *                cnet__async_released once every request has completed
- *                (their OVERLAPPED and buffers are in use until then).
+ *   close        CancelIoEx on every request; once every one has completed
+ *                (their OVERLAPPED and buffers are in use until then),
+ *                closesocket and cnet__async_released.
  *
  * Every result comes through the port, also of a request that completes at
  * once (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is not used), so a start never
@@ -117,6 +117,7 @@ static void released_if_done(cnet_async_socket *s)
 {
     if (!(s->be_flags & B_CLOSED) || s->be_count != 0 || (s->flags & CNET__S_RELEASED))
         return;
+    cnet__sys_close(s->fd);
     sock_ext *x = X(s);
     if (x) {
         free(x->rbuf);
@@ -137,8 +138,8 @@ static void cancel_req(cnet_async_socket *s, req *r, uint32_t busy, uint32_t cxl
 }
 
 /* The Winsock error of a completed request: 0, or WSAGetLastError() of
- * WSAGetOverlappedResult; once the socket is closed only success is told
- * apart (its handle is gone), anything else reads as cancelled. */
+ * WSAGetOverlappedResult; once the socket code closed the socket only
+ * success is told apart, anything else reads as cancelled. */
 static int req_error(cnet_async_socket *s, req *r, DWORD *bytes)
 {
     if (s->be_flags & B_CLOSED)
@@ -631,9 +632,12 @@ void cnet__iocp_close(cnet_async_socket *s)
     unstall(s);
     s->be_flags &= ~(B_WANT_READ | B_WANT_ACCEPT);
     s->be_flags |= B_CLOSED;
+    /* Every request of the socket ends, aborted or done; the handle is
+     * closed once the last has (released_if_done): closed with requests in
+     * flight, wine keeps the socket (and its port) a moment after their
+     * packets, and a bind to the port just freed could fail. */
     if (s->be_count > 0)
-        CancelIoEx((HANDLE)s->fd, NULL); /* every request of the socket ends, aborted or done */
-    cnet__sys_close(s->fd);
+        CancelIoEx((HANDLE)s->fd, NULL);
     st->closed_one = true;
     released_if_done(s);
 }
