@@ -10,7 +10,8 @@
  *                    queues; calls its backend only through loop->be
  *   backends         one cnet__async_backend each (epoll + poll in
  *                    backends/posix/async_epoll.c, io_uring in
- *                    backends/io_uring/async_uring.c, none on Windows); they
+ *                    backends/io_uring/async_uring.c, an I/O completion port
+ *                    in backends/winsock/async_iocp.c); they
  *                    report to async_socket.c (cnet__async_on_*) and to
  *                    async_core.c (cnet__async_complete)
  *   async_loop.c     the public loop: new/free/run/poll/post/timers/add_read,
@@ -215,7 +216,7 @@ struct cnet_loop {
 /* --------------------------------------------------------- the backends */
 
 struct cnet__async_backend {
-    const char *name;            /* "io_uring", "epoll", "poll" */
+    const char *name;            /* "io_uring", "epoll", "poll", "iocp" */
     void (*destroy)(cnet_loop *loop);               /* every socket is released already */
     int (*fd)(const cnet_loop *loop);               /* embedding descriptor or -1 */
     /* Wait at most timeout ms (0: not at all, -1: forever) for events, then

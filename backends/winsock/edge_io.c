@@ -135,7 +135,15 @@ const char *cnet__sys_backend_active(void)
 
 int64_t cnet__sys_now_ms(void)
 {
-    return (int64_t)GetTickCount64();
+    /* The performance counter, not GetTickCount64: the tick count moves in
+     * steps of a scheduler tick (15.6 ms on Windows, about as coarse under
+     * wine), so a deadline computed from it could end up to a tick early. */
+    static LARGE_INTEGER freq;
+    LARGE_INTEGER c;
+    if (freq.QuadPart == 0)
+        QueryPerformanceFrequency(&freq); /* never fails since Windows XP; the same value in every thread */
+    QueryPerformanceCounter(&c);
+    return (int64_t)(c.QuadPart / freq.QuadPart * 1000 + c.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
 }
 
 /* Wait until the handle is ready for `events` or the deadline passes (-1:

@@ -80,10 +80,13 @@ static DWORD WINAPI run_one(LPVOID arg)
 
 int main(int argc, char **argv)
 {
-    const char *filter = NULL;
+    /* Every non-option argument is a filter; a test runs when its name
+     * contains any of them (all run when there is none). */
+    const char *filters[64];
+    int nfilters = 0;
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-')
-            filter = argv[i];
+        if (argv[i][0] != '-' && nfilters < 64)
+            filters[nfilters++] = argv[i];
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (pre_all != NULL) {
         struct criterion_test_set set = {count};
@@ -93,7 +96,10 @@ int main(int argc, char **argv)
     for (struct mc_test *t = first; t != NULL; t = t->next) {
         char full[256];
         snprintf(full, sizeof full, "%s::%s", t->suite, t->name);
-        if (filter != NULL && strstr(full, filter) == NULL)
+        bool wanted = nfilters == 0;
+        for (int i = 0; i < nfilters && !wanted; i++)
+            wanted = strstr(full, filters[i]) != NULL;
+        if (!wanted)
             continue;
         current = t;
         result = MC_PASS;

@@ -11,8 +11,8 @@
  * asyncnet）：一个线程服务许多连接，每个操作都通过回调完成，并且都可以取消。
  *
  * A cnet_loop runs on one thread (io_uring, or epoll, or poll() on other
- * Unix systems; on Windows every call returns CNET_ENOTSUP until the IOCP
- * backend lands). Starting an operation (cnet_async_recv, cnet_async_send,
+ * Unix systems, or an I/O completion port on Windows). Starting an operation
+ * (cnet_async_recv, cnet_async_send,
  * cnet_loop_add_timer...) returns CNET_OK and later runs its callback
  * exactly once with a cnet_async_result: done, failed, timed out
  * (CNET_ETIMEDOUT, from the operation's own timeout: Nim's withTimeout),
@@ -29,8 +29,8 @@
  * callback (result->data) is borrowed: it is valid until the callback
  * returns.
  *
- * [zh] cnet_loop 运行在一个线程上（io_uring、epoll，或其他 Unix 系统上的 poll()；在
- * Windows 上，IOCP 后端完成之前每个调用都返回 CNET_ENOTSUP）。启动一个操作
+ * [zh] cnet_loop 运行在一个线程上（io_uring、epoll，或其他 Unix 系统上的 poll()，或
+ * Windows 上的 I/O 完成端口）。启动一个操作
  * （cnet_async_recv、cnet_async_send、cnet_loop_add_timer 等）返回 CNET_OK，之后以
  * cnet_async_result 恰好运行一次它的回调：完成、失败、超时（CNET_ETIMEDOUT，来自操作
  * 自己的超时，即 Nim 的 withTimeout）、被取消（CNET_ECANCELED，cnet_async_cancel）或被
@@ -269,11 +269,26 @@ typedef void (*cnet_async_cb)(const cnet_async_result *result, void *user);
  * The io_uring backend probes the kernel's features here and falls back
  * (single-shot operations, then epoll) when it refuses them; the environment
  * variable CNET_IO_URING=off forces epoll, and CNET_ASYNC_POLL=1 forces the
- * portable poll() loop. cnet_loop_backend tells which one runs.
+ * portable poll() loop. cnet_loop_backend tells which one runs. On Windows the
+ * loop is an I/O completion port ("iocp"): every socket operation is an
+ * overlapped request (AcceptEx, ConnectEx, WSARecv, WSASend, WSARecvFrom,
+ * WSASendTo) whose completion the loop dequeues with
+ * GetQueuedCompletionStatusEx, timers are the wait's timeout, and
+ * cnet_loop_wake posts a packet. A socket of the loop joins its port for good
+ * (Windows cannot take a handle out of a port): it cannot be wrapped into
+ * another loop, nor used with a completion port of its own. Outside
+ * descriptors (cnet_loop_add_read, cnet_loop_add_write) are watched with
+ * WSAPoll by a helper thread the loop starts on the first one. The same calls
+ * run under wine (8.0), which has all of them.
  *
  * [zh] io_uring 后端在这里探测内核的功能，内核拒绝时回退（单次操作，然后是 epoll）；环境变量 CNET_IO_URING=off
  * 强制使用 epoll，CNET_ASYNC_POLL=1 强制使用可移植的 poll() 循环。cnet_loop_backend
- * 说明实际运行的是哪一个。
+ * 说明实际运行的是哪一个。在 Windows 上循环是一个 I/O
+ * 完成端口（"iocp"）：每个套接字操作都是一个重叠请求（AcceptEx、ConnectEx、WSARecv、WSASend、WSARecvFrom、WSASendTo），循环用
+ * GetQueuedCompletionStatusEx 取出其完成，定时器就是等待的超时，cnet_loop_wake
+ * 投递一个完成包。循环的套接字永久加入它的端口（Windows
+ * 无法把句柄从端口中移出）：它不能再被包装进另一个循环，也不能配合自己的完成端口使用。外部描述符（cnet_loop_add_read、cnet_loop_add_write）由循环在第一次使用时启动的辅助线程用
+ * WSAPoll 监视。在 wine（8.0）下运行的是同样的调用，wine 全部具备。
  *
  * @param out receives the loop; NULL on failure
  *        [zh] 接收循环；失败时为 NULL
@@ -578,10 +593,14 @@ CNET_API cnet_err cnet_loop_sleep(cnet_loop *loop, int ms, cnet_async_cb cb, voi
  *
  * The descriptor stays yours and is not changed; start the operation again
  * from cb for the next event. Readable includes end of stream and errors.
- * CNET_ETIMEDOUT after timeout milliseconds.
+ * CNET_ETIMEDOUT after timeout milliseconds. On Windows the handle must be a
+ * socket (a closed one or any other handle: CNET_EBADF at the start); a helper
+ * thread of the loop waits for it with WSAPoll, so it does not join the loop's
+ * completion port.
  *
  * [zh] 描述符仍归你所有且不会被改变；要等待下一个事件，请在 cb 中再次启动该操作。可读包括流结束和错误。超过 timeout 毫秒时为
- * CNET_ETIMEDOUT。
+ * CNET_ETIMEDOUT。在 Windows 上句柄必须是套接字（已关闭的或任何其他句柄：启动时返回 CNET_EBADF）；循环的辅助线程用
+ * WSAPoll 等待它，因此它不会加入循环的完成端口。
  *
  * @param loop the loop
  *        [zh] 循环
@@ -668,9 +687,10 @@ CNET_API cnet_err cnet_loop_add_write(cnet_loop *loop, cnet_socket_handle handle
  * @param loop the loop
  *        [zh] 循环
  *
- * @return the descriptor (epoll's, or the ring's), or -1 for NULL and for the
- * poll() loop
- *         [zh] 描述符（epoll 的或环的）；NULL 和 poll() 循环为 -1
+ * @return the descriptor (epoll's, or the ring's), or -1 for NULL, for the
+ * poll() loop and on Windows (a completion port is no descriptor another loop
+ * can wait on)
+ *         [zh] 描述符（epoll 的或环的）；NULL、poll() 循环和 Windows（完成端口不是另一个循环可以等待的描述符）为 -1
  *
  * cnet addition (no Nim counterpart).
  */
@@ -700,8 +720,8 @@ CNET_API int cnet_loop_next_timeout(const cnet_loop *loop);
  * @param loop the loop
  *        [zh] 循环
  *
- * @return "io_uring", "epoll", "poll", or "none" for NULL
- *         [zh] "io_uring"、"epoll"、"poll"；NULL 为 "none"
+ * @return "io_uring", "epoll", "poll", "iocp" (Windows), or "none" for NULL
+ *         [zh] "io_uring"、"epoll"、"poll"、"iocp"（Windows）；NULL 为 "none"
  *
  * cnet addition (no Nim counterpart).
  */
@@ -778,6 +798,16 @@ CNET_API cnet_err cnet_async_socket_new(cnet_loop *loop, cnet_domain domain, cne
  * socket owns it).
  *
  * [zh] 包装一个已有的套接字句柄（它变为非阻塞，归异步套接字所有）。
+ *
+ * On Windows the handle joins the loop's completion port for good; one that
+ * already belongs to another port (another loop's) is refused with CNET_EINVAL
+ * and stays the caller's. It must be an overlapped socket, as socket() and
+ * cnet_create_native_socket make them (WSASocket needs WSA_FLAG_OVERLAPPED):
+ * every request of the loop is an overlapped one.
+ *
+ * [zh] 在 Windows 上句柄永久加入循环的完成端口；已经属于另一个端口（另一个循环的）的句柄以 CNET_EINVAL
+ * 被拒绝，仍归调用者所有。它必须是重叠套接字，socket() 和 cnet_create_native_socket 创建的就是（WSASocket
+ * 需要 WSA_FLAG_OVERLAPPED）：循环的每个请求都是重叠请求。
  *
  * @param loop the loop
  *        [zh] 循环

@@ -9,8 +9,9 @@
  * in Criterion's per-test process; a failed fatal assertion or cr_skip_test
  * leaves the test with longjmp. It prints "[PASS] suite::name", "[FAIL] ..."
  * or "[SKIP] ...: reason", then "N passed, N failed, N skipped", and exits
- * non-zero when a test failed. A non-option argument filters the tests by
- * substring of "suite::name"; options (-j2, --verbose=0) are ignored.
+ * non-zero when a test failed. Non-option arguments filter the tests by
+ * substring of "suite::name" (a test runs when it matches any of them);
+ * options (-j2, --verbose=0) are ignored.
  *
  * Not isolated like Criterion: a crash ends the whole executable (which
  * meson then reports as failed).
