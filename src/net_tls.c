@@ -127,6 +127,16 @@ cnet_err cnet__socket_get_psk_identity(cnet_socket *socket, char *identity, size
     return err != CNET_OK ? err : recorded(socket, cnet__tls_psk_identity(t, identity, size, fn));
 }
 
+cnet_err cnet__socket_tls_session_reused(cnet_socket *socket, bool *out)
+{
+    *out = false;
+    cnet__tls *t;
+    cnet_err err = tls_of(socket, "cnet_socket_tls_session_reused", &t);
+    if (err == CNET_OK)
+        *out = cnet__tls_session_reused(t);
+    return err;
+}
+
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size)
 {
     const char *fn = "cnet_socket_get_alpn_protocol";

@@ -44,6 +44,7 @@ void cnet__tls_context_release(cnet_ssl_context *c)
     if (c == NULL || atomic_fetch_sub(&c->refs, 1) != 1)
         return;
     SSL_CTX_free(c->ctx);
+    cnet__tls_features_free(c);
     free(c->alpn);
     free(c);
 }

@@ -32,6 +32,30 @@ cnet_err cnet__ssl_context_new(const cnet_ssl_options *options, cnet_ssl_context
     return not_built("cnet_ssl_context_new");
 }
 
+cnet_err cnet__ssl_context_add_pinned_key(cnet_ssl_context *context, const char *pin)
+{
+    (void)context, (void)pin;
+    return not_built("cnet_ssl_context_add_pinned_key");
+}
+
+cnet_err cnet__ssl_context_set_sni_callback(cnet_ssl_context *context, cnet_ssl_sni_func callback)
+{
+    (void)context, (void)callback;
+    return not_built("cnet_ssl_context_set_sni_callback");
+}
+
+cnet_err cnet__ssl_context_set_session_cache(cnet_ssl_context *context, size_t max_sessions)
+{
+    (void)context, (void)max_sessions;
+    return not_built("cnet_ssl_context_set_session_cache");
+}
+
+bool cnet__tls_session_reused(const cnet__tls *tls)
+{
+    (void)tls;
+    return false;
+}
+
 cnet_err cnet__ssl_context_set_session_id_context(cnet_ssl_context *context, const void *id, size_t size)
 {
     (void)context, (void)id, (void)size;

@@ -7,6 +7,7 @@
 
 #include <stdatomic.h>
 
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 
 #include "tls_session.h"
@@ -23,6 +24,13 @@ struct cnet_ssl_context {
     cnet_ssl_server_psk_func psk_server;
     void *extra[CNET_SSL_EXTRA_DATA_SLOTS];
     bool extra_set[CNET_SSL_EXTRA_DATA_SLOTS];
+    /* tls_features.c: pinned keys (SHA-256 of SubjectPublicKeyInfo), the
+     * SNI callback, the client session cache (under cache_lock). */
+    unsigned char (*pins)[32];
+    size_t pin_count;
+    cnet_ssl_sni_func sni;
+    struct cnet__session_cache *sessions;
+    CRYPTO_RWLOCK *cache_lock;
 };
 
 struct cnet__tls {
@@ -36,6 +44,7 @@ struct cnet__tls {
     bool done;               /* the handshake completed */
     cnet_err failed;         /* a fatal error: the session must not be used again */
     char *server_name;       /* the name to verify instead of the connect address */
+    char *resume_name;       /* the client session cache's key (tls_features.c) */
     unsigned char *pending;  /* plaintext of a record a timed-out write left half sent */
     size_t pending_len;
     /* The PSK identity the callback of tls_context.c sent (client) or
@@ -46,6 +55,12 @@ struct cnet__tls {
 
 /* Sets "FUNCTION: WHAT[: DETAIL]" as the thread's error and returns err. */
 cnet_err cnet__tls_fail_msg(cnet_err err, const char *function, const char *what, const char *detail);
+
+/* tls_features.c: offer the cached session of name before a client
+ * handshake (and remember name for the sessions the server sends); free a
+ * context's pins and sessions. */
+cnet_err cnet__tls_resume_prepare(cnet__tls *t, const char *name);
+void cnet__tls_features_free(cnet_ssl_context *c);
 
 /* Drop one reference to a context (a session's, or the caller's). */
 void cnet__tls_context_release(cnet_ssl_context *c);

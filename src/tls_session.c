@@ -104,6 +104,10 @@ static void edge_method_init(void)
 static cnet_err verify_error(long result, const char *function)
 {
     cnet_err err;
+    /* The only application check is the pins' (tls_features.c). */
+    if (result == X509_V_ERR_APPLICATION_VERIFICATION)
+        return cnet__tls_fail_msg(CNET_ETLS_PIN, function, "certificate verification failed",
+                                  "the server's public key matches none of the pinned keys");
     switch (result) {
     case X509_V_ERR_HOSTNAME_MISMATCH:
     case X509_V_ERR_IP_ADDRESS_MISMATCH:
@@ -230,6 +234,7 @@ static void tls_free(cnet__tls *t)
     SSL_free(t->ssl); /* frees the BIO too */
     cnet__tls_context_release(t->context);
     free(t->server_name);
+    free(t->resume_name);
     free(t->pending);
     free(t);
 }
@@ -337,6 +342,8 @@ cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline
                                  "no name to verify the certificate against (cnet_socket_set_server_name)", NULL);
     else if (name != NULL && *name != '\0')
         err = set_peer_name(tls, name, function);
+    if (err == CNET_OK)
+        err = cnet__tls_resume_prepare(tls, name);
     if (err != CNET_OK) {
         tls->failed = err;
         return err;

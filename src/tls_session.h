@@ -34,6 +34,7 @@ cnet_err cnet__tls_accept(const cnet__tls *listener, cnet_socket_handle fd, int6
 
 bool cnet__tls_started(const cnet__tls *tls); /* the handshake began */
 bool cnet__tls_done(const cnet__tls *tls);    /* the handshake completed */
+bool cnet__tls_session_reused(const cnet__tls *tls); /* ...by resuming a session (tls_features.c) */
 
 /* ------------------------------------------------------------ data */
 

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <stdatomic.h>
+
 #include "test_common.h"
 
 #ifdef CNET_TEST_HAVE_OPENSSL
@@ -1408,4 +1410,294 @@ Test(tls, writes_to_a_reset_peer_fail_without_sigpipe)
     cnet_socket_free(c);
     cnet_ssl_context_free(sctx);
     cnet_ssl_context_free(cctx);
+}
+
+/* ===================================== pinning, SNI, resumption */
+
+/* The pin of a test leaf's public key: "sha256//BASE64" (b64) and 64 hex
+ * digits (hex), made with the openssl CLI as the docs show. */
+static void leaf_pin(const char *leaf, char *b64, size_t b64_size, char *hex, size_t hex_size)
+{
+    char pem[64], out[320], cmd[1200];
+    snprintf(pem, sizeof pem, "%s.pem", leaf);
+    const char *forms[2] = {"base64", "od -An -tx1 | tr -d ' \\n'"};
+    char *dst[2] = {b64, hex};
+    size_t room[2] = {b64_size, hex_size};
+    for (int i = 0; i < 2; i++) {
+        snprintf(out, sizeof out, "%s/%s.pin%d.%ld", certs(), leaf, i, (long)getpid());
+        snprintf(cmd, sizeof cmd,
+                 "openssl x509 -in '%s' -pubkey -noout | openssl pkey -pubin -outform der | "
+                 "openssl dgst -sha256 -binary | %s > '%s'",
+                 cert(pem), forms[i], out);
+        cr_assert_eq(system(cmd), 0, "%s", cmd);
+        FILE *f = fopen(out, "r");
+        cr_assert_not_null(f);
+        char line[128] = "";
+        cr_assert_not_null(fgets(line, sizeof line, f));
+        fclose(f);
+        line[strcspn(line, "\r\n")] = '\0';
+        snprintf(dst[i], room[i], "%s%s", i == 0 ? "sha256//" : "", line);
+    }
+}
+
+/* A client context trusting the test CA (or nothing, verify) with pins. */
+static cnet_ssl_context *pinned_ctx(bool verify, const char *pin1, const char *pin2)
+{
+    cnet_ssl_options o = {0};
+    o.ca_file = cert("ca.pem");
+    o.verify_mode = verify ? CNET_VERIFY_PEER : CNET_VERIFY_NONE;
+    cnet_ssl_context *ctx;
+    TC_OK(cnet_ssl_context_new(&o, &ctx));
+    if (pin1 != NULL)
+        TC_OK(cnet_ssl_context_add_pinned_key(ctx, pin1));
+    if (pin2 != NULL)
+        TC_OK(cnet_ssl_context_add_pinned_key(ctx, pin2));
+    return ctx;
+}
+
+Test(tls, pinned_public_keys)
+{
+    need_tls();
+    char valid_b64[80], valid_hex[80], other_b64[80], other_hex[80], self_b64[80], self_hex[80];
+    leaf_pin("valid", valid_b64, sizeof valid_b64, valid_hex, sizeof valid_hex);
+    leaf_pin("other", other_b64, sizeof other_b64, other_hex, sizeof other_hex);
+    leaf_pin("self", self_b64, sizeof self_b64, self_hex, sizeof self_hex);
+    cr_assert_eq(strlen(valid_b64), 8 + 44, "%s", valid_b64);
+    cr_assert_eq(strlen(valid_hex), 64, "%s", valid_hex);
+    cnet_err serr;
+    struct {
+        bool verify;
+        const char *pin1, *pin2, *leaf;
+        cnet_err want;
+    } cases[] = {
+        {true, valid_b64, NULL, "valid", CNET_OK},           /* the right key */
+        {true, valid_hex, NULL, "valid", CNET_OK},           /* in hex */
+        {true, other_b64, NULL, "valid", CNET_ETLS_PIN},     /* another key */
+        {true, other_hex, valid_b64, "valid", CNET_OK},      /* one of two */
+        {true, valid_b64, NULL, "expired", CNET_ETLS_EXPIRED}, /* the normal checks come first */
+        {true, self_b64, NULL, "self", CNET_ETLS_UNTRUSTED}, /* a pin does not replace the CA */
+        {false, other_b64, NULL, "valid", CNET_ETLS_PIN},    /* verification off: the pin still holds */
+        {false, self_hex, NULL, "self", CNET_OK},            /* ... and is then the only check */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cnet_ssl_context *cctx = pinned_ctx(cases[i].verify, cases[i].pin1, cases[i].pin2);
+        cnet_err got = try_leaf(cases[i].leaf, cctx, "127.0.0.1", NULL, &serr);
+        cr_assert_eq(got, cases[i].want, "case %zu: %s, expected %s (%s)", i, cnet_err_name(got),
+                     cnet_err_name(cases[i].want), cnet_last_error_message());
+        if (cases[i].want == CNET_ETLS_PIN)
+            cr_assert(strstr(cnet_last_error_message(), "pinned") != NULL, "%s", cnet_last_error_message());
+        cnet_ssl_context_free(cctx);
+    }
+    /* Malformed pins. */
+    cnet_ssl_context *cctx = client_ctx();
+    const char *bad[] = {"", "sha256//", "sha256//short=", "sha1//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                         "sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==",
+                         "sha256//AAAAAAAAAAAAAAAAAAAAAAAA!AAAAAAAAAAAAAAAAAA=",
+                         "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        TC_ERR(CNET_EINVAL, cnet_ssl_context_add_pinned_key(cctx, bad[i]));
+    cnet_ssl_context_free(cctx);
+}
+
+/* The same check against openssl s_server: the pin of its key passes,
+ * another key's fails with CNET_ETLS_PIN. */
+Test(tls, pinned_key_against_openssl_s_server)
+{
+    need_tls();
+    char valid_b64[80], valid_hex[80], other_b64[80], other_hex[80];
+    leaf_pin("valid", valid_b64, sizeof valid_b64, valid_hex, sizeof valid_hex);
+    leaf_pin("other", other_b64, sizeof other_b64, other_hex, sizeof other_hex);
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_server_pin.%ld.out", certs(), (long)getpid());
+    for (int attempt = 0; attempt < 5; attempt++) {
+        cnet_port port = free_port();
+        snprintf(cmd, sizeof cmd, "exec openssl s_server -accept 127.0.0.1:%u -cert %s -key %s -naccept 2 -rev >%s 2>&1",
+                 (unsigned)port.value, cert("valid.pem"), cert("valid.key"), out);
+        pid_t pid = spawn(cmd);
+        if (!file_has(out, "ACCEPT", 5000)) {
+            reap(pid, true);
+            continue;
+        }
+        cnet_ssl_context *good = pinned_ctx(true, valid_hex, NULL), *wrong = pinned_ctx(true, other_b64, NULL);
+        cnet_socket *c = NULL;
+        TC_ERR(CNET_ETLS_PIN, client_connect(wrong, CNET_AF_INET, "127.0.0.1", port, true, &c));
+        cnet_socket_free(c);
+        TC_OK(client_connect(good, CNET_AF_INET, "127.0.0.1", port, true, &c));
+        TC_OK(cnet_socket_send_str(c, "pinned\n", 0));
+        char line[64];
+        size_t len;
+        cnet_read_line_result r;
+        TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+        cr_assert_str_eq(line, "dennip");
+        cnet_socket_free(c);
+        reap(pid, true);
+        cnet_ssl_context_free(good);
+        cnet_ssl_context_free(wrong);
+        return;
+    }
+    cr_assert_fail("openssl s_server did not start");
+}
+
+/* A listener serving several names: the SNI callback picks the context. */
+static cnet_ssl_context *sni_other, *sni_wild;
+static atomic_int sni_calls;
+
+static cnet_ssl_context *pick_by_name(cnet_ssl_context *context, const char *name)
+{
+    (void)context;
+    atomic_fetch_add(&sni_calls, 1);
+    size_t n = strlen(name);
+    if (strcmp(name, "other.example") == 0)
+        return sni_other;
+    if (n > 10 && strcmp(name + n - 10, ".wild.test") == 0)
+        return sni_wild;
+    return NULL; /* the listener's own certificate */
+}
+
+Test(tls, sni_callback_selects_the_certificate)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    sni_other = server_ctx("other");
+    sni_wild = server_ctx("wild");
+    TC_OK(cnet_ssl_context_set_sni_callback(sctx, pick_by_name));
+    struct {
+        const char *name;
+        int calls;
+    } cases[] = {{"other.example", 1}, {"a.wild.test", 1}, {"localhost", 1}, {NULL, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        atomic_store(&sni_calls, 0);
+        server sv;
+        server_start(&sv, sctx, CNET_AF_INET, serve_wait);
+        cnet_socket *c = NULL;
+        TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+        TC_OK(cnet_socket_wrap(cctx, c));
+        if (cases[i].name != NULL)
+            TC_OK(cnet_socket_set_server_name(c, cases[i].name));
+        /* Verified against the name asked for: only the right certificate passes. */
+        cnet_err err = cnet_socket_connect(c, "127.0.0.1", sv.port, 5000);
+        cr_assert_eq(err, CNET_OK, "%s: %s", cases[i].name ? cases[i].name : "(no SNI)", cnet_last_error_message());
+        cnet_socket_send(c, "x", 1, 0, NULL);
+        cnet_socket_free(c);
+        server_join(&sv);
+        cr_assert_eq(atomic_load(&sni_calls), cases[i].calls, "%s", cases[i].name ? cases[i].name : "(no SNI)");
+    }
+    /* openssl s_client sees the certificate of the name it sends. */
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_wait);
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_client_sni.%ld.out", certs(), (long)getpid());
+    snprintf(cmd, sizeof cmd,
+             "echo x | timeout 10 openssl s_client -connect 127.0.0.1:%u -servername other.example -CAfile %s "
+             "-verify_hostname other.example -verify_return_error >%s 2>&1",
+             (unsigned)sv.port.value, cert("ca.pem"), out);
+    cr_assert_eq(system(cmd), 0, "s_client failed: see %s", out);
+    server_join(&sv);
+    cr_assert(file_has(out, "CN = other.example", 100), "s_client did not get other.example's certificate");
+    cr_assert(file_has(out, "Verify return code: 0 (ok)", 100));
+    TC_OK(cnet_ssl_context_set_sni_callback(sctx, NULL));
+    cnet_ssl_context_free(sni_other);
+    cnet_ssl_context_free(sni_wild);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+/* One connection: handshake, one echoed line (a TLS 1.3 client reads the
+ * server's tickets with it), close; whether the handshake resumed. */
+static bool echo_once(cnet_ssl_context *cctx, cnet_ssl_context *sctx, const char *name)
+{
+    server sv;
+    server_start(&sv, sctx, CNET_AF_INET, serve_echo);
+    cnet_socket *c = NULL;
+    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &c));
+    TC_OK(cnet_socket_wrap(cctx, c));
+    if (name != NULL)
+        TC_OK(cnet_socket_set_server_name(c, name));
+    TC_OK(cnet_socket_connect(c, "127.0.0.1", sv.port, 5000));
+    bool reused = true;
+    TC_OK(cnet_socket_tls_session_reused(c, &reused));
+    TC_OK(cnet_socket_send_str(c, "again\n", 0));
+    char line[32];
+    size_t len;
+    cnet_read_line_result r;
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "again");
+    cnet_socket_free(c);
+    server_join(&sv);
+    return reused;
+}
+
+Test(tls, client_session_resumption)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx(), *plain = client_ctx();
+    TC_ERR(CNET_EINVAL, cnet_ssl_context_set_session_cache(cctx, 4097));
+    TC_OK(cnet_ssl_context_set_session_cache(cctx, 2));
+    cr_assert_not(echo_once(cctx, sctx, NULL), "the first handshake is a full one");
+    cr_assert(echo_once(cctx, sctx, NULL), "the second one to 127.0.0.1 resumes");
+    cr_assert(echo_once(cctx, sctx, NULL), "and the third (a new ticket each time)");
+    cr_assert_not(echo_once(cctx, sctx, "localhost"), "another name: a full handshake");
+    cr_assert(echo_once(cctx, sctx, "localhost"), "then that name resumes too");
+    /* A third name fills the cache of 2: the oldest (127.0.0.1) goes. */
+    cr_assert_not(echo_once(cctx, sctx, "LocalHost."), "a third name");
+    cr_assert_not(echo_once(cctx, sctx, NULL), "127.0.0.1 was dropped");
+    /* Without a cache (the default) nothing resumes. */
+    cr_assert_not(echo_once(plain, sctx, NULL));
+    cr_assert_not(echo_once(plain, sctx, NULL));
+    /* Off again. */
+    TC_OK(cnet_ssl_context_set_session_cache(cctx, 0));
+    cr_assert_not(echo_once(cctx, sctx, NULL));
+    cr_assert_not(echo_once(cctx, sctx, NULL));
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+    cnet_ssl_context_free(plain);
+}
+
+/* Against openssl s_server (TLS 1.3 tickets, and TLS 1.2 sessions). */
+Test(tls, client_session_resumption_against_openssl_s_server)
+{
+    need_tls();
+    char out[300], cmd[1200];
+    snprintf(out, sizeof out, "%s/s_server_resume.%ld.out", certs(), (long)getpid());
+    const char *versions[] = {"", "-tls1_2"};
+    for (int v = 0; v < 2; v++) {
+        bool done = false;
+        for (int attempt = 0; attempt < 5 && !done; attempt++) {
+            cnet_port port = free_port();
+            snprintf(cmd, sizeof cmd, "exec openssl s_server -accept 127.0.0.1:%u -cert %s -key %s -naccept 2 -rev %s >%s 2>&1",
+                     (unsigned)port.value, cert("valid.pem"), cert("valid.key"), versions[v], out);
+            pid_t pid = spawn(cmd);
+            if (!file_has(out, "ACCEPT", 5000)) {
+                reap(pid, true);
+                continue;
+            }
+            cnet_ssl_context *cctx = client_ctx();
+            TC_OK(cnet_ssl_context_set_session_cache(cctx, 4));
+            for (int round = 0; round < 2; round++) {
+                cnet_socket *c = NULL;
+                /* s_server listens again a moment after a connection ends. */
+                cnet_err err;
+                for (int wait = 0; (err = client_connect(cctx, CNET_AF_INET, "127.0.0.1", port, true, &c)) ==
+                                       CNET_ECONNREFUSED && wait < 100; wait++) {
+                    cnet_socket_free(c);
+                    tc_sleep_ms(20);
+                }
+                TC_OK(err);
+                bool reused;
+                TC_OK(cnet_socket_tls_session_reused(c, &reused));
+                cr_assert_eq(reused, round == 1, "%s round %d: reused %d", v ? "TLS 1.2" : "TLS 1.3", round, reused);
+                TC_OK(cnet_socket_send_str(c, "abc\n", 0));
+                char line[16];
+                size_t len;
+                cnet_read_line_result r;
+                TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+                cr_assert_str_eq(line, "cba");
+                cnet_socket_free(c);
+            }
+            reap(pid, true);
+            cnet_ssl_context_free(cctx);
+            done = true;
+        }
+        cr_assert(done, "openssl s_server did not start");
+    }
 }

@@ -103,6 +103,29 @@ cnet_err cnet_ssl_context_set_alpn_protocols(cnet_ssl_context *context, const ch
     return cnet__ssl_context_set_alpn_protocols(context, protocols);
 }
 
+cnet_err cnet_ssl_context_add_pinned_key(cnet_ssl_context *context, const char *pin)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_add_pinned_key: argument 'context' must not be NULL");
+    if (pin == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_add_pinned_key: argument 'pin' must not be NULL");
+    return cnet__ssl_context_add_pinned_key(context, pin);
+}
+
+cnet_err cnet_ssl_context_set_sni_callback(cnet_ssl_context *context, cnet_ssl_sni_func callback)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_set_sni_callback: argument 'context' must not be NULL");
+    return cnet__ssl_context_set_sni_callback(context, callback);
+}
+
+cnet_err cnet_ssl_context_set_session_cache(cnet_ssl_context *context, size_t max_sessions)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_ssl_context_set_session_cache: argument 'context' must not be NULL");
+    return cnet__ssl_context_set_session_cache(context, max_sessions);
+}
+
 cnet_err cnet_socket_wrap(cnet_ssl_context *context, cnet_socket *socket)
 {
     if (context == NULL)
@@ -186,6 +209,18 @@ cnet_err cnet_socket_get_psk_identity(cnet_socket *socket, char *identity, size_
     if (err != CNET_OK)
         return err;
     return cnet__socket_leave(socket, "cnet_socket_get_psk_identity", cnet__socket_get_psk_identity(socket, identity, size));
+}
+
+cnet_err cnet_socket_tls_session_reused(cnet_socket *socket, bool *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_tls_session_reused: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_socket_tls_session_reused: argument 'out' must not be NULL");
+    cnet_err err = cnet__socket_enter(socket, "cnet_socket_tls_session_reused");
+    if (err != CNET_OK)
+        return err;
+    return cnet__socket_leave(socket, "cnet_socket_tls_session_reused", cnet__socket_tls_session_reused(socket, out));
 }
 
 cnet_err cnet_socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size)

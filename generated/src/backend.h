@@ -595,6 +595,9 @@ cnet_err cnet__ssl_context_set_psk_identity_hint(cnet_ssl_context *context, cons
 cnet_err cnet__ssl_context_get_extra_data(cnet_ssl_context *context, int index, void **out);
 cnet_err cnet__ssl_context_set_extra_data(cnet_ssl_context *context, int index, void *data);
 cnet_err cnet__ssl_context_set_alpn_protocols(cnet_ssl_context *context, const char *protocols);
+cnet_err cnet__ssl_context_add_pinned_key(cnet_ssl_context *context, const char *pin);
+cnet_err cnet__ssl_context_set_sni_callback(cnet_ssl_context *context, cnet_ssl_sni_func callback);
+cnet_err cnet__ssl_context_set_session_cache(cnet_ssl_context *context, size_t max_sessions);
 cnet_err cnet__socket_wrap(cnet_ssl_context *context, cnet_socket *socket);
 cnet_err cnet__socket_wrap_connected(cnet_ssl_context *context, cnet_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname);
 cnet_err cnet__socket_set_server_name(cnet_socket *socket, const char *name);
@@ -602,6 +605,7 @@ void *cnet__socket_ssl_handle(const cnet_socket *socket);
 cnet_err cnet__socket_got_handshake(cnet_socket *socket, bool *out);
 cnet_err cnet__socket_get_peer_certificates(cnet_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
 cnet_err cnet__socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size);
+cnet_err cnet__socket_tls_session_reused(cnet_socket *socket, bool *out);
 cnet_err cnet__socket_get_alpn_protocol(cnet_socket *socket, char *protocol, size_t size);
 
 /* --------------------------------------- enum checks (from the spec's enums) */

@@ -77,6 +77,7 @@ const char *cnet_strerror(cnet_err err)
     case CNET_ETLS_NOT_TLS: return "the socket is not a TLS socket";
     case CNET_ETLS_ALPN: return "no application protocol (ALPN) in common with the peer";
     case CNET_ETLS_PEER_ALERT: return "the peer rejected the TLS connection with an alert";
+    case CNET_ETLS_PIN: return "the peer's public key matches none of the pinned keys";
     case CNET_ECANCELED: return "the operation was cancelled";
     }
     return "unknown error";
@@ -158,6 +159,7 @@ const char *cnet_strerror_zh(cnet_err err)
     case CNET_ETLS_NOT_TLS: return "该套接字不是 TLS 套接字";
     case CNET_ETLS_ALPN: return "与对端没有共同的应用层协议（ALPN）";
     case CNET_ETLS_PEER_ALERT: return "对端以 TLS 警报拒绝了连接";
+    case CNET_ETLS_PIN: return "对端的公钥与所有固定的公钥都不匹配";
     case CNET_ECANCELED: return "操作已被取消";
     }
     return "未知错误";
@@ -239,6 +241,7 @@ const char *cnet_err_name(cnet_err err)
     case CNET_ETLS_NOT_TLS: return "CNET_ETLS_NOT_TLS";
     case CNET_ETLS_ALPN: return "CNET_ETLS_ALPN";
     case CNET_ETLS_PEER_ALERT: return "CNET_ETLS_PEER_ALERT";
+    case CNET_ETLS_PIN: return "CNET_ETLS_PIN";
     case CNET_ECANCELED: return "CNET_ECANCELED";
     }
     return "CNET_E_UNKNOWN";

@@ -155,6 +155,8 @@ typedef enum cnet_err {
     CNET_ETLS_ALPN = 212,
     /** the peer rejected the TLS connection with an alert / 对端以 TLS 警报拒绝了连接 */
     CNET_ETLS_PEER_ALERT = 213,
+    /** the peer's public key matches none of the pinned keys / 对端的公钥与所有固定的公钥都不匹配 */
+    CNET_ETLS_PIN = 214,
     /** the operation was cancelled / 操作已被取消 */
     CNET_ECANCELED = 250,
 } cnet_err;
@@ -234,6 +236,7 @@ typedef enum cnet_err {
     X(CNET_ETLS_NOT_TLS, 211) \
     X(CNET_ETLS_ALPN, 212) \
     X(CNET_ETLS_PEER_ALERT, 213) \
+    X(CNET_ETLS_PIN, 214) \
     X(CNET_ECANCELED, 250)
 
 #endif /* CNET_ERRORS_H */

@@ -351,6 +351,33 @@ typedef bool (*cnet_ssl_client_psk_func)(cnet_ssl_context *context, const char *
  */
 typedef bool (*cnet_ssl_server_psk_func)(cnet_ssl_context *context, const char *identity, uint8_t *psk, size_t psk_size, size_t *psk_len);
 
+/**
+ * A server's name callback (SNI): pick the context whose certificate answers
+ * the name the client asked for.
+ *
+ * [zh] 服务器的名称回调（SNI）：为客户端请求的名称选择一个上下文，使用其证书应答。
+ *
+ * Return another server context to present its certificate and key, or NULL
+ * (or context itself) to keep the listener's. The listener's verification
+ * settings stay in force. The returned context must stay alive while the
+ * listener's context is in use (cnet does not take a reference). Called during
+ * the handshake on the handshaking thread; reach your own state with
+ * cnet_ssl_context_get_extra_data.
+ *
+ * [zh] 返回另一个服务器上下文以出示其证书和私钥，或返回 NULL（或 context
+ * 本身）以保留监听者的。监听者的验证设置保持有效。在监听者的上下文被使用期间，返回的上下文必须一直存活（cnet
+ * 不会增加它的引用）。在握手线程上于握手期间调用；可用 cnet_ssl_context_get_extra_data 取得自己的状态。
+ *
+ * @param context the listener's context
+ *        [zh] 监听者的上下文
+ *
+ * @param server_name the name the client sent (SNI), without a trailing dot
+ *        [zh] 客户端发送的名称（SNI），不含末尾的点
+ *
+ * cnet addition (no Nim counterpart).
+ */
+typedef cnet_ssl_context *(*cnet_ssl_sni_func)(cnet_ssl_context *context, const char *server_name);
+
 /* -------------------------------------------------------------- functions */
 
 /**
@@ -642,6 +669,115 @@ CNET_API cnet_err cnet_ssl_context_set_extra_data(cnet_ssl_context *context, int
 CNET_API cnet_err cnet_ssl_context_set_alpn_protocols(cnet_ssl_context *context, const char *protocols);
 
 /**
+ * Pins a public key: the peer's certificate must carry one of the pinned keys.
+ *
+ * [zh] 固定一个公钥：对端证书必须带有被固定的公钥之一。
+ *
+ * The pin is the SHA-256 of the certificate's SubjectPublicKeyInfo, as curl's
+ * --pinnedpubkey takes it: "sha256//" followed by its base64 (44 characters),
+ * or 64 hexadecimal digits. Add several to accept any of them (a key and its
+ * planned successor). A client checks the server's leaf certificate after the
+ * normal verification (chain, expiry, host name), and also when verification
+ * is off (CNET_VERIFY_NONE): a mismatch fails the handshake with
+ * CNET_ETLS_PIN. A server context ignores pins. Make the pin with `openssl
+ * x509 -in cert.pem -pubkey -noout | openssl pkey -pubin -outform der |
+ * openssl dgst -sha256 -binary | base64`.
+ *
+ * [zh] 固定值是证书 SubjectPublicKeyInfo 的 SHA-256，与 curl 的 --pinnedpubkey
+ * 相同："sha256//" 后接其 base64（44 个字符），或 64
+ * 个十六进制数字。可添加多个，匹配其中任何一个即可（例如当前密钥和计划中的下一个）。客户端在正常验证（证书链、有效期、主机名）之后检查服务器的叶证书，验证关闭时（CNET_VERIFY_NONE）也检查：不匹配时握手以
+ * CNET_ETLS_PIN 失败。服务器上下文忽略固定值。可用 `openssl x509 -in cert.pem -pubkey -noout |
+ * openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`
+ * 生成固定值。
+ *
+ * @param context a client context
+ *        [zh] 客户端上下文
+ *
+ * @param pin "sha256//BASE64" or 64 hex digits
+ *        [zh] "sha256//BASE64" 或 64 个十六进制数字
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *
+ * @note Differs from Nim: Nim has no certificate pinning.
+ *       [zh] 与 Nim 的不同：Nim 没有证书固定。
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_ssl_context_add_pinned_key(cnet_ssl_context *context, const char *pin);
+
+/**
+ * Sets (or with NULL clears) a server's name callback, which picks the
+ * certificate by the name the client asks for (SNI).
+ *
+ * [zh] 设置（传 NULL 则清除）服务器的名称回调，按客户端请求的名称（SNI）选择证书。
+ *
+ * One listener can then serve several names, each with its own certificate. A
+ * client that sends no name (an address literal) is served the listener's own
+ * certificate without a call.
+ *
+ * [zh] 这样一个监听者可以服务多个名称，每个名称使用自己的证书。不发送名称的客户端（地址字面量）直接使用监听者自己的证书，不会调用回调。
+ *
+ * @param context the listener's context
+ *        [zh] 监听者的上下文
+ *
+ * @param callback the callback or NULL
+ *        [zh] 回调或 NULL
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_ssl_context_set_sni_callback(cnet_ssl_context *context, cnet_ssl_sni_func callback);
+
+/**
+ * Turns on client session resumption: the context keeps up to max_sessions
+ * sessions, one per server name, and offers the one of the name it connects
+ * to.
+ *
+ * [zh] 开启客户端会话恢复：上下文最多保存 max_sessions 个会话（每个服务器名称一个），并在连接到某个名称时提供该名称的会话。
+ *
+ * A resumed handshake skips the certificate exchange and its public key
+ * operations (TLS 1.3 session tickets, or TLS 1.2 sessions). The key is the
+ * name the client verifies (cnet_socket_set_server_name, else the connect
+ * address); when the cache is full the oldest name is dropped. A TLS 1.3
+ * server sends its tickets after the handshake: they are kept when the client
+ * reads. cnet_socket_tls_session_reused tells whether a handshake resumed. A
+ * resumed session is not verified again: its peer was verified (and its pins
+ * checked) when the session was made, and cnet_socket_get_peer_certificates
+ * returns no chain for it. 0 turns resumption off (the default). Sessions are
+ * kept for the context's lifetime; any thread may use the context.
+ *
+ * [zh] 恢复的握手跳过证书交换及其公钥运算（TLS 1.3 会话票据，或 TLS 1.2
+ * 会话）。键是客户端验证的名称（cnet_socket_set_server_name，否则为连接地址）；缓存满时丢弃最早的名称。TLS 1.3
+ * 服务器在握手之后发送票据：客户端读取数据时会保存它们。cnet_socket_tls_session_reused
+ * 说明一次握手是否为恢复。恢复的会话不会再次验证：其对端在会话建立时已验证（固定值也已检查），cnet_socket_get_peer_certificates
+ * 对它不返回证书链。0 关闭恢复（默认）。会话在上下文的生命周期内保留；任何线程都可以使用该上下文。
+ *
+ * @param context a client context
+ *        [zh] 客户端上下文
+ *
+ * @param max_sessions how many server names to remember (at most 4096); 0
+ * turns it off
+ *        [zh] 记住多少个服务器名称（最多 4096）；0 表示关闭
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *
+ * @note Differs from Nim: Nim has no session resumption.
+ *       [zh] 与 Nim 的不同：Nim 没有会话恢复。
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_ssl_context_set_session_cache(cnet_ssl_context *context, size_t max_sessions);
+
+/**
  * Makes an unconnected stream socket a TLS socket; connect or accept will
  * perform the handshake.
  *
@@ -910,6 +1046,29 @@ CNET_API void cnet_certificate_list_free(cnet_certificate_list *list);
  * Ports Nim: net.getPskIdentity
  */
 CNET_API cnet_err cnet_socket_get_psk_identity(cnet_socket *socket, char *identity, size_t size);
+
+/**
+ * Whether the handshake resumed an earlier session
+ * (cnet_ssl_context_set_session_cache).
+ *
+ * [zh] 握手是否恢复了之前的会话（cnet_ssl_context_set_session_cache）。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param out receives true for a resumed session, false for a full handshake
+ * or none yet
+ *        [zh] 恢复的会话为 true；完整握手或尚未握手为 false
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_socket_tls_session_reused(cnet_socket *socket, bool *out);
 
 /**
  * The application protocol (ALPN) negotiated in the handshake.
