@@ -135,7 +135,7 @@ static cnet_err start_send(cnet_async_socket *s, cnet_async_kind kind, const cha
     if (owned)
         op->after = cnet__async_free_write;
     if (kind == CNET_ASYNC_SEND && s->writes.head == NULL && !(s->flags & CNET__S_SEND_BUSY) &&
-        s->loop->be->try_send && size > 0) {
+        s->loop->be->try_send && size > 0 && s->filter == NULL) {
         size_t n = 0;
         int os_error = 0;
         err = s->loop->be->try_send(s, w->data, size, &n, &os_error);

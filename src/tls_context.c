@@ -328,3 +328,80 @@ cnet_err cnet__ssl_context_set_alpn_protocols(cnet_ssl_context *context, const c
     SSL_CTX_set_alpn_select_cb(context->ctx, wire ? alpn_select : NULL, wire ? context : NULL);
     return CNET_OK;
 }
+
+/* ------------------------------------------- memory mode (async_tls.c) */
+
+cnet_err cnet__tls_x509_code(long result)
+{
+    switch (result) {
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+    case X509_V_ERR_EMAIL_MISMATCH:
+        return CNET_ETLS_HOSTNAME;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return CNET_ETLS_EXPIRED;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return CNET_ETLS_UNTRUSTED;
+    default:
+        return CNET_ETLS_VERIFY;
+    }
+}
+
+cnet_ssl_context *cnet__tls_context(const cnet__tls *tls)
+{
+    return tls->context;
+}
+
+cnet_err cnet__tls_mem_feed(cnet__tls *tls, const void *data, size_t size)
+{
+    BIO *r = SSL_get_rbio(tls->ssl);
+    if (size == 0) {
+        tls->eof = true;
+        BIO_set_mem_eof_return(r, 0); /* the end: OpenSSL reports truncation unless close_notify came */
+        return CNET_OK;
+    }
+    size_t n = 0;
+    if (BIO_write_ex(r, data, size, &n) != 1 || n != size) {
+        ERR_clear_error();
+        return cnet__tls_fail_msg(CNET_ENOMEM, "TLS", "out of memory for received records", NULL);
+    }
+    return CNET_OK;
+}
+
+size_t cnet__tls_mem_out_pending(const cnet__tls *tls)
+{
+    return BIO_ctrl_pending(SSL_get_wbio(tls->ssl));
+}
+
+size_t cnet__tls_mem_out_take(cnet__tls *tls, void *buf, size_t size)
+{
+    size_t n = 0;
+    if (BIO_read_ex(SSL_get_wbio(tls->ssl), buf, size, &n) != 1)
+        n = 0;
+    return n;
+}
+
+bool cnet__tls_mem_shutdown(cnet__tls *tls)
+{
+    if (!tls->done || tls->failed != CNET_OK || (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN))
+        return false;
+    ERR_clear_error();
+    SSL_shutdown(tls->ssl); /* one way: the peer's close_notify is read as the end of the stream */
+    ERR_clear_error();
+    return true;
+}
+
+cnet_err cnet__tls_verify_code(const cnet__tls *tls)
+{
+    X509 *peer = SSL_get0_peer_certificate(tls->ssl);
+    long vr = SSL_get_verify_result(tls->ssl);
+    if (peer == NULL || tls->context->verify_mode == CNET_VERIFY_NONE)
+        return CNET_ETLS_VERIFY;
+    return vr == X509_V_OK ? CNET_OK : cnet__tls_x509_code(vr);
+}

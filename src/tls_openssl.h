@@ -32,6 +32,7 @@ struct cnet__tls {
     int64_t deadline;        /* the current call's deadline, for the BIO */
     cnet_err io_err;         /* what the edge reported during the current call */
     bool eof;                /* the edge saw the end of the TCP stream */
+    bool mem;                /* memory mode: two memory BIOs, no descriptor (async_tls.c) */
     bool started;            /* the handshake began */
     bool done;               /* the handshake completed */
     cnet_err failed;         /* a fatal error: the session must not be used again */
@@ -46,6 +47,9 @@ struct cnet__tls {
 
 /* Sets "FUNCTION: WHAT[: DETAIL]" as the thread's error and returns err. */
 cnet_err cnet__tls_fail_msg(cnet_err err, const char *function, const char *what, const char *detail);
+
+/* The cnet code of an X.509 verification result (tls_context.c). */
+cnet_err cnet__tls_x509_code(long result);
 
 /* Drop one reference to a context (a session's, or the caller's). */
 void cnet__tls_context_release(cnet_ssl_context *c);
