@@ -136,6 +136,9 @@ typedef struct {
  */
 typedef struct cnet__async_filter {
     void (*send)(cnet_async_socket *s, const uint8_t *data, size_t size);
+    /* As be->try_send: take what it can now without waiting, or
+     * CNET_EWOULDBLOCK; NULL when it never can. */
+    cnet_err (*try_send)(cnet_async_socket *s, const uint8_t *data, size_t size, size_t *n, int *os_error);
     void (*cancel_send)(cnet_async_socket *s);
     void (*want_read)(cnet_async_socket *s, bool on);
     void (*on_data)(cnet_async_socket *s, const uint8_t *data, size_t size);

@@ -249,6 +249,25 @@ static void f_send(cnet_async_socket *s, const uint8_t *data, size_t size)
     write_plain(s, t); /* before the handshake: waits for it */
 }
 
+/* A send with nothing queued: encrypted at once and handed to the backend
+ * (at most one send's records wait beyond what the kernel took: the next
+ * one queues while they do). */
+static cnet_err f_try_send(cnet_async_socket *s, const uint8_t *data, size_t size, size_t *n, int *os_error)
+{
+    tls_state *t = s->filter_state;
+    *n = 0;
+    (void)os_error;
+    if (t->failed != CNET_OK || t->shut_wanted || t->busy || t->plain_busy || size > CHUNK ||
+        !cnet__tls_done(t->tls) || t->closing || cnet__tls_mem_out_pending(t->tls) > 0)
+        return CNET_EWOULDBLOCK;
+    cnet_err err = cnet__tls_mem_write(t->tls, data, size, n, "cnet_async_send");
+    if (err == CNET_OK)
+        flush(s, t);
+    else if (err != CNET_EWOULDBLOCK)
+        fail(s, t, err, 0);
+    return err;
+}
+
 static void f_cancel_send(cnet_async_socket *s)
 {
     tls_state *t = s->filter_state;
@@ -400,7 +419,7 @@ static void f_destroy(cnet_async_socket *s)
 }
 
 static const cnet__async_filter filter = {
-    .send = f_send, .cancel_send = f_cancel_send, .want_read = f_want_read, .on_data = f_on_data,
+    .send = f_send, .try_send = f_try_send, .cancel_send = f_cancel_send, .want_read = f_want_read, .on_data = f_on_data,
     .on_read_error = f_on_read_error, .on_sent = f_on_sent, .connecting = f_connecting,
     .connected = f_connected, .accepted = f_accepted, .end_op = f_end_op, .closing = f_closing,
     .destroy = f_destroy,

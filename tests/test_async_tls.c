@@ -1103,11 +1103,13 @@ Test(async_tls, starttls_with_wrap_connected_on_both_sides)
     cnet_loop *loop = ta_loop();
     cnet_async_socket *x, *y;
     ta_async_pair(loop, &x, &y);
-    ta_rec r = {0};
-    TA_START(cnet_async_send(x, "STARTTLS\n", 9, 0, 5000, ta_cb, &(ta_rec){0}, NULL));
+    ta_rec r = {0}, w0 = {0};
+    TA_START(cnet_async_send(x, "STARTTLS\n", 9, 0, 5000, ta_cb, &w0, NULL));
     TA_START(cnet_async_recv_line(y, 64, 0, 5000, ta_cb, &r, NULL));
     TA_RUN_UNTIL(loop, r.calls > 0, 5000);
     cr_assert_str_eq((const char *)r.copy, "STARTTLS");
+    TA_RUN_UNTIL(loop, w0.calls > 0, 5000);
+    TA_DONE(w0, CNET_ASYNC_SEND, CNET_OK);
     TC_OK(cnet_async_tls_wrap_connected(sctx, y, CNET_HANDSHAKE_AS_SERVER, NULL));
     TC_OK(cnet_async_tls_wrap_connected(cctx, x, CNET_HANDSHAKE_AS_CLIENT, "127.0.0.1"));
     /* Queued before the handshake ends: sent after it. */
