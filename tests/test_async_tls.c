@@ -107,6 +107,7 @@ struct bserver {
     cnet_err accept_err, serve_err;
     char text[256];
     size_t bytes;
+    atomic_bool done; /* serve returned (the loop may need to run until then) */
     pthread_t thread;
 };
 
@@ -118,6 +119,7 @@ static void *bserver_main(void *p)
     if (sv->accept_err == CNET_OK && sv->serve)
         sv->serve(sv, c);
     cnet_socket_free(c);
+    atomic_store(&sv->done, true);
     return NULL;
 }
 
@@ -858,6 +860,9 @@ static void end_case(serve_fn serve, cnet_err want, cnet_read_line_result want_l
     cnet_loop *loop = ta_loop();
     cnet_async_socket *s;
     TC_OK(async_connect(loop, cctx, "127.0.0.1", NULL, sv.port, 5000, &s));
+    /* The loop runs meanwhile: on io_uring the client's Finished is
+     * submitted by the next iteration. */
+    TA_RUN_UNTIL(loop, atomic_load(&sv.done), 10000);
     bserver_join(&sv);
     ta_rec a = {0}, b = {0}, c = {0}, d = {0};
     TA_START(cnet_async_recv_line(s, 64, CNET_FLAG_SAFE_DISCONN, 5000, ta_cb, &a, NULL));
