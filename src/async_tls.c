@@ -23,7 +23,7 @@
 #include "tls_session.h"
 
 #define CHUNK 65536          /* plaintext per SSL_write: records per send */
-#define OUT_MAX (256 * 1024) /* records handed to one be->send */
+#define W_BEFORE_SHUT (1u << 30) /* a send's flag: started before cnet_async_tls_shutdown */
 
 typedef struct {
     cnet__tls *tls;
@@ -40,7 +40,7 @@ typedef struct {
     size_t plain_size, plain_n;
     uint64_t taken, sent;    /* records taken from OpenSSL, records the kernel took */
     uint64_t plain_mark, shut_mark;
-    uint8_t *out;            /* the records of the outstanding be->send */
+    uint8_t *out;            /* the records of the outstanding (or last) be->send */
     size_t out_len, out_pos, out_cap;
     char *address;           /* the connect address (the name to verify) */
     cnet__op_list hs_ops;    /* handshakes (and a connect) waiting for the end */
@@ -103,23 +103,14 @@ static void flush(cnet_async_socket *s, tls_state *t)
         size_t n = cnet__tls_mem_out_pending(t->tls);
         if (t->busy || n == 0)
             break;
-        if (n > OUT_MAX)
-            n = OUT_MAX;
-        if (t->out_cap < n) {
-            uint8_t *b = realloc(t->out, n);
-            if (b == NULL) {
-                t->flushing = false;
-                fail(s, t, cnet__fail(CNET_ENOMEM, "async TLS: out of memory for records"), 0);
-                return;
-            }
-            t->out = b;
-            t->out_cap = n;
-        }
-        t->out_len = cnet__tls_mem_out_take(t->tls, t->out, n);
+        /* The records become ours as they are; the last sent buffer goes back for reuse. */
+        uint8_t *sent = t->out;
+        size_t sent_cap = t->out_cap;
+        t->out = cnet__tls_mem_out_take(t->tls, &t->out_len, &t->out_cap);
+        if (sent)
+            cnet__tls_mem_out_give(t->tls, sent, sent_cap);
         t->out_pos = 0;
         t->taken += t->out_len;
-        if (t->out_len == 0)
-            break;
         t->busy = true;
         s->loop->be->send(s, t->out, t->out_len); /* may report inside */
     }
@@ -235,7 +226,8 @@ static void progress(cnet_async_socket *s, tls_state *t)
 static void f_send(cnet_async_socket *s, const uint8_t *data, size_t size)
 {
     tls_state *t = s->filter_state;
-    if (t->failed != CNET_OK || t->shut_wanted) {
+    bool after_shut = t->shut_wanted && !(s->writes.head && (s->writes.head->u.write.flags & W_BEFORE_SHUT));
+    if (t->failed != CNET_OK || after_shut) {
         cnet_err err = t->failed != CNET_OK ? t->failed : CNET_ESHUTDOWN;
         if (err == CNET_ESHUTDOWN)
             fail_msg(err, "cnet_async_send", "the TLS write side was shut down (cnet_async_tls_shutdown)");
@@ -291,11 +283,13 @@ static void f_on_data(cnet_async_socket *s, const uint8_t *data, size_t size)
     tls_state *t = s->filter_state;
     if (t->closing || t->failed != CNET_OK || t->peer_done)
         return;
-    cnet_err err = cnet__tls_mem_feed(t->tls, data, size);
+    cnet_err err = cnet__tls_mem_feed(t->tls, data, size); /* borrowed until _keep */
+    if (err == CNET_OK) {
+        progress(s, t);
+        err = cnet__tls_mem_keep(t->tls);
+    }
     if (err != CNET_OK)
         fail(s, t, err, 0);
-    else
-        progress(s, t);
 }
 
 static void f_on_read_error(cnet_async_socket *s, cnet_err err, int os_error)
@@ -322,6 +316,9 @@ static void f_on_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error
         s->loop->be->send(s, t->out + t->out_pos, t->out_len - t->out_pos);
         return;
     }
+    cnet__tls_mem_out_give(t->tls, t->out, t->out_cap); /* an idle session keeps at most this one */
+    t->out = NULL;
+    t->out_cap = 0;
     flush(s, t);
 }
 
@@ -396,11 +393,12 @@ static void f_closing(cnet_async_socket *s, cnet_err why)
     /* close_notify when it can go out at once; no wait. */
     if (!t->busy && t->failed == CNET_OK && t->connected && s->loop->be->try_send &&
         cnet__tls_mem_shutdown(t->tls)) {
-        uint8_t buf[256];
-        size_t n = cnet__tls_mem_out_take(t->tls, buf, sizeof buf), w = 0;
+        size_t n, cap, w = 0;
         int os_error = 0;
+        uint8_t *rec = cnet__tls_mem_out_take(t->tls, &n, &cap);
         if (n > 0)
-            s->loop->be->try_send(s, buf, n, &w, &os_error);
+            s->loop->be->try_send(s, rec, n, &w, &os_error);
+        cnet__tls_mem_out_give(t->tls, rec, cap);
     }
     t->closing = true;
     complete_list(&t->hs_ops, why);
@@ -547,6 +545,9 @@ static cnet_err start_op(cnet_async_socket *s, cnet_async_kind kind, const char 
             cnet__async_complete(op, CNET_OK, 0);
         } else {
             cnet__op_list_push(&t->sd_ops, op);
+            /* The sends started so far go out first; later ones are refused. */
+            for (cnet_async_op *w = t->shut_wanted ? NULL : s->writes.head; w; w = w->next)
+                w->u.write.flags |= W_BEFORE_SHUT;
             t->shut_wanted = true;
             try_shutdown(s, t);
         }

@@ -358,35 +358,6 @@ cnet_ssl_context *cnet__tls_context(const cnet__tls *tls)
     return tls->context;
 }
 
-cnet_err cnet__tls_mem_feed(cnet__tls *tls, const void *data, size_t size)
-{
-    BIO *r = SSL_get_rbio(tls->ssl);
-    if (size == 0) {
-        tls->eof = true;
-        BIO_set_mem_eof_return(r, 0); /* the end: OpenSSL reports truncation unless close_notify came */
-        return CNET_OK;
-    }
-    size_t n = 0;
-    if (BIO_write_ex(r, data, size, &n) != 1 || n != size) {
-        ERR_clear_error();
-        return cnet__tls_fail_msg(CNET_ENOMEM, "TLS", "out of memory for received records", NULL);
-    }
-    return CNET_OK;
-}
-
-size_t cnet__tls_mem_out_pending(const cnet__tls *tls)
-{
-    return BIO_ctrl_pending(SSL_get_wbio(tls->ssl));
-}
-
-size_t cnet__tls_mem_out_take(cnet__tls *tls, void *buf, size_t size)
-{
-    size_t n = 0;
-    if (BIO_read_ex(SSL_get_wbio(tls->ssl), buf, size, &n) != 1)
-        n = 0;
-    return n;
-}
-
 bool cnet__tls_mem_shutdown(cnet__tls *tls)
 {
     if (!tls->done || tls->failed != CNET_OK || (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN))

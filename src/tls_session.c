@@ -206,13 +206,14 @@ void cnet__tls_free(cnet__tls *t)
     if (t == NULL)
         return;
     SSL_free(t->ssl); /* frees the BIO too */
+    cnet__tls_mem_release(t);
     cnet__tls_context_release(t->context);
     free(t->server_name);
     free(t->pending);
     free(t);
 }
 
-/* A session of c reading from rbio and writing to wbio (NULL: the edge BIO). */
+/* A session of c over the edge BIO of fd, or in memory mode (tls_mem.c). */
 static cnet_err tls_make(cnet_ssl_context *c, cnet_socket_handle fd, bool mem, cnet__tls **out)
 {
     *out = NULL;
@@ -225,23 +226,19 @@ static cnet_err tls_make(cnet_ssl_context *c, cnet_socket_handle fd, bool mem, c
     t->deadline = -1;
     ERR_clear_error();
     t->ssl = SSL_new(c->ctx);
-    BIO *rbio = t->ssl ? BIO_new(mem ? BIO_s_mem() : edge_method) : NULL;
-    BIO *wbio = rbio && mem ? BIO_new(BIO_s_mem()) : rbio;
-    if (rbio == NULL || wbio == NULL) {
-        BIO_free(rbio);
+    BIO *bio = t->ssl ? (mem ? cnet__tls_mem_bio(t) : BIO_new(edge_method)) : NULL;
+    if (bio == NULL) {
         SSL_free(t->ssl);
         free(t);
         ERR_clear_error();
         return cnet__fail(CNET_ENOMEM, "TLS: SSL_new failed");
     }
-    if (mem) {
-        BIO_set_mem_eof_return(rbio, -1); /* empty: wait for more (retry), not the end */
-        t->mem = true;
-    } else {
-        BIO_set_data(rbio, t);
-        BIO_set_init(rbio, 1);
+    t->mem = mem;
+    if (!mem) {
+        BIO_set_data(bio, t);
+        BIO_set_init(bio, 1);
     }
-    SSL_set_bio(t->ssl, rbio, wbio);
+    SSL_set_bio(t->ssl, bio, bio);
     SSL_set_app_data(t->ssl, t); /* for the PSK callbacks (psk_identity) */
     atomic_fetch_add(&c->refs, 1);
     t->context = c;

@@ -87,9 +87,10 @@ cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, con
 
 /* --------------------------------------- memory mode (async_tls.c) */
 /*
- * No descriptor: the peer's records go in with cnet__tls_mem_feed, the
- * records to send come out with cnet__tls_mem_out_take, and no call ever
- * waits. The step calls return CNET_EWOULDBLOCK (not latched, no message)
+ * No descriptor (tls_mem.c): the peer's records go in with
+ * cnet__tls_mem_feed (borrowed: call cnet__tls_mem_keep before the bytes go
+ * away, which keeps what OpenSSL did not read), the records to send come
+ * out with cnet__tls_mem_out_take, and no call ever waits. The step calls return CNET_EWOULDBLOCK (not latched, no message)
  * when OpenSSL needs more of the peer's records; other errors are latched
  * and mapped as in the blocking calls (truncation is CNET_ETLS_TRUNCATED).
  */
@@ -97,8 +98,12 @@ cnet_err cnet__tls_new_mem(cnet_ssl_context *context, bool server, cnet__tls **o
 cnet_ssl_context *cnet__tls_context(const cnet__tls *tls);
 /* size 0: the TCP end of stream. */
 cnet_err cnet__tls_mem_feed(cnet__tls *tls, const void *data, size_t size);
+cnet_err cnet__tls_mem_keep(cnet__tls *tls);
 size_t cnet__tls_mem_out_pending(const cnet__tls *tls);
-size_t cnet__tls_mem_out_take(cnet__tls *tls, void *buf, size_t size);
+/* The buffer of records to send, handed over whole (NULL when empty); give
+ * it back when sent, for reuse. */
+unsigned char *cnet__tls_mem_out_take(cnet__tls *tls, size_t *len, size_t *cap);
+void cnet__tls_mem_out_give(cnet__tls *tls, unsigned char *buf, size_t cap);
 cnet_err cnet__tls_mem_handshake(cnet__tls *tls, const char *function);
 /* CNET_OK with *n 0: close_notify came (the clean end). */
 cnet_err cnet__tls_mem_read(cnet__tls *tls, void *buf, size_t size, size_t *n, const char *function);
