@@ -405,6 +405,18 @@ static void echo_line(cnet_loop *loop, cnet_async_socket *s)
     TA_DONE(w, CNET_ASYNC_SEND, CNET_OK);
 }
 
+/* One line from a to b and back. */
+static void echo_line_pair(cnet_loop *loop, cnet_async_socket *a, cnet_async_socket *b)
+{
+    ta_rec w = {0}, r = {0};
+    TA_START(cnet_async_send(a, "psk\n", 4, 0, 5000, ta_cb, &w, NULL));
+    echo_line(loop, b);
+    TA_START(cnet_async_recv_line(a, 64, 0, 5000, ta_cb, &r, NULL));
+    TA_RUN_UNTIL(loop, r.calls > 0 && w.calls > 0, 5000);
+    TA_DONE(r, CNET_ASYNC_RECV_LINE, CNET_OK);
+    cr_assert_str_eq((const char *)r.copy, "psk");
+}
+
 Test(async_tls, server_handshake_against_blocking_client)
 {
     need_tls();
@@ -559,6 +571,34 @@ Test(async_tls, every_bad_certificate_is_rejected_with_its_code)
     cnet_ssl_context_free(cctx);
     TC_OK(cnet_ssl_context_new(NULL, &cctx)); /* the system store does not know the test CA */
     cr_assert_eq(try_leaf("valid", cctx, "localhost", NULL, &serr), CNET_ETLS_UNTRUSTED);
+    cnet_ssl_context_free(cctx);
+}
+
+static void serve_http(bserver *sv, cnet_socket *c)
+{
+    char buf[512];
+    size_t n;
+    cnet_socket_recv_some(c, buf, sizeof buf, 2000, 0, &n);
+    sv->serve_err = cnet_socket_send_str(c, "HTTP/1.0 400 Bad Request\r\n\r\nthis is not TLS at all\r\n", 0);
+}
+
+Test(async_tls, a_peer_that_is_not_tls_is_a_protocol_error_and_plaintext_never_passes)
+{
+    need_tls();
+    cnet_ssl_context *cctx = client_ctx();
+    bserver sv;
+    bserver_start(&sv, NULL, serve_http);
+    cnet_loop *loop = ta_loop();
+    cnet_async_socket *s;
+    cr_assert_eq(async_connect(loop, cctx, "127.0.0.1", NULL, sv.port, 5000, &s), CNET_ETLS_PROTOCOL);
+    ta_rec r = {0};
+    TA_START(cnet_async_recv(s, 64, false, 0, 5000, ta_cb, &r, NULL));
+    TA_RUN_UNTIL(loop, r.calls > 0, 5000);
+    TA_DONE(r, CNET_ASYNC_RECV, CNET_ETLS_PROTOCOL);
+    cr_assert_eq(r.bytes, 0, "no plaintext byte is handed out");
+    ta_close(loop, s);
+    ta_free(loop);
+    bserver_join(&sv);
     cnet_ssl_context_free(cctx);
 }
 
@@ -1064,6 +1104,88 @@ Test(async_tls, a_slow_client_holds_up_no_other_accept)
     cnet_close(slow);
     cnet_ssl_context_free(sctx);
     cnet_ssl_context_free(cctx);
+}
+
+/* ========================================================== PSK */
+
+static bool psk_client(cnet_ssl_context *ctx, const char *hint, char *identity, size_t identity_size, uint8_t *psk,
+                       size_t psk_size, size_t *psk_len)
+{
+    (void)hint;
+    void *who = NULL;
+    if (cnet_ssl_context_get_extra_data(ctx, 0, &who) != CNET_OK || psk_size < 16)
+        return false;
+    snprintf(identity, identity_size, "%s", (const char *)who);
+    memset(psk, 0x5a, 16);
+    *psk_len = 16;
+    return true;
+}
+
+static bool psk_server(cnet_ssl_context *ctx, const char *identity, uint8_t *psk, size_t psk_size, size_t *psk_len)
+{
+    (void)ctx;
+    if (strcmp(identity, "client1") != 0 || psk_size < 16)
+        return false;
+    memset(psk, 0x5a, 16);
+    *psk_len = 16;
+    return true;
+}
+
+/* Both ends async, pre-shared keys only (no certificate anywhere). */
+static void psk_case(const char *identity, cnet_err *client_err, cnet_err *server_err, char *cid, char *sid)
+{
+    cnet_ssl_context *sctx, *cctx;
+    TC_OK(cnet_ssl_context_new(NULL, &sctx));
+    TC_OK(cnet_ssl_context_set_psk_server_callback(sctx, psk_server));
+    TC_OK(cnet_ssl_context_new(NULL, &cctx));
+    TC_OK(cnet_ssl_context_set_psk_client_callback(cctx, psk_client));
+    TC_OK(cnet_ssl_context_set_extra_data(cctx, 0, (void *)identity));
+    cnet_loop *loop = ta_loop();
+    cnet_port port;
+    cnet_async_socket *l = ta_listener(loop, &port), *c;
+    TC_OK(cnet_async_tls_wrap(sctx, l));
+    TC_OK(cnet_async_socket_new(loop, CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &c));
+    TC_OK(cnet_async_tls_wrap(cctx, c));
+    ta_rec cr = {0}, a = {0}, h = {0};
+    TA_START(cnet_async_accept(l, 5000, ta_cb, &a, NULL));
+    TA_START(cnet_async_connect(c, "127.0.0.1", port, 5000, ta_cb, &cr, NULL));
+    TA_RUN_UNTIL(loop, a.calls > 0, 5000);
+    TA_DONE(a, CNET_ASYNC_ACCEPT, CNET_OK);
+    TA_START(cnet_async_tls_handshake(a.accepted, 5000, ta_cb, &h, NULL));
+    TA_RUN_UNTIL(loop, cr.calls > 0 && h.calls > 0, 5000);
+    TA_DONE(cr, CNET_ASYNC_CONNECT, cr.err);
+    TA_DONE(h, CNET_ASYNC_TLS_HANDSHAKE, h.err);
+    *client_err = cr.err;
+    *server_err = h.err;
+    cid[0] = sid[0] = '\0';
+    if (cr.err == CNET_OK && h.err == CNET_OK) {
+        char small[2];
+        TC_OK(cnet_async_tls_get_psk_identity(c, cid, CNET_PSK_IDENTITY_MAX));
+        TC_OK(cnet_async_tls_get_psk_identity(a.accepted, sid, CNET_PSK_IDENTITY_MAX));
+        TA_REFUSE(CNET_ERANGE, cnet_async_tls_get_psk_identity(a.accepted, small, sizeof small));
+        echo_line_pair(loop, c, a.accepted);
+    }
+    ta_close(loop, a.accepted);
+    ta_close(loop, c);
+    ta_close(loop, l);
+    ta_free(loop);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+Test(async_tls, pre_shared_keys)
+{
+    need_tls();
+    cnet_err ce, se;
+    char cid[CNET_PSK_IDENTITY_MAX], sid[CNET_PSK_IDENTITY_MAX];
+    psk_case("client1", &ce, &se, cid, sid);
+    cr_assert_eq(ce, CNET_OK, "%s", cnet_err_name(ce));
+    cr_assert_eq(se, CNET_OK, "%s", cnet_err_name(se));
+    cr_assert_str_eq(cid, "client1");
+    cr_assert_str_eq(sid, "client1");
+    psk_case("intruder", &ce, &se, cid, sid);
+    cr_assert_neq(ce, CNET_OK);
+    cr_assert_neq(se, CNET_OK);
 }
 
 /* ================================== lines, frames and STARTTLS */
