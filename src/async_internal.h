@@ -405,6 +405,11 @@ void cnet__async_stream_free(cnet_async_socket *s);
 void cnet__async_stream_data(cnet_async_socket *s, const uint8_t *data, size_t size);
 void cnet__async_stream_read_error(cnet_async_socket *s, cnet_err err, int os_error);
 void cnet__async_stream_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error);
+/* Decrypting in place: room for at least want bytes at the end of the
+ * receive buffer (NULL when closing, ended or out of memory), then commit
+ * the n bytes written there (0: nothing came; an empty buffer is let go). */
+uint8_t *cnet__async_stream_room(cnet_async_socket *s, size_t want, size_t *room);
+void cnet__async_stream_commit(cnet_async_socket *s, size_t n);
 
 /* The checks every start function makes: CNET_ECLOSED for a closing
  * socket (recorded with function's name). */

@@ -58,7 +58,8 @@ static void buf_put(cnet_loop *loop, uint8_t *buf, size_t cap)
         free(buf);
 }
 
-static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
+/* Room for size more bytes at the end of the buffer. */
+static bool rx_reserve(cnet_async_socket *s, size_t size)
 {
     if (s->rx == NULL) {
         size_t cap;
@@ -83,6 +84,13 @@ static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
             s->rx_cap = cap;
         }
     }
+    return true;
+}
+
+static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
+{
+    if (!rx_reserve(s, size))
+        return false;
     memcpy(s->rx + s->rx_pos + s->rx_len, data, size);
     s->rx_len += size;
     return true;
@@ -375,6 +383,29 @@ void cnet__async_stream_data(cnet_async_socket *s, const uint8_t *data, size_t s
         s->rx_err = CNET_ENOMEM;
         s->rx_os_error = 0;
     }
+    cnet__async_dispatch_reads(s);
+    cnet__async_update_read(s);
+}
+
+uint8_t *cnet__async_stream_room(cnet_async_socket *s, size_t want, size_t *room)
+{
+    if ((s->flags & CNET__S_CLOSING) || ended(s) || !rx_reserve(s, want))
+        return NULL;
+    *room = s->rx_cap - s->rx_pos - s->rx_len;
+    return s->rx + s->rx_pos + s->rx_len;
+}
+
+void cnet__async_stream_commit(cnet_async_socket *s, size_t n)
+{
+    if (n == 0) {
+        if (s->rx && s->rx_len == 0) { /* an idle connection holds no buffer */
+            buf_put(s->loop, s->rx, s->rx_cap);
+            s->rx = NULL;
+            s->rx_pos = s->rx_cap = 0;
+        }
+        return;
+    }
+    s->rx_len += n;
     cnet__async_dispatch_reads(s);
     cnet__async_update_read(s);
 }

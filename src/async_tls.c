@@ -201,10 +201,14 @@ static void progress(cnet_async_socket *s, tls_state *t)
         write_plain(s, t);
         try_shutdown(s, t);
     }
-    uint8_t buf[16384];
+    uint8_t buf[512];
     while (!t->peer_done && t->failed == CNET_OK && !t->closing) {
-        size_t n = 0;
-        cnet_err err = cnet__tls_mem_read(t->tls, buf, sizeof buf, &n, "cnet_async_recv");
+        /* Decrypted straight into the stream's receive buffer. */
+        size_t n = 0, room = 0;
+        uint8_t *at = cnet__async_stream_room(s, CNET__RX_BLOCK, &room);
+        cnet_err err = cnet__tls_mem_read(t->tls, at ? at : buf, at ? room : sizeof buf, &n, "cnet_async_recv");
+        if (at && (err != CNET_OK || n == 0))
+            cnet__async_stream_commit(s, 0);
         if (err == CNET_EWOULDBLOCK)
             break;
         if (err != CNET_OK) {
@@ -213,7 +217,10 @@ static void progress(cnet_async_socket *s, tls_state *t)
         }
         if (n == 0)
             t->peer_done = true; /* close_notify: the clean end */
-        cnet__async_stream_data(s, buf, n);
+        if (at && n > 0)
+            cnet__async_stream_commit(s, n);
+        else
+            cnet__async_stream_data(s, buf, n);
     }
     if (t->write_blocked)
         write_plain(s, t);
