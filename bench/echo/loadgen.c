@@ -355,8 +355,12 @@ static int poll_once(int timeout_ms)
 {
     struct epoll_event evs[MAX_EVENTS];
     int n = epoll_wait(ep, evs, MAX_EVENTS, timeout_ms);
-    if (n < 0)
-        return errno == EINTR;
+    if (n < 0) {
+        if (errno == EINTR)
+            return 1;
+        fprintf(stderr, "loadgen: epoll_wait: %s\n", strerror(errno));
+        return 0;
+    }
     uint64_t before = completed;
     for (int i = 0; i < n; i++) {
         int c = (int)evs[i].data.u32;
@@ -545,6 +549,8 @@ static int throughput(const struct sockaddr_in *sa, int n, int size, double warm
             failures++;
         }
     }
+    if (!measuring && failures == 0)
+        fprintf(stderr, "loadgen: stopped before the measured seconds began\n");
     if (measuring && t1 == 0) { /* stopped early by a failure */
         t1 = now_s();
         c1 = completed;
