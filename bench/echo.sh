@@ -43,12 +43,21 @@
 # bare_epoll would be 1.00 on a quiet machine; the report prints how far it
 # strayed this run and flags a verdict whose margin is smaller than that.
 #
+# TLS rows: `async_echo --tls CERT KEY PORT` (cnet's async TLS, posix build,
+# and io_uring build) against bench/echo/bare_tls_epoll (OpenSSL on
+# non-blocking sockets, level-triggered epoll, no library), with a second
+# bare_tls_epoll process as their control; the load generator speaks TLS to
+# them (loadgen --tls, built with OpenSSL), so both ends pay the crypto.
+# Same rows, same pinning, interleaved with the rest. Target: cnet TLS epoll
+# >= 0.90x bare TLS epoll on every row. ECHO_ONLY=tls runs only these
+# servers (and skips the idle-memory pass); ECHO_ONLY=plain only the others.
+#
 # Targets (printed with MET / NOT MET): cnet io_uring >= 0.95x bare io_uring
 # and >= 1.20x bare epoll at 1000x64B; cnet epoll >= 0.95x bare epoll, and
 # both cnet rows >= libuv and >= 3x Nim, on every row (the worst row
 # decides); cnet io_uring <= 1 KiB per idle connection.
 #
-# Environment: ECHO_REPS (5), ECHO_SECONDS (0.5), ECHO_WARMUP (0.2),
+# Environment: ECHO_ONLY (tls, plain; default both), ECHO_REPS (5), ECHO_SECONDS (0.5), ECHO_WARMUP (0.2),
 # ECHO_IDLE (10000), ECHO_CPU (0), ECHO_OUT (build-bench/echo),
 # ECHO_TOTAL_TIMEOUT (300 s for the whole script), CC (gcc). Exit status 1
 # when any row failed (a mismatch, a stall, a server that did not start).
@@ -67,6 +76,8 @@ SECS=${ECHO_SECONDS:-0.5}
 WARM=${ECHO_WARMUP:-0.2}
 IDLE_N=${ECHO_IDLE:-10000}
 CPU=${ECHO_CPU:-0}
+ONLY=${ECHO_ONLY:-}
+case "$ONLY" in ""|tls|plain) ;; *) echo "echo.sh: ECHO_ONLY must be tls or plain" >&2; exit 2 ;; esac
 ROWS="1x64 1x4096 100x64 100x4096 1000x64 1000x4096"
 CFLAGS="-O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra"
 
@@ -96,14 +107,29 @@ trap 'cleanup; echo "echo.sh: interrupted" >&2; exit 130' INT TERM HUP PIPE
 
 # ---- build ---------------------------------------------------------------
 SERVERS=
-add_server() { # NAME LABEL ENV BINARY
+add_server() { # NAME LABEL ENV BINARY [LOADGEN_FLAGS]
     SERVERS="$SERVERS $1"
-    eval "LABEL_$1=\$2 ENV_$1=\$3 BIN_$1=\$4"
+    eval "LABEL_$1=\$2 ENV_$1=\$3 BIN_$1=\$4 LGF_$1=\${5:-}"
 }
 
 echo "echo benchmark: building in $OUT"
-$CC $CFLAGS bench/echo/loadgen.c -o "$OUT/loadgen"
+TLS_OK=
+if [ "$ONLY" != plain ] && pkg-config --exists openssl 2>/dev/null && command -v openssl >/dev/null 2>&1; then
+    TLS_OK=1
+    # shellcheck disable=SC2046
+    $CC $CFLAGS -DWITH_TLS bench/echo/loadgen.c -o "$OUT/loadgen" $(pkg-config --cflags --libs openssl)
+    # shellcheck disable=SC2046
+    $CC $CFLAGS bench/echo/bare_tls_epoll.c -o "$OUT/bare_tls_epoll" $(pkg-config --cflags --libs openssl)
+    CERT=$OUT/tls_cert.pem
+    KEY=$OUT/tls_key.pem
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$KEY" -out "$CERT" \
+        -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+else
+    [ "$ONLY" = plain ] || echo "TLS rows: skipped (no OpenSSL development files or no openssl CLI)"
+    $CC $CFLAGS bench/echo/loadgen.c -o "$OUT/loadgen"
+fi
 LG=$OUT/loadgen
+if [ "$ONLY" != tls ]; then
 $CC $CFLAGS bench/echo/bare_epoll.c -o "$OUT/bare_epoll"
 add_server bare_epoll "bare epoll" "" "$OUT/bare_epoll"
 # The control: a second process of the same binary. Its ratio to bare_epoll
@@ -129,6 +155,11 @@ if command -v nim >/dev/null 2>&1; then
 else
     echo "Nim: skipped (nim not installed)"
 fi
+fi
+if [ -n "$TLS_OK" ]; then
+    add_server bare_tls "bare TLS" "" "$OUT/bare_tls_epoll $CERT $KEY" --tls
+    add_server tls_control "TLS again" "" "$OUT/bare_tls_epoll $CERT $KEY" --tls
+fi
 
 # cnet: examples/async_echo.c against a bench build's libcnet.a, the way
 # bench/run.sh links bench_net (the libraries from the build's .pc file).
@@ -146,10 +177,16 @@ build_cnet() { # BUILD_DIR NET_BACKEND -> $OUT/async_echo_<backend>
 }
 if [ -f examples/async_echo.c ]; then
     build_cnet build-bench posix
-    add_server cnet_epoll "cnet epoll" "" "$OUT/async_echo_posix"
     build_cnet build-bench-uring io_uring
-    add_server cnet_uring "cnet uring" "" "$OUT/async_echo_io_uring"
-    add_server cnet_uring_off "cnet off" "CNET_IO_URING=off" "$OUT/async_echo_io_uring"
+    if [ "$ONLY" != tls ]; then
+        add_server cnet_epoll "cnet epoll" "" "$OUT/async_echo_posix"
+        add_server cnet_uring "cnet uring" "" "$OUT/async_echo_io_uring"
+        add_server cnet_uring_off "cnet off" "CNET_IO_URING=off" "$OUT/async_echo_io_uring"
+    fi
+    if [ -n "$TLS_OK" ]; then
+        add_server cnet_tls "cnet TLS" "" "$OUT/async_echo_posix --tls $CERT $KEY" --tls
+        add_server cnet_tls_uring "cnetTLS uring" "" "$OUT/async_echo_io_uring --tls $CERT $KEY" --tls
+    fi
 else
     echo "cnet rows: skipped (examples/async_echo.c not built yet)"
 fi
@@ -158,16 +195,17 @@ fi
 # start_server NAME: a fresh process of NAME pinned to $CPU, on a free port,
 # once it echoes: sets PID_NAME and PORT_NAME (empty when it did not start).
 start_server() {
-    eval "bin=\$BIN_$1 envs=\$ENV_$1"
+    eval "bin=\$BIN_$1 envs=\$ENV_$1 lgf=\$LGF_$1"
     tries=0
     while [ $tries -lt 3 ]; do
         tries=$((tries + 1))
         port=$("$LG" --free-port)
         # shellcheck disable=SC2086
-        env $envs taskset -c "$CPU" "$bin" "$port" >>"$OUT/$1.log" 2>&1 &
+        env $envs taskset -c "$CPU" $bin "$port" >>"$OUT/$1.log" 2>&1 &
         pid=$!
         PIDS="$PIDS $pid"
-        if "$LG" "$port" --probe 5 && alive "$pid"; then
+        # shellcheck disable=SC2086
+        if "$LG" $lgf "$port" --probe 5 && alive "$pid"; then
             eval "PID_$1=$pid PORT_$1=$port"
             return 0
         fi
@@ -223,7 +261,7 @@ while [ $rep -le "$REPS" ]; do
         # rotate the order: this repetition starts with server number rep
         order=$(echo $SERVERS | awk -v k="$rep" '{ for (i = 0; i < NF; i++) printf "%s ", $(((i + k - 1) % NF) + 1) }')
         for s in $order; do
-            eval "pid=\$PID_$s port=\$PORT_$s"
+            eval "pid=\$PID_$s port=\$PORT_$s lgf=\$LGF_$s"
             if [ -z "$pid" ] || ! alive "$pid"; then
                 if [ -n "$pid" ]; then
                     echo "echo.sh: $s exited during the runs; its output:" >&2
@@ -234,7 +272,8 @@ while [ $rep -le "$REPS" ]; do
                 FAILED=1
                 continue
             fi
-            if run_load "$port" "$conns" "$size" "$WARM" "$SECS" "$pid"; then
+            # shellcheck disable=SC2086
+            if run_load $lgf "$port" "$conns" "$size" "$WARM" "$SECS" "$pid"; then
                 rate=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' "$OUT/load.out")
                 ns=$(sed -n 's/.*server_ns_per_msg=\([0-9]*\).*/\1/p' "$OUT/load.out")
                 lns=$(sed -n 's/.*loadgen_ns_per_msg=\([0-9]*\).*/\1/p' "$OUT/load.out")
@@ -259,9 +298,13 @@ private_dirty_kb() {
 rss_kb() {
     awk '/^VmRSS:/ { print $2; exit }' "/proc/$1/status" 2>/dev/null || echo 0
 }
-echo "memory: $IDLE_N idle connections to a fresh process of each server"
+if [ "$ONLY" != tls ]; then
+    echo "memory: $IDLE_N idle connections to a fresh process of each server (not the TLS ones)"
+fi
 for s in $SERVERS; do
     [ "$s" != control ] || continue
+    eval "lgf=\$LGF_$s"
+    [ -z "$lgf" ] || continue # TLS servers: throughput rows only
     start_server "$s"
     eval "pid=\$PID_$s port=\$PORT_$s"
     [ -n "$pid" ] || continue
@@ -310,6 +353,6 @@ for s in $SERVERS; do
     eval "label_list=\"\$label_list\$LABEL_$s|\""
 done
 awk -v servers="$SERVERS" -v labels="$label_list" -v rows="$ROWS" -v reps="$REPS" -v secs="$SECS" \
-    -v cpu="$CPU" -v idle="$IDLE_N" -f bench/echo/report.awk "$RESULTS"
+    -v cpu="$CPU" -v idle="$IDLE_N" -v only="$ONLY" -f bench/echo/report.awk "$RESULTS"
 
 [ "$FAILED" = 0 ] || { echo "echo.sh: some rows FAILED (see above)"; exit 1; }

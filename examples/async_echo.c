@@ -1,11 +1,18 @@
 /*
  * async_echo PORT - an echo server on one thread, on cnet's event loop.
+ * async_echo --tls CERT KEY PORT - the same echo over TLS (cnet_async_tls_*):
+ *   the listener is wrapped with a server context of CERT and KEY (PEM), so
+ *   every accepted connection runs its handshake on the loop (a slow client
+ *   holds up no other) and the echo code below is the same; at the end of a
+ *   client's stream the server sends close_notify (cnet_async_tls_shutdown)
+ *   after the queued echo, then closes.
  *
  * Listens on 127.0.0.1:PORT (0 picks a free port) and sends every byte of
  * every connection back, until SIGINT or SIGTERM. It prints one line when it
  * is ready, "listening on 127.0.0.1:PORT" (the real port), so a caller that
  * passed 0 learns it. It is the cnet row of the echo benchmark
- * (bench/echo.sh): keep the command line exactly `async_echo PORT`.
+ * (bench/echo.sh): keep the command lines exactly `async_echo PORT` and
+ * `async_echo --tls CERT KEY PORT`.
  *
  * The pattern, per connection:
  *   - one cnet_async_recv outstanding (all = false: it completes with
@@ -53,11 +60,13 @@ typedef struct conn {
     bool reading;   /* a recv is pending */
     bool eof;       /* the peer ended its stream: close once the sends are done */
     bool closing;
+    bool shutting;  /* TLS: close_notify on its way */
 } conn;
 
 typedef struct {
     cnet_loop *loop;
     cnet_async_socket *listener;
+    cnet_ssl_context *tls;  /* --tls: the server context */
     cnet_async_op *pause;   /* the accept pause timer, while it runs */
     cnet_async_op *signals; /* the signal watch, until it fires */
     conn *conns;
@@ -73,8 +82,10 @@ static server srv;
 static void usage(FILE *to)
 {
     fprintf(to, "usage: async_echo PORT\n"
+                "       async_echo --tls CERT KEY PORT\n"
                 "  Echoes every byte of every TCP connection on 127.0.0.1:PORT back\n"
                 "  (0 picks a free port), on one thread, until SIGINT or SIGTERM.\n"
+                "  --tls: over TLS, with the PEM certificate CERT and its key KEY.\n"
                 "  Prints \"listening on 127.0.0.1:PORT\" when ready.\n");
 }
 
@@ -126,6 +137,24 @@ static void conn_close(conn *c)
         fprintf(stderr, "async_echo: close: %s\n", cnet_last_error_message());
 }
 
+static void on_shut(const cnet_async_result *r, void *user)
+{
+    (void)r;
+    conn_close(user);
+}
+
+/* The end of the peer's stream and of the echo: TLS says close_notify first. */
+static void finish(conn *c)
+{
+    if (srv.tls == NULL || c->shutting) {
+        conn_close(c);
+        return;
+    }
+    c->shutting = true;
+    if (cnet_async_tls_shutdown(c->sock, 5000, on_shut, c, NULL) != CNET_OK)
+        conn_close(c);
+}
+
 static void start_recv(conn *c)
 {
     if (cnet_async_recv(c->sock, RECV_SIZE, false, CNET_FLAGS_DEFAULT, -1, on_recv, c, NULL) == CNET_OK) {
@@ -149,7 +178,7 @@ static void on_sent(const cnet_async_result *r, void *user)
     c->unsent -= r->bytes < c->unsent ? r->bytes : c->unsent;
     if (c->eof) {
         if (c->sends == 0)
-            conn_close(c);
+            finish(c);
     } else if (!c->reading && c->unsent <= LOW_WATER) {
         start_recv(c);
     }
@@ -168,7 +197,7 @@ static void on_recv(const cnet_async_result *r, void *user)
     if (r->bytes == 0) { /* end of stream: echo what is queued, then close */
         c->eof = true;
         if (c->sends == 0)
-            conn_close(c);
+            finish(c);
         return;
     }
     if (cnet_async_send_copy(c->sock, r->data, r->bytes, CNET_FLAGS_DEFAULT, -1, on_sent, c, NULL) != CNET_OK) {
@@ -285,15 +314,27 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0; /* --help: GNU convention */
     }
-    if (argc != 2) {
+    const char *port_arg = argv[1];
+    if (argc == 5 && strcmp(argv[1], "--tls") == 0) {
+        port_arg = argv[4];
+    } else if (argc != 2) {
         usage(stderr);
         return 2;
     }
     cnet_port port;
-    if (cnet_port_parse(argv[1], &port) != CNET_OK) {
-        fprintf(stderr, "async_echo: bad PORT '%s': %s\n", argv[1], cnet_last_error_message());
+    if (cnet_port_parse(port_arg, &port) != CNET_OK) {
+        fprintf(stderr, "async_echo: bad PORT '%s': %s\n", port_arg, cnet_last_error_message());
         usage(stderr);
         return 2;
+    }
+    if (argc == 5) {
+        cnet_ssl_options o = {0};
+        o.cert_file = argv[2];
+        o.key_file = argv[3];
+        if (cnet_ssl_context_new(&o, &srv.tls) != CNET_OK) {
+            fprintf(stderr, "async_echo: TLS context: %s\n", cnet_last_error_message());
+            return 1;
+        }
     }
     setvbuf(stdout, NULL, _IOLBF, 0);
     raise_nofile();
@@ -309,9 +350,11 @@ int main(int argc, char **argv)
         cnet_async_socket_set_sock_opt(srv.listener, CNET_OPT_REUSE_ADDR, true) != CNET_OK ||
         cnet_async_socket_bind_addr(srv.listener, port, "127.0.0.1") != CNET_OK ||
         cnet_async_socket_listen(srv.listener, CNET_SOMAXCONN) != CNET_OK ||
+        (srv.tls && cnet_async_tls_wrap(srv.tls, srv.listener) != CNET_OK) ||
         cnet_async_socket_get_local_addr(srv.listener, &addr, &bound) != CNET_OK) {
-        fprintf(stderr, "async_echo: listen on 127.0.0.1:%s: %s\n", argv[1], cnet_last_error_message());
+        fprintf(stderr, "async_echo: listen on 127.0.0.1:%s: %s\n", port_arg, cnet_last_error_message());
         cnet_loop_free(srv.loop);
+        cnet_ssl_context_free(srv.tls);
         return 1;
     }
     if (!signals_watch(srv.loop, on_signal, NULL, &srv.signals)) {
@@ -331,6 +374,7 @@ int main(int argc, char **argv)
      * close callbacks run inside cnet_loop_free, so every conn is freed. */
     stop_all();
     cnet_loop_free(srv.loop);
+    cnet_ssl_context_free(srv.tls);
     signals_unwatch();
     return srv.status;
 }

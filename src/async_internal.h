@@ -14,6 +14,8 @@
  *                    in backends/winsock/async_iocp.c); they
  *                    report to async_socket.c (cnet__async_on_*) and to
  *                    async_core.c (cnet__async_complete)
+ *   async_tls.c      TLS over memory BIOs: a filter (cnet__async_filter)
+ *                    between a socket's stream and its backend
  *   async_loop.c     the public loop: new/free/run/poll/post/timers/add_read,
  *                    picks the backend (cnet__async_backend_open)
  *
@@ -123,6 +125,42 @@ typedef struct {
     cnet_async_op *head, *tail;
 } cnet__op_list;
 
+/*
+ * A filter between a socket's stream and its backend (async_tls.c: TLS).
+ * The stream code sends and asks for reading through it instead of the
+ * backend, with the backend's contract (send: report on_sent once), and
+ * the backend's reports of data and sends go to it; it hands the stream
+ * the decrypted bytes through cnet__async_stream_data / _read_error /
+ * _sent. The socket code tells it about connects, accepts and closes.
+ * Called only through these pointers, so the filter's file stays above the
+ * stream's and the socket's in the layering.
+ */
+typedef struct cnet__async_filter {
+    void (*send)(cnet_async_socket *s, const uint8_t *data, size_t size);
+    /* As be->try_send: take what it can now without waiting, or
+     * CNET_EWOULDBLOCK; NULL when it never can. */
+    cnet_err (*try_send)(cnet_async_socket *s, const uint8_t *data, size_t size, size_t *n, int *os_error);
+    void (*cancel_send)(cnet_async_socket *s);
+    void (*want_read)(cnet_async_socket *s, bool on);
+    void (*on_data)(cnet_async_socket *s, const uint8_t *data, size_t size);
+    void (*on_read_error)(cnet_async_socket *s, cnet_err err, int os_error);
+    void (*on_sent)(cnet_async_socket *s, size_t n, cnet_err err, int os_error);
+    /* cnet_async_connect began towards address (the name to verify). */
+    void (*connecting)(cnet_async_socket *s, const char *address);
+    /* TCP is connected: true when the filter keeps the connect op and
+     * completes it itself (after the handshake). */
+    bool (*connected)(cnet_async_socket *s, cnet_async_op *op);
+    /* A connection of this listener was accepted as client. */
+    cnet_err (*accepted)(cnet_async_socket *listener, cnet_async_socket *client);
+    /* op's deadline passed or it was cancelled: true when op was the
+     * filter's own (it completes it). */
+    bool (*end_op)(cnet_async_op *op);
+    /* Close began (why: CNET_ECLOSED or CNET_ECANCELED); then destroy frees
+     * the filter's state once the backend let go. */
+    void (*closing)(cnet_async_socket *s, cnet_err why);
+    void (*destroy)(cnet_async_socket *s);
+} cnet__async_filter;
+
 /* -------------------------------------------------------------- sockets */
 
 enum {
@@ -165,12 +203,21 @@ struct cnet_async_socket {
     struct cnet__dgram *dgrams, *dgrams_tail;
     size_t dgrams_count;
     cnet_async_op *close_op;     /* completes when the backend lets go; then s is freed */
+    const cnet__async_filter *filter; /* NULL: plain (the backend directly) */
+    void *filter_state;
     cnet_async_socket *next, *prev; /* loop->sockets */
     /* The backend's own per-socket state. */
     uint32_t be_flags;
     uint32_t be_count;
     uintptr_t be_aux;
     void *be_ptr;
+    /* The bytes of the outstanding be->send / be->send_to, for a backend
+     * that writes them later (epoll after EAGAIN): the caller's pointer,
+     * which may be the stream's op or a filter's buffer of records. */
+    const uint8_t *be_send_data;
+    size_t be_send_size;
+    const struct sockaddr *be_send_to;
+    cnet_socklen be_send_to_len;
 };
 
 /* ----------------------------------------------------------------- loop */
@@ -354,6 +401,16 @@ void cnet__async_stream_close(cnet_async_socket *s, cnet_err err);
 void cnet__async_free_write(cnet_async_op *op);
 /* Free what the stream side holds (rx, datagrams). */
 void cnet__async_stream_free(cnet_async_socket *s);
+/* What a filter hands the stream: the on_data / on_read_error / on_sent
+ * reports of a plain socket (async_stream.c). */
+void cnet__async_stream_data(cnet_async_socket *s, const uint8_t *data, size_t size);
+void cnet__async_stream_read_error(cnet_async_socket *s, cnet_err err, int os_error);
+void cnet__async_stream_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error);
+/* Decrypting in place: room for at least want bytes at the end of the
+ * receive buffer (NULL when closing, ended or out of memory), then commit
+ * the n bytes written there (0: nothing came; an empty buffer is let go). */
+uint8_t *cnet__async_stream_room(cnet_async_socket *s, size_t want, size_t *room);
+void cnet__async_stream_commit(cnet_async_socket *s, size_t n);
 
 /* The checks every start function makes: CNET_ECLOSED for a closing
  * socket (recorded with function's name). */

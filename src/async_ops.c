@@ -134,11 +134,13 @@ static cnet_err start_send(cnet_async_socket *s, cnet_async_kind kind, const cha
     w->flags = flags;
     if (owned)
         op->after = cnet__async_free_write;
-    if (kind == CNET_ASYNC_SEND && s->writes.head == NULL && !(s->flags & CNET__S_SEND_BUSY) &&
-        s->loop->be->try_send && size > 0) {
+    cnet_err (*try_send)(cnet_async_socket *, const uint8_t *, size_t, size_t *, int *) =
+        s->filter ? s->filter->try_send : s->loop->be->try_send;
+    if (kind == CNET_ASYNC_SEND && s->writes.head == NULL && !(s->flags & CNET__S_SEND_BUSY) && try_send &&
+        size > 0) {
         size_t n = 0;
         int os_error = 0;
-        err = s->loop->be->try_send(s, w->data, size, &n, &os_error);
+        err = try_send(s, w->data, size, &n, &os_error);
         w->sent = n;
         if (err != CNET_OK && err != CNET_EWOULDBLOCK) {
             op->result.bytes = n;

@@ -93,6 +93,8 @@ static void begin_close(cnet_async_socket *s, cnet_async_op *close_op)
     cnet_err why = s->loop->freeing ? CNET_ECANCELED : CNET_ECLOSED;
     if (s->connect_op && s->connect_op->cancel_err == CNET_OK)
         s->connect_op->cancel_err = why;
+    if (s->filter)
+        s->filter->closing(s, why);
     cnet__async_stream_close(s, why);
     /* The socket is freed after this op's callback, from the ready queue:
      * never inside a backend's report, which may still hold it. */
@@ -146,6 +148,8 @@ void cnet__async_socket_destroy(cnet_async_socket *s)
         loop->sockets = s->next;
     if (s->next)
         s->next->prev = s->prev;
+    if (s->filter)
+        s->filter->destroy(s);
     cnet__async_stream_free(s);
     free(s->backlog);
     free(s);
@@ -289,8 +293,14 @@ static void serve_accepts(cnet_async_socket *s)
             cnet__sys_close(fd);
         } else {
             client->flags |= CNET__S_CONNECTED;
-            addr_of(fd, true, &op->result.address, &op->result.port);
-            op->result.accepted = client;
+            /* A TLS listener's clients start their handshake on the loop:
+             * the accept completes now, a slow client holds up no other. */
+            if (s->filter && (err = s->filter->accepted(s, client)) != CNET_OK) {
+                begin_close(client, NULL);
+            } else {
+                addr_of(fd, true, &op->result.address, &op->result.port);
+                op->result.accepted = client;
+            }
         }
         cnet__op_list_remove(&s->reads, op);
         op->in_queue = false;
@@ -369,6 +379,8 @@ static void connect_finish(cnet_async_socket *s, cnet_err err, int os_error)
         s->flags |= CNET__S_CONNECTED;
         if (op->u.connect.dial)
             op->result.accepted = s;
+        else if (s->filter && s->filter->connected(s, op))
+            return; /* TLS: it completes after the handshake */
     } else if (op->u.connect.dial && !(s->flags & CNET__S_CLOSING)) {
         begin_close(s, NULL); /* the dial's own socket: nothing is left open */
     }
@@ -445,6 +457,8 @@ static cnet_err start_connect(cnet_async_socket *s, const char *address, cnet_po
     op->u.connect.addrs = addrs;
     op->u.connect.dial = dial;
     s->connect_op = op;
+    if (s->filter)
+        s->filter->connecting(s, address);
     if (out)
         *out = op;
     if (!connect_next(s))
@@ -486,6 +500,8 @@ cnet_err cnet__async_dial(cnet_loop *loop, const char *address, cnet_port port, 
 void cnet__async_socket_expired(cnet_async_op *op)
 {
     cnet_async_socket *s = op->socket;
+    if (s && s->filter && s->filter->end_op(op))
+        return;
     if (op->kind == CNET_ASYNC_CONNECT) {
         if (s && s->connect_op == op) {
             if (s->flags & CNET__S_CONNECTING)

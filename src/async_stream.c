@@ -58,7 +58,8 @@ static void buf_put(cnet_loop *loop, uint8_t *buf, size_t cap)
         free(buf);
 }
 
-static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
+/* Room for size more bytes at the end of the buffer. */
+static bool rx_reserve(cnet_async_socket *s, size_t size)
 {
     if (s->rx == NULL) {
         size_t cap;
@@ -83,6 +84,13 @@ static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
             s->rx_cap = cap;
         }
     }
+    return true;
+}
+
+static bool rx_append(cnet_async_socket *s, const uint8_t *data, size_t size)
+{
+    if (!rx_reserve(s, size))
+        return false;
     memcpy(s->rx + s->rx_pos + s->rx_len, data, size);
     s->rx_len += size;
     return true;
@@ -348,13 +356,24 @@ void cnet__async_update_read(cnet_async_socket *s)
         on = (s->flags & CNET__S_READING) && s->rx_len < CNET_ASYNC_HIGH_WATER;
     if (on != ((s->flags & CNET__S_READING) != 0)) {
         s->flags ^= CNET__S_READING;
-        s->loop->be->want_read(s, on);
+        if (s->filter)
+            s->filter->want_read(s, on);
+        else
+            s->loop->be->want_read(s, on);
     }
 }
 
 /* ------------------------------------------------ backend reports */
 
 void cnet__async_on_data(cnet_async_socket *s, const uint8_t *data, size_t size)
+{
+    if (s->filter)
+        s->filter->on_data(s, data, size);
+    else
+        cnet__async_stream_data(s, data, size);
+}
+
+void cnet__async_stream_data(cnet_async_socket *s, const uint8_t *data, size_t size)
 {
     if ((s->flags & CNET__S_CLOSING) || ended(s))
         return;
@@ -368,7 +387,38 @@ void cnet__async_on_data(cnet_async_socket *s, const uint8_t *data, size_t size)
     cnet__async_update_read(s);
 }
 
+uint8_t *cnet__async_stream_room(cnet_async_socket *s, size_t want, size_t *room)
+{
+    if ((s->flags & CNET__S_CLOSING) || ended(s) || !rx_reserve(s, want))
+        return NULL;
+    *room = s->rx_cap - s->rx_pos - s->rx_len;
+    return s->rx + s->rx_pos + s->rx_len;
+}
+
+void cnet__async_stream_commit(cnet_async_socket *s, size_t n)
+{
+    if (n == 0) {
+        if (s->rx && s->rx_len == 0) { /* an idle connection holds no buffer */
+            buf_put(s->loop, s->rx, s->rx_cap);
+            s->rx = NULL;
+            s->rx_pos = s->rx_cap = 0;
+        }
+        return;
+    }
+    s->rx_len += n;
+    cnet__async_dispatch_reads(s);
+    cnet__async_update_read(s);
+}
+
 void cnet__async_on_read_error(cnet_async_socket *s, cnet_err err, int os_error)
+{
+    if (s->filter)
+        s->filter->on_read_error(s, err, os_error);
+    else
+        cnet__async_stream_read_error(s, err, os_error);
+}
+
+void cnet__async_stream_read_error(cnet_async_socket *s, cnet_err err, int os_error)
 {
     if ((s->flags & CNET__S_CLOSING) || (s->type == CNET_SOCK_STREAM && ended(s)))
         return;
@@ -443,13 +493,24 @@ void cnet__async_pump(cnet_async_socket *s)
             write_done(op, CNET_OK, 0);
         } else {
             s->flags |= CNET__S_SEND_BUSY;
-            s->loop->be->send(s, w->data + w->sent, w->size - w->sent);
+            if (s->filter)
+                s->filter->send(s, w->data + w->sent, w->size - w->sent);
+            else
+                s->loop->be->send(s, w->data + w->sent, w->size - w->sent);
         }
     }
     s->flags &= ~CNET__S_PUMPING;
 }
 
 void cnet__async_on_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error)
+{
+    if (s->filter)
+        s->filter->on_sent(s, n, err, os_error);
+    else
+        cnet__async_stream_sent(s, n, err, os_error);
+}
+
+void cnet__async_stream_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_error)
 {
     s->flags &= ~(CNET__S_SEND_BUSY | CNET__S_SEND_CANCEL);
     cnet_async_op *op = s->writes.head;
@@ -472,6 +533,14 @@ void cnet__async_on_sent(cnet_async_socket *s, size_t n, cnet_err err, int os_er
 
 /* ---------------------------------------------------- ending early */
 
+static void cancel_send(cnet_async_socket *s)
+{
+    if (s->filter)
+        s->filter->cancel_send(s);
+    else
+        s->loop->be->cancel_send(s);
+}
+
 void cnet__async_stream_end(cnet_async_op *op)
 {
     cnet_async_socket *s = op->socket;
@@ -484,7 +553,7 @@ void cnet__async_stream_end(cnet_async_op *op)
             /* In the backend's hands: it reports, and on_sent completes it. */
             if (!(s->flags & CNET__S_SEND_CANCEL)) {
                 s->flags |= CNET__S_SEND_CANCEL;
-                s->loop->be->cancel_send(s);
+                cancel_send(s);
             }
             return;
         }
@@ -512,7 +581,7 @@ void cnet__async_stream_close(cnet_async_socket *s, cnet_err err)
             /* The backend still uses its bytes: it reports it (on_sent). */
             if (!(s->flags & CNET__S_SEND_CANCEL)) {
                 s->flags |= CNET__S_SEND_CANCEL;
-                s->loop->be->cancel_send(s);
+                cancel_send(s);
             }
             break;
         }

@@ -329,3 +329,53 @@ cnet_err cnet__ssl_context_set_alpn_protocols(cnet_ssl_context *context, const c
     SSL_CTX_set_alpn_select_cb(context->ctx, wire ? alpn_select : NULL, wire ? context : NULL);
     return CNET_OK;
 }
+
+/* ------------------------------------------- memory mode (async_tls.c) */
+
+cnet_err cnet__tls_x509_code(long result)
+{
+    switch (result) {
+    case X509_V_ERR_APPLICATION_VERIFICATION: /* the pins' check (tls_features.c) */
+        return CNET_ETLS_PIN;
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+    case X509_V_ERR_EMAIL_MISMATCH:
+        return CNET_ETLS_HOSTNAME;
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+        return CNET_ETLS_EXPIRED;
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+    case X509_V_ERR_CERT_UNTRUSTED:
+        return CNET_ETLS_UNTRUSTED;
+    default:
+        return CNET_ETLS_VERIFY;
+    }
+}
+
+cnet_ssl_context *cnet__tls_context(const cnet__tls *tls)
+{
+    return tls->context;
+}
+
+bool cnet__tls_mem_shutdown(cnet__tls *tls)
+{
+    if (!tls->done || tls->failed != CNET_OK || (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN))
+        return false;
+    ERR_clear_error();
+    SSL_shutdown(tls->ssl); /* one way: the peer's close_notify is read as the end of the stream */
+    ERR_clear_error();
+    return true;
+}
+
+cnet_err cnet__tls_verify_code(const cnet__tls *tls)
+{
+    X509 *peer = SSL_get0_peer_certificate(tls->ssl);
+    long vr = SSL_get_verify_result(tls->ssl);
+    if (peer == NULL || tls->context->verify_mode == CNET_VERIFY_NONE)
+        return CNET_ETLS_VERIFY;
+    return vr == X509_V_OK ? CNET_OK : cnet__tls_x509_code(vr);
+}

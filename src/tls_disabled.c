@@ -229,3 +229,75 @@ void *cnet__tls_ssl(const cnet__tls *tls)
     (void)tls;
     return NULL;
 }
+
+/* --------------------------------------------- async TLS (spec/async.yaml) */
+
+cnet_err cnet__async_tls_wrap(cnet_ssl_context *context, cnet_async_socket *socket)
+{
+    (void)context, (void)socket;
+    return not_built("cnet_async_tls_wrap");
+}
+
+cnet_err cnet__async_tls_wrap_connected(cnet_ssl_context *context, cnet_async_socket *socket,
+                                        cnet_ssl_handshake_type handshake, const char *hostname)
+{
+    (void)context, (void)socket, (void)handshake, (void)hostname;
+    return not_built("cnet_async_tls_wrap_connected");
+}
+
+cnet_err cnet__async_tls_set_server_name(cnet_async_socket *socket, const char *name)
+{
+    (void)socket, (void)name;
+    return not_built("cnet_async_tls_set_server_name");
+}
+
+cnet_err cnet__async_tls_handshake(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user,
+                                   cnet_async_op **op)
+{
+    (void)socket, (void)timeout, (void)cb, (void)user, (void)op;
+    return not_built("cnet_async_tls_handshake");
+}
+
+cnet_err cnet__async_tls_shutdown(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user,
+                                  cnet_async_op **op)
+{
+    (void)socket, (void)timeout, (void)cb, (void)user, (void)op;
+    return not_built("cnet_async_tls_shutdown");
+}
+
+cnet_err cnet__async_tls_got_handshake(cnet_async_socket *socket, bool *out)
+{
+    (void)socket;
+    *out = false;
+    return not_built("cnet_async_tls_got_handshake");
+}
+
+cnet_err cnet__async_tls_get_verify_result(cnet_async_socket *socket, cnet_err *out)
+{
+    (void)socket;
+    *out = CNET_ENOTSUP;
+    return not_built("cnet_async_tls_get_verify_result");
+}
+
+cnet_err cnet__async_tls_get_peer_certificates(cnet_async_socket *socket, cnet_cert_format format,
+                                               cnet_certificate_list *out)
+{
+    (void)socket, (void)format;
+    out->items = NULL;
+    out->count = 0;
+    return not_built("cnet_async_tls_get_peer_certificates");
+}
+
+cnet_err cnet__async_tls_get_alpn_protocol(cnet_async_socket *socket, char *protocol, size_t size)
+{
+    (void)socket, (void)size;
+    protocol[0] = '\0';
+    return not_built("cnet_async_tls_get_alpn_protocol");
+}
+
+cnet_err cnet__async_tls_get_psk_identity(cnet_async_socket *socket, char *identity, size_t size)
+{
+    (void)socket, (void)size;
+    identity[0] = '\0';
+    return not_built("cnet_async_tls_get_psk_identity");
+}

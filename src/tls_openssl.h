@@ -40,6 +40,13 @@ struct cnet__tls {
     int64_t deadline;        /* the current call's deadline, for the BIO */
     cnet_err io_err;         /* what the edge reported during the current call */
     bool eof;                /* the edge saw the end of the TCP stream */
+    bool mem;                /* memory mode (tls_mem.c): no descriptor */
+    const unsigned char *in; /* memory mode: the peer's bytes, borrowed during a feed */
+    size_t in_len;
+    unsigned char *keep;     /* ...and what OpenSSL left unread, kept */
+    size_t keep_pos, keep_len, keep_cap;
+    unsigned char *out;      /* the records to send */
+    size_t out_len, out_cap;
     bool started;            /* the handshake began */
     bool done;               /* the handshake completed */
     cnet_err failed;         /* a fatal error: the session must not be used again */
@@ -61,6 +68,14 @@ cnet_err cnet__tls_fail_msg(cnet_err err, const char *function, const char *what
  * context's pins and sessions. */
 cnet_err cnet__tls_resume_prepare(cnet__tls *t, const char *name);
 void cnet__tls_features_free(cnet_ssl_context *c);
+
+/* tls_mem.c: the BIO of a memory-mode session (NULL: no memory), and the
+ * release of its buffers. */
+BIO *cnet__tls_mem_bio(cnet__tls *t);
+void cnet__tls_mem_release(cnet__tls *t);
+
+/* The cnet code of an X.509 verification result (tls_context.c). */
+cnet_err cnet__tls_x509_code(long result);
 
 /* Drop one reference to a context (a session's, or the caller's). */
 void cnet__tls_context_release(cnet_ssl_context *c);

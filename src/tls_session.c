@@ -103,33 +103,11 @@ static void edge_method_init(void)
 
 static cnet_err verify_error(long result, const char *function)
 {
-    cnet_err err;
     /* The only application check is the pins' (tls_features.c). */
     if (result == X509_V_ERR_APPLICATION_VERIFICATION)
         return cnet__tls_fail_msg(CNET_ETLS_PIN, function, "certificate verification failed",
                                   "the server's public key matches none of the pinned keys");
-    switch (result) {
-    case X509_V_ERR_HOSTNAME_MISMATCH:
-    case X509_V_ERR_IP_ADDRESS_MISMATCH:
-    case X509_V_ERR_EMAIL_MISMATCH:
-        err = CNET_ETLS_HOSTNAME;
-        break;
-    case X509_V_ERR_CERT_HAS_EXPIRED:
-    case X509_V_ERR_CERT_NOT_YET_VALID:
-        err = CNET_ETLS_EXPIRED;
-        break;
-    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
-    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
-    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
-    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-    case X509_V_ERR_CERT_UNTRUSTED:
-        err = CNET_ETLS_UNTRUSTED;
-        break;
-    default:
-        err = CNET_ETLS_VERIFY;
-        break;
-    }
+    cnet_err err = cnet__tls_x509_code(result);
     char detail[160];
     snprintf(detail, sizeof detail, "%s (X.509 error %ld)", X509_verify_cert_error_string(result), result);
     return cnet__tls_fail_msg(err, function, "certificate verification failed", detail);
@@ -227,11 +205,12 @@ static cnet_err refail(const cnet__tls *t, const char *function)
 
 /* ------------------------------------------------------------- sessions */
 
-static void tls_free(cnet__tls *t)
+void cnet__tls_free(cnet__tls *t)
 {
     if (t == NULL)
         return;
     SSL_free(t->ssl); /* frees the BIO too */
+    cnet__tls_mem_release(t);
     cnet__tls_context_release(t->context);
     free(t->server_name);
     free(t->resume_name);
@@ -239,10 +218,11 @@ static void tls_free(cnet__tls *t)
     free(t);
 }
 
-cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **out)
+/* A session of c over the edge BIO of fd, or in memory mode (tls_mem.c). */
+static cnet_err tls_make(cnet_ssl_context *c, cnet_socket_handle fd, bool mem, cnet__tls **out)
 {
     *out = NULL;
-    if (!CRYPTO_THREAD_run_once(&edge_method_once, edge_method_init) || edge_method == NULL)
+    if (!mem && (!CRYPTO_THREAD_run_once(&edge_method_once, edge_method_init) || edge_method == NULL))
         return cnet__fail(CNET_ENOMEM, "TLS: cannot create the BIO method");
     cnet__tls *t = calloc(1, sizeof *t);
     if (t == NULL)
@@ -251,21 +231,29 @@ cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **o
     t->deadline = -1;
     ERR_clear_error();
     t->ssl = SSL_new(c->ctx);
-    BIO *bio = t->ssl ? BIO_new(edge_method) : NULL;
+    BIO *bio = t->ssl ? (mem ? cnet__tls_mem_bio(t) : BIO_new(edge_method)) : NULL;
     if (bio == NULL) {
         SSL_free(t->ssl);
         free(t);
         ERR_clear_error();
         return cnet__fail(CNET_ENOMEM, "TLS: SSL_new failed");
     }
-    BIO_set_data(bio, t);
-    BIO_set_init(bio, 1);
+    t->mem = mem;
+    if (!mem) {
+        BIO_set_data(bio, t);
+        BIO_set_init(bio, 1);
+    }
     SSL_set_bio(t->ssl, bio, bio);
     SSL_set_app_data(t->ssl, t); /* for the PSK callbacks (psk_identity) */
     atomic_fetch_add(&c->refs, 1);
     t->context = c;
     *out = t;
     return CNET_OK;
+}
+
+cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **out)
+{
+    return tls_make(c, fd, false, out);
 }
 
 static cnet_err handshake(cnet__tls *t, int64_t deadline, const char *function)
@@ -316,7 +304,7 @@ static cnet_err set_peer_name(cnet__tls *t, const char *name, const char *functi
     return CNET_OK;
 }
 
-static void server_mode(cnet__tls *t)
+void cnet__tls_server_mode(cnet__tls *t)
 {
     const cnet_ssl_context *c = t->context;
     int mode = c->verify_mode != CNET_VERIFY_NONE && c->client_auth
@@ -326,12 +314,8 @@ static void server_mode(cnet__tls *t)
     SSL_set_accept_state(t->ssl);
 }
 
-cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline, const char *function)
+cnet_err cnet__tls_prepare_client(cnet__tls *tls, const char *address, const char *function)
 {
-    if (tls->failed != CNET_OK)
-        return refail(tls, function);
-    if (tls->started)
-        return cnet__tls_fail_msg(CNET_EINVAL, function, "the TLS handshake already happened", NULL);
     const char *name = tls->server_name ? tls->server_name : address;
     bool verify = tls->context->verify_mode != CNET_VERIFY_NONE;
     cnet_err err = CNET_OK;
@@ -344,17 +328,28 @@ cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline
         err = set_peer_name(tls, name, function);
     if (err == CNET_OK)
         err = cnet__tls_resume_prepare(tls, name);
+    if (err == CNET_OK)
+        SSL_set_connect_state(tls->ssl);
+    return err;
+}
+
+cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline, const char *function)
+{
+    if (tls->failed != CNET_OK)
+        return refail(tls, function);
+    if (tls->started)
+        return cnet__tls_fail_msg(CNET_EINVAL, function, "the TLS handshake already happened", NULL);
+    cnet_err err = cnet__tls_prepare_client(tls, address, function);
     if (err != CNET_OK) {
         tls->failed = err;
         return err;
     }
-    SSL_set_connect_state(tls->ssl);
     return handshake(tls, deadline, function);
 }
 
 cnet_err cnet__tls_handshake_as_server(cnet__tls *tls, int64_t deadline, const char *function)
 {
-    server_mode(tls);
+    cnet__tls_server_mode(tls);
     return handshake(tls, deadline, function);
 }
 
@@ -375,10 +370,10 @@ cnet_err cnet__tls_accept(const cnet__tls *listener, cnet_socket_handle fd, int6
     cnet_err err = cnet__tls_new(listener->context, fd, &t);
     if (err != CNET_OK)
         return err;
-    server_mode(t);
+    cnet__tls_server_mode(t);
     err = handshake(t, deadline, "cnet_socket_accept");
     if (err != CNET_OK) {
-        tls_free(t);
+        cnet__tls_free(t);
         return err;
     }
     *out = t;
@@ -501,7 +496,7 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
         SSL_shutdown(tls->ssl); /* one way: do not wait for the peer's */
         ERR_clear_error();
     }
-    tls_free(tls);
+    cnet__tls_free(tls);
 }
 
 void cnet__tls_discard(cnet__tls *tls)
@@ -622,4 +617,65 @@ cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, con
 void *cnet__tls_ssl(const cnet__tls *tls)
 {
     return tls->ssl;
+}
+
+/* ------------------------------------------ memory mode (async_tls.c) */
+
+cnet_err cnet__tls_new_mem(cnet_ssl_context *c, bool server, cnet__tls **out)
+{
+    cnet_err err = tls_make(c, CNET_INVALID_SOCKET, true, out);
+    if (err == CNET_OK && server)
+        cnet__tls_server_mode(*out);
+    return err;
+}
+
+/* CNET_EWOULDBLOCK when OpenSSL waits for the peer's records (not latched). */
+static cnet_err mem_fail(cnet__tls *t, int ret, const char *function)
+{
+    int code = SSL_get_error(t->ssl, ret);
+    if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
+        ERR_clear_error();
+        return CNET_EWOULDBLOCK;
+    }
+    return tls_fail(t, ret, function);
+}
+
+cnet_err cnet__tls_mem_handshake(cnet__tls *tls, const char *function)
+{
+    if (tls->failed != CNET_OK)
+        return tls->failed;
+    tls->started = true;
+    begin(tls, -1);
+    int ret = SSL_do_handshake(tls->ssl);
+    if (ret == 1) {
+        tls->done = true;
+        return CNET_OK;
+    }
+    return mem_fail(tls, ret, function);
+}
+
+cnet_err cnet__tls_mem_read(cnet__tls *tls, void *buf, size_t size, size_t *n, const char *function)
+{
+    *n = 0;
+    if (tls->failed != CNET_OK)
+        return tls->failed;
+    begin(tls, -1);
+    int ret = SSL_read_ex(tls->ssl, buf, size, n);
+    if (ret == 1)
+        return CNET_OK;
+    if (SSL_get_error(tls->ssl, ret) == SSL_ERROR_ZERO_RETURN) {
+        ERR_clear_error();
+        return CNET_OK; /* close_notify */
+    }
+    return mem_fail(tls, ret, function);
+}
+
+cnet_err cnet__tls_mem_write(cnet__tls *tls, const void *buf, size_t size, size_t *n, const char *function)
+{
+    *n = 0;
+    if (tls->failed != CNET_OK)
+        return tls->failed;
+    begin(tls, -1);
+    int ret = SSL_write_ex(tls->ssl, buf, size, n);
+    return ret == 1 ? CNET_OK : mem_fail(tls, ret, function);
 }

@@ -19,7 +19,17 @@ cnet_err cnet__tls_require_built(const char *function);
 /* A new client-side session of context for fd (no handshake yet). */
 cnet_err cnet__tls_new(cnet_ssl_context *context, cnet_socket_handle fd, cnet__tls **out);
 
+/* Release a session at once (no close_notify). */
+void cnet__tls_free(cnet__tls *tls);
+
 /* ------------------------------------------------------- handshakes */
+
+/* The client's checks and names before its handshake (cnet__tls_connect's
+ * first half): the CA store, the name to verify, SNI; client state. */
+cnet_err cnet__tls_prepare_client(cnet__tls *tls, const char *address, const char *function);
+
+/* Take the server side (verification of clients as the context says). */
+void cnet__tls_server_mode(cnet__tls *tls);
 
 /* The client handshake: verifies `address` unless a server name was set
  * (NULL: none, for AF_UNIX). function names the caller in messages. */
@@ -78,6 +88,35 @@ cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, co
 
 /* The PSK identity of the connection ("" for none) into identity[size]. */
 cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, const char *function);
+
+/* --------------------------------------- memory mode (async_tls.c) */
+/*
+ * No descriptor (tls_mem.c): the peer's records go in with
+ * cnet__tls_mem_feed (borrowed: call cnet__tls_mem_keep before the bytes go
+ * away, which keeps what OpenSSL did not read), the records to send come
+ * out with cnet__tls_mem_out_take, and no call ever waits. The step calls return CNET_EWOULDBLOCK (not latched, no message)
+ * when OpenSSL needs more of the peer's records; other errors are latched
+ * and mapped as in the blocking calls (truncation is CNET_ETLS_TRUNCATED).
+ */
+cnet_err cnet__tls_new_mem(cnet_ssl_context *context, bool server, cnet__tls **out);
+cnet_ssl_context *cnet__tls_context(const cnet__tls *tls);
+/* size 0: the TCP end of stream. */
+cnet_err cnet__tls_mem_feed(cnet__tls *tls, const void *data, size_t size);
+cnet_err cnet__tls_mem_keep(cnet__tls *tls);
+size_t cnet__tls_mem_out_pending(const cnet__tls *tls);
+/* The buffer of records to send, handed over whole (NULL when empty); give
+ * it back when sent, for reuse. */
+unsigned char *cnet__tls_mem_out_take(cnet__tls *tls, size_t *len, size_t *cap);
+void cnet__tls_mem_out_give(cnet__tls *tls, unsigned char *buf, size_t cap);
+cnet_err cnet__tls_mem_handshake(cnet__tls *tls, const char *function);
+/* CNET_OK with *n 0: close_notify came (the clean end). */
+cnet_err cnet__tls_mem_read(cnet__tls *tls, void *buf, size_t size, size_t *n, const char *function);
+cnet_err cnet__tls_mem_write(cnet__tls *tls, const void *buf, size_t size, size_t *n, const char *function);
+/* Queue close_notify once on a healthy session; false when it was not. */
+bool cnet__tls_mem_shutdown(cnet__tls *tls);
+/* CNET_OK when the peer's certificate verified; else the verification's
+ * code (CNET_ETLS_VERIFY: none was sent, or verification was off). */
+cnet_err cnet__tls_verify_code(const cnet__tls *tls);
 
 /* OpenSSL's SSL object (NULL without TLS). */
 void *cnet__tls_ssl(const cnet__tls *tls);

@@ -80,23 +80,22 @@ void cnet__epoll_unpend(cnet_async_socket *s)
 
 static void do_send(cnet_async_socket *s)
 {
-    cnet_async_op *op = s->writes.head;
-    if (op == NULL)
+    if (s->be_send_data == NULL)
         return;
-    const cnet__op_write *w = &op->u.write;
     ssize_t n;
     do {
-        if (op->kind == CNET_ASYNC_SEND_TO)
-            n = sendto(s->fd, w->data, w->size, MSG_NOSIGNAL | MSG_DONTWAIT, (const struct sockaddr *)&w->to,
-                       w->to_len);
+        if (s->be_send_to)
+            n = sendto(s->fd, s->be_send_data, s->be_send_size, MSG_NOSIGNAL | MSG_DONTWAIT, s->be_send_to,
+                       s->be_send_to_len);
         else
-            n = send(s->fd, w->data + w->sent, w->size - w->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+            n = send(s->fd, s->be_send_data, s->be_send_size, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (n < 0 && errno == EINTR);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         s->be_flags = (s->be_flags & ~B_WRITABLE) | B_SEND_WAIT;
         return;
     }
     s->be_flags &= ~B_SEND_WAIT;
+    s->be_send_data = NULL;
     if (n < 0) {
         int e = errno;
         cnet__async_on_sent(s, 0, cnet__err_from_errno(e), e);
@@ -248,6 +247,7 @@ void cnet__epoll_close(cnet_async_socket *s)
 {
     if (s->be_flags & B_SEND_WAIT) {
         s->be_flags &= ~B_SEND_WAIT;
+        s->be_send_data = NULL;
         cnet__async_on_sent(s, 0, CNET_ECANCELED, 0);
     }
     if (s->be_flags & B_CONNECT_WAIT) {
@@ -289,15 +289,19 @@ void cnet__epoll_want_accept(cnet_async_socket *s, bool on)
 
 void cnet__epoll_send(cnet_async_socket *s, const uint8_t *data, size_t size)
 {
-    (void)data;
-    (void)size; /* the head op says what: do_send reads it again after a wait */
+    s->be_send_data = data; /* kept until it is written (a wait for writability) */
+    s->be_send_size = size;
+    s->be_send_to = NULL;
     do_send(s);
 }
 
 void cnet__epoll_send_to(cnet_async_socket *s, const uint8_t *data, size_t size, const struct sockaddr *to,
                        cnet_socklen len)
 {
-    (void)data, (void)size, (void)to, (void)len;
+    s->be_send_data = data;
+    s->be_send_size = size;
+    s->be_send_to = to;
+    s->be_send_to_len = len;
     do_send(s);
 }
 
@@ -322,6 +326,7 @@ void cnet__epoll_cancel_send(cnet_async_socket *s)
 {
     if (s->be_flags & B_SEND_WAIT) {
         s->be_flags &= ~B_SEND_WAIT;
+        s->be_send_data = NULL;
         cnet__async_on_sent(s, 0, CNET_ECANCELED, 0);
     }
 }

@@ -6,7 +6,8 @@
 #               (or SERVER ROW REP FAIL)
 #               mem SERVER PRIV_KB_BEFORE PRIV_KB_AFTER RSS_KB_BEFORE RSS_KB_AFTER N
 # Variables: servers (names, space separated), labels (their column titles,
-# "|" separated, same order), rows, reps, secs, cpu, idle.
+# "|" separated, same order), rows, reps, secs, cpu, idle, only (ECHO_ONLY:
+# "tls" or "plain" leaves out the lines of servers that did not run).
 
 # the median of v[1..m]
 function med(v, m,    i, j, t) {
@@ -74,7 +75,7 @@ function verdict(v, target,    t, margin) {
 # one line of ratios; scope: a row name, "all" (worst row) or "" (no target)
 function ratio_line(kind, num, den, title, target, scope,    i, r, v, worst, s, shown, missing) {
     if (!has(num) || !has(den)) {
-        if (kind != "rate")
+        if (kind != "rate" || only != "")
             return
         missing = !has(num) ? num : den
         printf "%-36s %s\n", title, (missing ~ /^cnet/ ? "n/a (cnet rows skipped)" : "n/a (" missing " not built)")
@@ -170,6 +171,13 @@ END {
                 if (v != "" && (noise[kind] == "" || abs(v - 1) > noise[kind]))
                     noise[kind] = abs(v - 1)
             }
+        # the TLS control counts too (the only one when ECHO_ONLY=tls)
+        if (has("tls_control") && has("bare_tls"))
+            for (j = 1; j <= nrows; j++) {
+                v = ratio(kind, "tls_control", "bare_tls", R[j])
+                if (v != "" && (noise[kind] == "" || abs(v - 1) > noise[kind]))
+                    noise[kind] = abs(v - 1)
+            }
     }
 
     if (nshare > 0) {
@@ -203,6 +211,9 @@ END {
         ratio_line(kind, "bare_epoll", "libuv", "bare epoll / libuv", "", "")
         ratio_line(kind, "bare_epoll", "nim", "bare epoll / Nim", "", "")
         ratio_line(kind, "bare_uring", "nim", "bare io_uring / Nim", "", "")
+        ratio_line(kind, "tls_control", "bare_tls", "TLS control: bare TLS 2nd / 1st", "", "")
+        ratio_line(kind, "cnet_tls", "bare_tls", "cnet TLS epoll / bare TLS epoll", 0.90, "all")
+        ratio_line(kind, "cnet_tls_uring", "bare_tls", "cnet TLS io_uring / bare TLS epoll", "", "")
         if (noise[kind] != "")
             printf "noise: the control strayed up to %.1f %% from 1.00 this run; a ratio closer than that to its target is not decided\n", noise[kind] * 100
     }
@@ -231,6 +242,8 @@ END {
             printf "-> bare io_uring is ahead at 1000x64B, but by less than the control's noise\n"
     }
 
+    if (only == "tls")
+        exit
     printf "\nMemory per idle connection (%d connections, each echoed one byte; fresh server after a warm-up)\n", idle
     printf "%-12s %14s %14s %16s %16s\n", "server", "Private_Dirty", "after (KiB)", "bytes/conn", "bytes/conn (RSS)"
     for (i = 1; i <= nserv; i++) {

@@ -440,3 +440,107 @@ cnet_err cnet_async_recv_from(cnet_async_socket *socket, size_t size, int timeou
         return cnet__fail(CNET_EINVAL, "cnet_async_recv_from: argument 'cb' must not be NULL");
     return cnet__async_recv_from(socket, size, timeout, cb, user, op);
 }
+
+cnet_err cnet_async_tls_wrap(cnet_ssl_context *context, cnet_async_socket *socket)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_wrap: argument 'context' must not be NULL");
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_wrap: argument 'socket' must not be NULL");
+    return cnet__async_tls_wrap(context, socket);
+}
+
+cnet_err cnet_async_tls_wrap_connected(cnet_ssl_context *context, cnet_async_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname)
+{
+    if (context == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_wrap_connected: argument 'context' must not be NULL");
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_wrap_connected: argument 'socket' must not be NULL");
+    if (!cnet__ssl_handshake_type_is_valid(handshake))
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_wrap_connected: argument 'handshake' is not a valid cnet_ssl_handshake_type value");
+    return cnet__async_tls_wrap_connected(context, socket, handshake, hostname);
+}
+
+cnet_err cnet_async_tls_set_server_name(cnet_async_socket *socket, const char *name)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_set_server_name: argument 'socket' must not be NULL");
+    return cnet__async_tls_set_server_name(socket, name);
+}
+
+cnet_err cnet_async_tls_handshake(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
+{
+    if (op != NULL)
+        *op = NULL;
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_handshake: argument 'socket' must not be NULL");
+    if (timeout < -1)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_handshake: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_handshake: argument 'cb' must not be NULL");
+    return cnet__async_tls_handshake(socket, timeout, cb, user, op);
+}
+
+cnet_err cnet_async_tls_shutdown(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op)
+{
+    if (op != NULL)
+        *op = NULL;
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_shutdown: argument 'socket' must not be NULL");
+    if (timeout < -1)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_shutdown: argument 'timeout' must be >= -1");
+    if (cb == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_shutdown: argument 'cb' must not be NULL");
+    return cnet__async_tls_shutdown(socket, timeout, cb, user, op);
+}
+
+cnet_err cnet_async_tls_got_handshake(cnet_async_socket *socket, bool *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_got_handshake: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_got_handshake: argument 'out' must not be NULL");
+    return cnet__async_tls_got_handshake(socket, out);
+}
+
+cnet_err cnet_async_tls_get_verify_result(cnet_async_socket *socket, cnet_err *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_verify_result: argument 'socket' must not be NULL");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_verify_result: argument 'out' must not be NULL");
+    return cnet__async_tls_get_verify_result(socket, out);
+}
+
+cnet_err cnet_async_tls_get_peer_certificates(cnet_async_socket *socket, cnet_cert_format format, cnet_certificate_list *out)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_peer_certificates: argument 'socket' must not be NULL");
+    if (!cnet__cert_format_is_valid(format))
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_peer_certificates: argument 'format' is not a valid cnet_cert_format value");
+    if (out == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_peer_certificates: argument 'out' must not be NULL");
+    return cnet__async_tls_get_peer_certificates(socket, format, out);
+}
+
+cnet_err cnet_async_tls_get_alpn_protocol(cnet_async_socket *socket, char *protocol, size_t size)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_alpn_protocol: argument 'socket' must not be NULL");
+    if (protocol == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_alpn_protocol: argument 'protocol' must not be NULL");
+    if (size < 1)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_alpn_protocol: argument 'size' must be >= 1");
+    return cnet__async_tls_get_alpn_protocol(socket, protocol, size);
+}
+
+cnet_err cnet_async_tls_get_psk_identity(cnet_async_socket *socket, char *identity, size_t size)
+{
+    if (socket == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_psk_identity: argument 'socket' must not be NULL");
+    if (identity == NULL)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_psk_identity: argument 'identity' must not be NULL");
+    if (size < 1)
+        return cnet__fail(CNET_EINVAL, "cnet_async_tls_get_psk_identity: argument 'size' must be >= 1");
+    return cnet__async_tls_get_psk_identity(socket, identity, size);
+}

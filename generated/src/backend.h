@@ -525,6 +525,16 @@ cnet_err cnet__async_send_frame(cnet_async_socket *socket, cnet_frame_format for
 cnet_err cnet__async_recv_frame(cnet_async_socket *socket, cnet_frame_format format, size_t max_size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 cnet_err cnet__async_send_to(cnet_async_socket *socket, const char *address, cnet_port port, const void *data, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
 cnet_err cnet__async_recv_from(cnet_async_socket *socket, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_tls_wrap(cnet_ssl_context *context, cnet_async_socket *socket);
+cnet_err cnet__async_tls_wrap_connected(cnet_ssl_context *context, cnet_async_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname);
+cnet_err cnet__async_tls_set_server_name(cnet_async_socket *socket, const char *name);
+cnet_err cnet__async_tls_handshake(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_tls_shutdown(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+cnet_err cnet__async_tls_got_handshake(cnet_async_socket *socket, bool *out);
+cnet_err cnet__async_tls_get_verify_result(cnet_async_socket *socket, cnet_err *out);
+cnet_err cnet__async_tls_get_peer_certificates(cnet_async_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
+cnet_err cnet__async_tls_get_alpn_protocol(cnet_async_socket *socket, char *protocol, size_t size);
+cnet_err cnet__async_tls_get_psk_identity(cnet_async_socket *socket, char *identity, size_t size);
 cnet_err cnet__parse_ip_address(const char *text, size_t len, cnet_ip_address *out);
 cnet_err cnet__parse_ip_address_scoped(const char *text, size_t len, cnet_ip_address *out, uint32_t *scope_id);
 cnet_err cnet__ip_address_to_string(const cnet_ip_address *address, char *buf, size_t size, size_t *len);
@@ -625,6 +635,8 @@ static inline bool cnet__async_kind_is_valid(int value)
     case CNET_ASYNC_SEND_TO:
     case CNET_ASYNC_RECV_FROM:
     case CNET_ASYNC_CLOSE:
+    case CNET_ASYNC_TLS_HANDSHAKE:
+    case CNET_ASYNC_TLS_SHUTDOWN:
         return true;
     default:
         return false;

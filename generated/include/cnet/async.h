@@ -46,6 +46,7 @@
 #include <cnet/platform.h>
 #include <cnet/errors.h>
 #include <cnet/net.h>
+#include <cnet/tls.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -152,6 +153,18 @@ typedef enum cnet_async_kind {
      * [zh] cnet_async_socket_close：套接字的最后一个回调。
      */
     CNET_ASYNC_CLOSE = 12,
+    /**
+     * Completes cnet_async_tls_handshake.
+     *
+     * [zh] 完成 cnet_async_tls_handshake。
+     */
+    CNET_ASYNC_TLS_HANDSHAKE = 13,
+    /**
+     * Completes cnet_async_tls_shutdown.
+     *
+     * [zh] 完成 cnet_async_tls_shutdown。
+     */
+    CNET_ASYNC_TLS_SHUTDOWN = 14,
 } cnet_async_kind;
 
 /* ---------------------------------------------------------------- types */
@@ -1720,6 +1733,396 @@ CNET_API cnet_err cnet_async_send_to(cnet_async_socket *socket, const char *addr
  * Ports Nim: asyncnet.recvFrom
  */
 CNET_API cnet_err cnet_async_recv_from(cnet_async_socket *socket, size_t size, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+
+/**
+ * Makes an unconnected or listening async stream socket a TLS socket (the
+ * contexts of cnet_ssl_context_new).
+ *
+ * [zh] 把未连接或正在监听的异步流套接字变为 TLS 套接字（使用 cnet_ssl_context_new 的上下文）。
+ *
+ * The same contexts and checks as the blocking TLS of cnet_socket_wrap:
+ * certificate and host name (DNS names and IP literals against the iPAddress
+ * SAN), SNI for DNS names, ALPN, the minimum version, PSK, client
+ * certificates. cnet_async_connect then performs the client handshake and
+ * completes only after it (with its error, CNET_ETLS_HOSTNAME for a wrong
+ * host...), verifying the connect address or the name of
+ * cnet_async_tls_set_server_name. A wrapped listener gives TLS clients:
+ * cnet_async_accept completes as soon as the TCP connection is accepted, and
+ * the server handshake of each client runs on the loop
+ * (cnet_async_tls_handshake reports it; reads wait for it), so a slow client
+ * never holds up other accepts. Records travel through the loop's backend like
+ * plain bytes: the handshake, reads, writes and shutdown never block the loop,
+ * and recv, recvLine and frames work unchanged on the decrypted bytes.
+ * cnet_async_dial has no TLS form: create, wrap, then connect.
+ *
+ * [zh] 与 cnet_socket_wrap 的阻塞 TLS 使用相同的上下文和检查：证书与主机名（DNS 名称以及对照 iPAddress SAN
+ * 的 IP 字面量）、DNS 名称的 SNI、ALPN、最低版本、PSK、客户端证书。之后 cnet_async_connect
+ * 执行客户端握手，并在握手之后才完成（带握手的错误，例如主机不符时为 CNET_ETLS_HOSTNAME），验证的是连接地址或
+ * cnet_async_tls_set_server_name 设置的名称。被包装的监听套接字产生 TLS 客户套接字：TCP 连接一被接受
+ * cnet_async_accept 就完成，每个客户端的服务器端握手在循环上进行（由 cnet_async_tls_handshake
+ * 报告；读操作会等待它），因此慢客户端绝不会拖住其他
+ * accept。记录像明文字节一样经过循环的后端：握手、读、写和关闭都不会阻塞循环，recv、recvLine
+ * 和帧在解密后的字节上照常工作。cnet_async_dial 没有 TLS 形式：先创建、包装，再连接。
+ *
+ * @param context the context (the socket keeps a reference)
+ *        [zh] 上下文（套接字持有一个引用）
+ *
+ * @param socket an unconnected or listening TCP socket
+ *        [zh] 未连接或正在监听的 TCP 套接字
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ECLOSED: the socket has been closed
+ *
+ * @note Differs from Nim: Nim's async SSL hangs when a read and a write are
+ * outstanding at once (nim-lang/Nim#24895), because each drives the socket's
+ * one SSL object through its own wait; cnet runs the session over memory BIOs
+ * on the loop, so any number of reads and writes may be pending together and
+ * renegotiation or TLS 1.3 post-handshake messages arriving while writing are
+ * handled. Nim's accept performs nothing until the first read; cnet starts the
+ * server handshake at once, on the loop. Nim asserts that the socket is new;
+ * cnet returns CNET_EINVAL for a socket that is already TLS, connected (use
+ * cnet_async_tls_wrap_connected), connecting or not a stream socket.
+ *       [zh] 与 Nim 的不同：Nim 的异步 SSL 在读和写同时挂起时会卡住（nim-lang/Nim#24895），因为二者各自通过自己的等待驱动套接字唯一的 SSL 对象；cnet 在循环上通过内存 BIO 运行会话，因此任意多个读和写可以同时挂起，写的过程中到达的重新协商或 TLS 1.3 握手后消息都会被处理。Nim 的 accept 在第一次读之前什么也不做；cnet 立即在循环上开始服务器端握手。Nim 断言套接字是新的；对于已经是 TLS、已连接（请用 cnet_async_tls_wrap_connected）、正在连接或不是流套接字的套接字，cnet 返回 CNET_EINVAL。
+ *
+ * Ports Nim: asyncnet.asyncnet.wrapSocket
+ */
+CNET_API cnet_err cnet_async_tls_wrap(cnet_ssl_context *context, cnet_async_socket *socket);
+
+/**
+ * Makes a connected async socket a TLS socket and starts the handshake on the
+ * loop.
+ *
+ * [zh] 把已连接的异步套接字变为 TLS 套接字，并在循环上开始握手。
+ *
+ * Returns at once; the handshake runs on the loop and cnet_async_tls_handshake
+ * reports its end. Reads started meanwhile wait for the decrypted bytes, sends
+ * are queued until the handshake completes, and a failed handshake fails them
+ * with its error. As a client, hostname (an address literal or a DNS name) is
+ * what the certificate must match and, for DNS names, the SNI sent; it may be
+ * NULL only when the context does not verify. A socket that still holds
+ * buffered plaintext bytes, or has a send queued, is refused (CNET_EINVAL), so
+ * no byte received before the handshake can pass as protected data (STARTTLS
+ * injection).
+ *
+ * [zh] 立即返回；握手在循环上进行，由 cnet_async_tls_handshake
+ * 报告其结束。期间启动的读操作等待解密后的字节，发送操作排队到握手完成，握手失败时它们以握手的错误失败。作为客户端时，hostname（地址字面量或
+ * DNS 名称）是证书必须匹配的名称，对于 DNS 名称也是发送的 SNI；只有上下文不验证时才可为
+ * NULL。缓冲区中仍有明文字节或有排队发送的套接字会被拒绝（CNET_EINVAL），因此握手之前收到的字节不会被当作受保护的数据（STARTTLS
+ * 注入）。
+ *
+ * @param context the context
+ *        [zh] 上下文
+ *
+ * @param socket a connected TCP socket
+ *        [zh] 已连接的 TCP 套接字
+ *
+ * @param handshake the side to take (Nim default: CNET_HANDSHAKE_AS_CLIENT)
+ *        [zh] 所取的角色
+ *
+ * @param hostname the peer's name or address (client side)
+ *        [zh] 对端的名称或地址（客户端）
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NO_CA: no trusted CA certificates were found to verify the peer
+ *         CNET_ETLS: TLS error
+ *
+ * @note Differs from Nim: Nim's wrapConnectedSocket performs no handshake
+ * until the first read or write and checks the host name only for DNS names
+ * and not on Windows; cnet starts it at once and checks DNS names and IP
+ * literals.
+ *       [zh] 与 Nim 的不同：Nim 的 wrapConnectedSocket 在第一次读写之前不握手，并且只对 DNS 名称、不在 Windows 上核对主机名；cnet 立即开始握手，并核对 DNS 名称和 IP 字面量。
+ *
+ * Ports Nim: asyncnet.asyncnet.wrapConnectedSocket
+ */
+CNET_API cnet_err cnet_async_tls_wrap_connected(cnet_ssl_context *context, cnet_async_socket *socket, cnet_ssl_handshake_type handshake, const char *hostname);
+
+/**
+ * Sets the name a TLS client verifies and sends as SNI instead of the connect
+ * address.
+ *
+ * [zh] 设置 TLS 客户端要验证并作为 SNI 发送的名称，以替代连接地址。
+ *
+ * As cnet_socket_set_server_name: for a socket wrapped with
+ * cnet_async_tls_wrap, before cnet_async_connect. NULL goes back to the
+ * connect address.
+ *
+ * [zh] 同 cnet_socket_set_server_name：用于以 cnet_async_tls_wrap 包装的套接字，在
+ * cnet_async_connect 之前调用。NULL 恢复使用连接地址。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param name the name or address literal
+ *        [zh] 名称或地址字面量
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_async_tls_set_server_name(cnet_async_socket *socket, const char *name);
+
+/**
+ * Completes when the TLS handshake of the socket has ended.
+ *
+ * [zh] 套接字的 TLS 握手结束时完成。
+ *
+ * CNET_OK once the handshake succeeded (at once, from the loop, when it
+ * already had), or its error: CNET_ETLS_HOSTNAME, CNET_ETLS_EXPIRED,
+ * CNET_ETLS_UNTRUSTED or CNET_ETLS_VERIFY for a certificate verification
+ * failure, CNET_ETLS_HANDSHAKE when the peer closed during it,
+ * CNET_ETLS_PROTOCOL for a peer that does not speak TLS, a reset's code. A
+ * timeout or a cancel abandons the handshake: the operation ends with
+ * CNET_ETIMEDOUT or CNET_ECANCELED, and every other operation of the socket
+ * fails with CNET_ETLS_HANDSHAKE (close it).
+ *
+ * [zh] 握手成功后以 CNET_OK 完成（已经成功时立即由循环完成），否则以它的错误完成：证书验证失败时为
+ * CNET_ETLS_HOSTNAME、CNET_ETLS_EXPIRED、CNET_ETLS_UNTRUSTED 或
+ * CNET_ETLS_VERIFY，对端在握手中关闭时为 CNET_ETLS_HANDSHAKE，对端不讲 TLS 时为
+ * CNET_ETLS_PROTOCOL，连接被重置时为重置的错误码。超时或取消会放弃握手：该操作以 CNET_ETIMEDOUT 或
+ * CNET_ECANCELED 结束，套接字的其他每个操作都以 CNET_ETLS_HANDSHAKE 失败（请关闭它）。
+ *
+ * @param socket a TLS socket (connected or accepted)
+ *        [zh] TLS 套接字（已连接或已接受）
+ *
+ * @param timeout milliseconds; -1 forever (Nim default: -1)
+ *        [zh] 毫秒数；-1 表示无限
+ *
+ * @param cb the callback
+ *        [zh] 回调
+ *
+ * @param user passed to cb
+ *        [zh] 传给 cb
+ *
+ * @param op receives the operation, for cnet_async_cancel; may be NULL
+ *        [zh] 接收操作，用于 cnet_async_cancel；可为 NULL
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ENOTCONN: socket is not connected
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECANCELED: the operation was cancelled
+ *         CNET_ECONNRESET: connection reset by peer
+ *         CNET_ETLS: TLS error
+ *         CNET_ETLS_HANDSHAKE: the TLS handshake failed
+ *         CNET_ETLS_VERIFY: the peer's certificate failed verification
+ *         CNET_ETLS_HOSTNAME: the peer's certificate does not match the host name or address
+ *         CNET_ETLS_EXPIRED: the peer's certificate has expired or is not yet valid
+ *         CNET_ETLS_UNTRUSTED: the peer's certificate is not issued by a trusted CA (self-signed or unknown issuer)
+ *         CNET_ETLS_PROTOCOL: the peer violated the TLS protocol or does not speak TLS
+ *         CNET_ETLS_VERSION: no TLS version that both sides accept
+ *         CNET_ETLS_ALPN: no application protocol (ALPN) in common with the peer
+ *         CNET_ETLS_PEER_ALERT: the peer rejected the TLS connection with an alert
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_async_tls_handshake(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+
+/**
+ * Sends close_notify after the queued sends, so the peer sees a clean end of
+ * the stream.
+ *
+ * [zh] 在排队的发送之后发送 close_notify，使对端看到干净的流结束。
+ *
+ * The TLS half of the write shutdown (what cnet_socket_shutdown sends on a
+ * blocking TLS socket). It completes with CNET_OK once close_notify was handed
+ * to the kernel; it does not wait for the peer's close_notify, which a read
+ * reports as the end of the stream (0 bytes, CNET_OK), while a stream cut
+ * without it is reported as CNET_ETLS_TRUNCATED. Sends started after it fail
+ * with CNET_ESHUTDOWN. Closing the socket also sends close_notify when it can
+ * be written at once (not on io_uring, whose sends are all asynchronous); call
+ * this first for a clean end on every backend.
+ *
+ * [zh] 写关闭的 TLS 部分（阻塞 TLS 套接字上 cnet_socket_shutdown 发送的内容）。close_notify 交给内核后以
+ * CNET_OK 完成；它不等待对端的 close_notify，后者由读操作报告为流结束（0 字节、CNET_OK），而没有 close_notify
+ * 就被切断的流报告为 CNET_ETLS_TRUNCATED。在它之后启动的发送以 CNET_ESHUTDOWN
+ * 失败。关闭套接字时，如果能立即写出，也会发送 close_notify（io_uring
+ * 上不会，它的发送都是异步的）；要在每个后端上都干净地结束，请先调用本函数。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param timeout milliseconds; -1 forever (Nim default: -1)
+ *        [zh] 毫秒数；-1 表示无限
+ *
+ * @param cb the callback
+ *        [zh] 回调
+ *
+ * @param user passed to cb
+ *        [zh] 传给 cb
+ *
+ * @param op receives the operation, for cnet_async_cancel; may be NULL
+ *        [zh] 接收操作，用于 cnet_async_cancel；可为 NULL
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ENOTCONN: socket is not connected
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_ECANCELED: the operation was cancelled
+ *         CNET_EPIPE: broken pipe (the peer closed the connection)
+ *         CNET_ECONNRESET: connection reset by peer
+ *         CNET_ETLS: TLS error
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_async_tls_shutdown(cnet_async_socket *socket, int timeout, cnet_async_cb cb, void *user, cnet_async_op **op);
+
+/**
+ * Whether the TLS handshake of the socket has completed.
+ *
+ * [zh] 判断套接字的 TLS 握手是否已完成。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param out receives the answer
+ *        [zh] 接收结果
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *
+ * Ports Nim: asyncnet.gotHandshake
+ */
+CNET_API cnet_err cnet_async_tls_got_handshake(cnet_async_socket *socket, bool *out);
+
+/**
+ * How the peer's certificate verified in the handshake.
+ *
+ * [zh] 握手中对端证书的验证结果。
+ *
+ * CNET_OK into *out when the peer sent a certificate that verified (chain and
+ * name); otherwise the code of the failure (CNET_ETLS_HOSTNAME,
+ * CNET_ETLS_EXPIRED, CNET_ETLS_UNTRUSTED), or CNET_ETLS_VERIFY when nothing
+ * was verified (CNET_VERIFY_NONE, or a client that sent no certificate). With
+ * CNET_VERIFY_NONE the handshake succeeds whatever the certificate: this tells
+ * what a verification would have said.
+ *
+ * [zh] 对端发送了通过验证（证书链和名称）的证书时 *out 为
+ * CNET_OK；否则为失败的错误码（CNET_ETLS_HOSTNAME、CNET_ETLS_EXPIRED、CNET_ETLS_UNTRUSTED），没有进行验证时（CNET_VERIFY_NONE，或客户端没有发送证书）为
+ * CNET_ETLS_VERIFY。使用 CNET_VERIFY_NONE 时无论证书如何握手都会成功：本函数说明验证本会得出什么结果。
+ *
+ * @param socket a TLS socket after the handshake
+ *        [zh] 握手之后的 TLS 套接字
+ *
+ * @param out receives the verification's code
+ *        [zh] 接收验证的错误码
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ENOTCONN: socket is not connected
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_async_tls_get_verify_result(cnet_async_socket *socket, cnet_err *out);
+
+/**
+ * The peer's verified certificate chain, leaf first.
+ *
+ * [zh] 对端经过验证的证书链，叶证书在前。
+ *
+ * As cnet_socket_get_peer_certificates: empty when the peer was not verified;
+ * release it with cnet_certificate_list_free.
+ *
+ * [zh] 同 cnet_socket_get_peer_certificates：对端未经验证时为空；用
+ * cnet_certificate_list_free 释放。
+ *
+ * @param socket a TLS socket after the handshake
+ *        [zh] 握手之后的 TLS 套接字
+ *
+ * @param format DER or PEM (Nim default: CNET_CERT_DER)
+ *        [zh] DER 或 PEM
+ *
+ * @param out receives the chain
+ *        [zh] 接收证书链
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ENOMEM: out of memory
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ENOTCONN: socket is not connected
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ETLS: TLS error
+ *
+ * Ports Nim: asyncnet.getPeerCertificates
+ */
+CNET_API cnet_err cnet_async_tls_get_peer_certificates(cnet_async_socket *socket, cnet_cert_format format, cnet_certificate_list *out);
+
+/**
+ * The application protocol (ALPN) negotiated in the handshake.
+ *
+ * [zh] 握手中协商出的应用层协议（ALPN）。
+ *
+ * @param socket a TLS socket after the handshake
+ *        [zh] 握手之后的 TLS 套接字
+ *
+ * @param protocol receives the name, "" when none was negotiated
+ *        [zh] 接收协议名；未协商时为 ""
+ *
+ * @param size room in protocol (CNET_ALPN_PROTOCOL_MAX always fits)
+ *        [zh] protocol 的容量（CNET_ALPN_PROTOCOL_MAX 总是足够）
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ERANGE: result does not fit in the buffer
+ *
+ * cnet addition (no Nim counterpart).
+ */
+CNET_API cnet_err cnet_async_tls_get_alpn_protocol(cnet_async_socket *socket, char *protocol, size_t size);
+
+/**
+ * The PSK identity of the connection (on a server, the one the client sent).
+ *
+ * [zh] 连接的 PSK 身份（在服务器上即客户端发送的身份）。
+ *
+ * @param socket a TLS socket
+ *        [zh] TLS 套接字
+ *
+ * @param identity receives the NUL-terminated identity
+ *        [zh] 接收以 NUL 结尾的身份
+ *
+ * @param size room in identity including the NUL (CNET_PSK_IDENTITY_MAX always
+ * fits)
+ *        [zh] identity 的容量（含 NUL；CNET_PSK_IDENTITY_MAX 总是足够）
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EINVAL: invalid argument
+ *         CNET_ENOTSUP: operation not supported here
+ *         CNET_ECLOSED: the socket has been closed
+ *         CNET_ETLS_NOT_TLS: the socket is not a TLS socket
+ *         CNET_ERANGE: result does not fit in the buffer
+ *
+ * Ports Nim: asyncnet.getPskIdentity
+ */
+CNET_API cnet_err cnet_async_tls_get_psk_identity(cnet_async_socket *socket, char *identity, size_t size);
 
 #ifdef __cplusplus
 }
