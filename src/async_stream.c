@@ -241,7 +241,10 @@ static serve_result serve_line(cnet_async_socket *s, cnet_async_op *op)
             return SERVE_DONE;
         }
         op->result.line = CNET_READ_PARTIAL_LINE;
-        done(op, CNET_OK, 0);
+        /* A line cut by a reset or a TLS truncation: the bytes and the
+         * cause together, even under SafeDisconn (as the blocking layer);
+         * the cause stays latched for the next read. */
+        done(op, s->rx_err, s->rx_err != CNET_OK ? s->rx_os_error : 0);
         return SERVE_DONE;
     }
     cnet_err err = end_status(s, op->u.read.flags);

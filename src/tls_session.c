@@ -501,8 +501,7 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
 
 void cnet__tls_discard(cnet__tls *tls)
 {
-    if (tls != NULL)
-        tls_free(tls);
+    cnet__tls_free(tls);
 }
 
 static cnet_err encode_cert(X509 *x, cnet_cert_format format, cnet_certificate *out)

@@ -1358,14 +1358,18 @@ CNET_API cnet_err cnet_async_recv_into(cnet_async_socket *socket, void *buf, siz
  * an error. result->data is the line without its terminator (borrowed,
  * followed by a NUL) and result->bytes its length. On a timeout or a cancel no
  * byte is lost: the partial line stays buffered and the next recv_line
- * continues it. A connection error after a partial line reports the line as
- * PARTIAL first and the error on the next call.
+ * continues it. A partial line cut by a connection error (a reset, a TLS
+ * truncation) comes with that error in the same completion
+ * (CNET_READ_PARTIAL_LINE, the bytes in result->data), even under SafeDisconn,
+ * as in cnet_socket_read_line; the error stays latched for the next call.
  *
  * [zh] 状态与规则同 cnet_socket_read_line，见
  * result->line：CNET_READ_FULL_LINE、CNET_READ_PARTIAL_LINE（对端在没有结束符的字节之后关闭）、CNET_READ_DISCONNECTED、CNET_READ_TRUNCATED（恰好
  * max_length 个字节；行的其余部分保持未读）或出错时的 CNET_READ_NONE。result->data
  * 是不含结束符的行（借用的，后跟一个 NUL），result->bytes 是其长度。超时或取消时不会丢失任何字节：不完整的行留在缓冲区中，下一次
- * recv_line 继续读取它。部分行之后的连接错误先把该行作为 PARTIAL 报告，下一次调用才报告错误。
+ * recv_line 继续读取它。被连接错误（重置、TLS
+ * 截断）截断的部分行会在同一次完成中连同该错误一起报告（CNET_READ_PARTIAL_LINE，字节在 result->data 中），即使在
+ * SafeDisconn 下也是如此，与 cnet_socket_read_line 相同；该错误保持锁存，下一次调用再次报告。
  *
  * @param socket the socket
  *        [zh] 套接字
