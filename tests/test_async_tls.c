@@ -15,85 +15,14 @@
 #include <sys/wait.h>
 
 #include "test_async.h"
+#define TLS_CERTS_TAG "cnet-atls"
+#include "tls_certs.h"
 
 #ifdef CNET_TEST_HAVE_OPENSSL
 #include <openssl/ssl.h>
 #endif
 
 /* ------------------------------------------------------------ helpers */
-
-static void need_tls(void)
-{
-    if (!cnet_tls_available())
-        cr_skip_test("cnet was built without TLS");
-    if (system("command -v openssl >/dev/null 2>&1") != 0)
-        cr_skip_test("no openssl CLI to make certificates");
-}
-
-static char cert_dir[256];
-
-/* The certificates of this run (made once, shared by the forked tests). */
-static const char *certs(void)
-{
-    snprintf(cert_dir, sizeof cert_dir, "%s/cnet-atls-%ld", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (long)getppid());
-    char done[300], tmp[300], cmd[1200];
-    snprintf(done, sizeof done, "%s/done", cert_dir);
-    struct stat st;
-    if (stat(done, &st) == 0)
-        return cert_dir;
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", cert_dir, (long)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && sh '%s' '%s'", tmp, tmp, TLS_MKCERTS, tmp);
-    cr_assert_eq(system(cmd), 0, "tls_mkcerts.sh failed");
-    if (rename(tmp, cert_dir) != 0) {
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        cr_assert_eq(system(cmd), 0);
-    }
-    cr_assert_eq(stat(done, &st), 0);
-    return cert_dir;
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-    (void)stats;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/cnet-atls-%ld'", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (long)getpid());
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove the test certificates\n");
-}
-
-static char path_buf[8][320];
-static int path_next;
-
-static const char *cert(const char *name)
-{
-    char *p = path_buf[path_next++ % 8];
-    snprintf(p, sizeof path_buf[0], "%s/%s", certs(), name);
-    return p;
-}
-
-static cnet_ssl_context *server_ctx(const char *name)
-{
-    char pem[64], key[64];
-    snprintf(pem, sizeof pem, "%s.pem", name);
-    snprintf(key, sizeof key, "%s.key", name);
-    cnet_ssl_options o = {0};
-    o.cert_file = cert(pem);
-    o.key_file = cert(key);
-    cnet_ssl_context *ctx;
-    TC_OK(cnet_ssl_context_new(&o, &ctx));
-    return ctx;
-}
-
-static cnet_ssl_context *client_ctx(void)
-{
-    cnet_ssl_options o = {0};
-    o.ca_file = cert("ca.pem");
-    cnet_ssl_context *ctx;
-    TC_OK(cnet_ssl_context_new(&o, &ctx));
-    return ctx;
-}
 
 /* ------------------------------------- a blocking TLS server thread */
 

@@ -15,97 +15,14 @@
 #include <stdatomic.h>
 
 #include "test_common.h"
+#define TLS_CERTS_TAG "cnet-tls"
+#include "tls_certs.h"
 
 #ifdef CNET_TEST_HAVE_OPENSSL
 #include <openssl/ssl.h>
 #endif
 
 /* ------------------------------------------------------------ helpers */
-
-static bool have_openssl_cli(void)
-{
-    return system("command -v openssl >/dev/null 2>&1") == 0;
-}
-
-/* Skip unless this cnet has TLS and the openssl CLI exists. */
-static void need_tls(void)
-{
-    if (!cnet_tls_available())
-        cr_skip_test("cnet was built without TLS");
-    if (!have_openssl_cli())
-        cr_skip_test("no openssl CLI to make certificates");
-}
-
-/* The certificate directory of this test run (made once, shared by the
- * forked tests: keyed by the runner's pid, published by an atomic rename). */
-static char cert_dir[256];
-
-static const char *certs(void)
-{
-    snprintf(cert_dir, sizeof cert_dir, "%s/cnet-tls-%ld", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (long)getppid());
-    char done[300];
-    snprintf(done, sizeof done, "%s/done", cert_dir);
-    struct stat st;
-    if (stat(done, &st) == 0)
-        return cert_dir;
-    char tmp[300], cmd[1200];
-    snprintf(tmp, sizeof tmp, "%s.tmp%ld", cert_dir, (long)getpid());
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && sh '%s' '%s'", tmp, tmp, TLS_MKCERTS, tmp);
-    cr_assert_eq(system(cmd), 0, "tls_mkcerts.sh failed");
-    if (rename(tmp, cert_dir) != 0) {
-        /* Another test published the directory first. */
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-        cr_assert_eq(system(cmd), 0);
-    }
-    cr_assert_eq(stat(done, &st), 0);
-    return cert_dir;
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-    (void)stats;
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s/cnet-tls-%ld'", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
-             (long)getpid());
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove the test certificates\n");
-}
-
-static char path_buf[8][320];
-static int path_next;
-
-/* DIR/name (a few at a time). */
-static const char *cert(const char *name)
-{
-    char *p = path_buf[path_next++ % 8];
-    snprintf(p, sizeof path_buf[0], "%s/%s", certs(), name);
-    return p;
-}
-
-/* A context for a server with the leaf NAME (NAME.pem, NAME.key). */
-static cnet_ssl_context *server_ctx(const char *name)
-{
-    char pem[64], key[64];
-    snprintf(pem, sizeof pem, "%s.pem", name);
-    snprintf(key, sizeof key, "%s.key", name);
-    cnet_ssl_options o = {0};
-    o.cert_file = cert(pem);
-    o.key_file = cert(key);
-    cnet_ssl_context *ctx;
-    TC_OK(cnet_ssl_context_new(&o, &ctx));
-    return ctx;
-}
-
-/* A client context trusting the test CA. */
-static cnet_ssl_context *client_ctx(void)
-{
-    cnet_ssl_options o = {0};
-    o.ca_file = cert("ca.pem");
-    cnet_ssl_context *ctx;
-    TC_OK(cnet_ssl_context_new(&o, &ctx));
-    return ctx;
-}
 
 /* ---------------------------------------------------- a server thread */
 
