@@ -19,55 +19,11 @@
  * every check passed, 77 (skipped) where the async layer has no backend
  * (Windows: cnet_loop_new returns CNET_ENOTSUP).
  */
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
-#include <time.h>
 
-#include <cnet/cnet.h> /* before windows.h: it brings winsock2.h */
-#if defined(_WIN32)
-#include <windows.h>
-#endif
-
-static int failures;
-
-#define CHECK(cond, ...)                                           \
-    do {                                                           \
-        if (!(cond)) {                                             \
-            fprintf(stderr, "async_stress:%d: ", __LINE__);        \
-            fprintf(stderr, __VA_ARGS__);                          \
-            fprintf(stderr, " (%s)\n", cnet_last_error_message()); \
-            failures++;                                            \
-        }                                                          \
-    } while (0)
-
-static void sleep_ms(int ms)
-{
-#if defined(_WIN32)
-    Sleep((DWORD)ms);
-#else
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-#endif
-}
-
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void start_thread(pthread_t *t, void *(*run)(void *), void *arg)
-{
-    if (pthread_create(t, NULL, run, arg) != 0) {
-        fprintf(stderr, "async_stress: pthread_create failed\n");
-        exit(1);
-    }
-}
+#define STRESS_NAME "async_stress"
+#include "stress_common.h"
 
 /* ------------------------------------------------------- posts, counted */
 

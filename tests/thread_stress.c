@@ -21,40 +21,11 @@
  * Prints `thread_stress: N passed, N failed, N skipped` (one per scenario;
  * the TLS one is skipped without TLS); exit status 0 when every check passed.
  */
-#include <pthread.h>
 #include <stdatomic.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <stdint.h>
-#include <time.h>
 
-#include <cnet/cnet.h> /* before windows.h: it brings winsock2.h */
-#if defined(_WIN32)
-#include <windows.h>
-#endif
-
-static int failures;
-
-#define CHECK(cond, ...)                                       \
-    do {                                                       \
-        if (!(cond)) {                                         \
-            fprintf(stderr, "thread_stress:%d: ", __LINE__);   \
-            fprintf(stderr, __VA_ARGS__);                      \
-            fprintf(stderr, " (%s)\n", cnet_last_error_message()); \
-            failures++;                                        \
-        }                                                      \
-    } while (0)
-
-static void sleep_ms(int ms)
-{
-#if defined(_WIN32)
-    Sleep((DWORD)ms);
-#else
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-#endif
-}
+#define STRESS_NAME "thread_stress"
+#include "stress_common.h"
 
 static cnet_socket *listener(cnet_port *port)
 {
@@ -135,14 +106,6 @@ static void *blocked_call(void *arg)
         break;
     }
     return NULL;
-}
-
-static void start_thread(pthread_t *t, void *(*run)(void *), void *arg)
-{
-    if (pthread_create(t, NULL, run, arg) != 0) {
-        fprintf(stderr, "thread_stress: pthread_create failed\n");
-        exit(1);
-    }
 }
 
 /* Block a thread in `op` on s, close s from here (in round i: sometimes
@@ -436,12 +399,10 @@ static void close_during_connect(int rounds)
         while (!atomic_load(&c.entered))
             sleep_ms(1);
         sleep_ms(20);
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int64_t t0 = now_ms();
         cnet_socket_close(c.s, CNET_FLAGS_DEFAULT);
         pthread_join(t, NULL);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        long ms = (long)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+        long ms = (long)(now_ms() - t0);
         CHECK(ms < 5000, "round %d: the connect returned %ld ms after the close", r, ms);
         CHECK(c.err != CNET_ETIMEDOUT, "round %d: the connect waited for its deadline", r);
         connects_woken += c.err == CNET_ECLOSED;
