@@ -59,6 +59,8 @@
  *   BENCH_CC=system,cubic   the same-CPU passes' congestion controls (system = the machine's)
  *   BENCH_RUN_TIMEOUT=60    seconds allowed for one run
  *   BENCH_VERBOSE=0         1 prints every run
+ *   BENCH_ONLY_ROW=0        k > 0 runs row k of each test alone, no ratios (for a profiler:
+ *                           1 = the baseline, 2 = cnet, 3... = the extra rows in order)
  *   BENCH_STRICT=0          1 exits with status 1 when a same-CPU ratio misses its target
  *
  * Each result also shows the spread, the median of the per-repetition
@@ -92,7 +94,8 @@
 int main(int argc, char **argv)
 {
     configure(argc, argv);
-    test_def readline = readline_test(), bulk = bulk_test(), pingpong = pingpong_test();
+    test_def readline = readline_test(), bulk = bulk_test(), pingpong = pingpong_test(),
+             connect = connect_test();
 
     printf("bench_net: cnet %s, backend %s (serving: %s); %d runs each, median; same-CPU pass on CPU %d",
            cnet_version(), cnet_backend_name(), cnet_backend_active(), cfg.reps, cfg.cpu);
@@ -105,7 +108,7 @@ int main(int argc, char **argv)
            cfg.pings, cfg.pings_cross, PING_SIZE);
     fflush(stdout);
 
-    const test_def *tests[3];
+    const test_def *tests[4];
     int n = 0;
     if (cfg.do_readline)
         tests[n++] = &readline;
@@ -113,6 +116,8 @@ int main(int argc, char **argv)
         tests[n++] = &bulk;
     if (cfg.do_pingpong)
         tests[n++] = &pingpong;
+    if (cfg.do_connect)
+        tests[n++] = &connect;
 
     double t0 = now_s();
     run_same_cpu_passes(tests, n);

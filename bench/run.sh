@@ -34,7 +34,7 @@ libs=$(PKG_CONFIG_PATH="$BUILD/meson-private" pkg-config --static --libs-only-l 
 # The program: its main, the harness and one file per benchmark family. An
 # io_uring build also measures a bare io_uring loop (the ceiling rows and the
 # ring's cost per operation).
-srcs="bench/bench_net.c bench/harness.c bench/common.c bench/readline.c bench/bulk.c bench/pingpong.c"
+srcs="bench/bench_net.c bench/harness.c bench/common.c bench/readline.c bench/bulk.c bench/pingpong.c bench/connect.c"
 defs=
 case " $libs " in
 *" -luring "*)
