@@ -44,7 +44,7 @@
  * (BENCH_RUN_TIMEOUT seconds, SIGALRM in both processes plus SO_RCVTIMEO /
  * SO_SNDTIMEO on both sockets) and everything stays on 127.0.0.1.
  *
- * Usage: bench_net [quick] [same|cross] [readline] [bulk] [pingpong] [noextra]
+ * Usage: bench_net [quick] [same|cross] [readline] [bulk] [pingpong] [connect] [nim] [noextra]
  * Environment (all optional):
  *   BENCH_REPS=5            runs per variant (median reported)
  *   BENCH_SCALE=1.0         multiplies every count (quick = 0.1)
@@ -52,6 +52,9 @@
  *   BENCH_BULK_MB=1024      MiB per bulk run
  *   BENCH_PINGS=200000      round trips per same-CPU ping-pong run
  *   BENCH_PINGS_CROSS=20000 round trips per cross-CPU ping-pong run
+ *   BENCH_CONNS=20000       connections per connect run
+ *   BENCH_NIM_MB=32         MiB of lines per nim readline run and line size
+ *   BENCH_NIM_READER=<path> the Nim reader (bench/run.sh builds it when nim is installed)
  *   BENCH_CROSS=1           0 skips the cross-CPU pass
  *   BENCH_EXTRA=1           0 skips the informational rows
  *   BENCH_CPU=<n>           CPU for the same-CPU pass (default: first allowed)
@@ -121,6 +124,8 @@ int main(int argc, char **argv)
 
     double t0 = now_s();
     run_same_cpu_passes(tests, n);
+    if (cfg.same && cfg.do_nim)
+        nim_readline_pass(cfg.cpu);
 #ifdef CNET_BENCH_URING
     if (cfg.same && cfg.do_bulk)
         ring_op_cost(cfg.cpu);

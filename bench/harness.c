@@ -437,6 +437,8 @@ void run_same_cpu_passes(const test_def *const *tests, int n)
     char passes[128], *save = NULL, seen[4][32] = {{0}};
     snprintf(passes, sizeof passes, "%s", cfg.cc_list);
     int n_seen = 0;
+    if (n == 0)
+        return;
     for (char *cc = strtok_r(passes, ", ", &save); cfg.same && cc != NULL; cc = strtok_r(NULL, ", ", &save)) {
         /* "system" and the name of the machine's default are one pass. */
         const char *name = strcmp(cc, "system") == 0 ? cfg.system_cc : cc;
@@ -460,7 +462,7 @@ void run_same_cpu_passes(const test_def *const *tests, int n)
 void run_cross_cpu_pass(const test_def *const *tests, int n)
 {
     cfg.cc = NULL; /* the cross pass: the machine's default */
-    if (!cfg.cross)
+    if (!cfg.cross || n == 0)
         return;
     printf("\n== cross CPU (receiver/initiator on CPU %d, sender/echo on CPU %d) ==\n", cfg.cpu, cfg.cpu2);
     char place[32];
