@@ -175,6 +175,10 @@ test_def connect_test(void)
         .cnet = {"cnet dial/accept/close", child_accept_cnet, parent_connect_cnet, V_PLAIN},
         .extras = {{"raw again (control)", child_accept_raw, parent_connect_raw, V_PLAIN}},
         .n_extras = 1,
+        .control = 1,
+        .both_cpu = true,
+        .both_judged = true,
+        .both_unit = "us/conn (both ends)",
     };
     return t;
 }

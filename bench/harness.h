@@ -153,6 +153,11 @@ typedef struct {
     int n_extras;
     int ceiling; /* 1 + index in extras of the bare io_uring row, 0 without one */
     double ceiling_target; /* cnet / bare io_uring loop at least this (0: none) */
+    bool both_cpu;         /* also report units per CPU-second of both processes (wait4 of the forked one)... */
+    bool both_judged;      /* ...and judge it against `target` */
+    const char *both_unit; /* "us/conn (both ends)" ... (cpu_mul applies) */
+    int control;    /* 1 + index in extras of a control row (a repeat of another row), 0 without one */
+    int control_of; /* the row it repeats: 0 the baseline, 1 + index in extras otherwise */
 } test_def;
 
 extern bool any_below; /* a same-CPU ratio missed its target */
