@@ -533,6 +533,14 @@ cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *add
     return res < 0 ? fail_res(res, to, "connect", "connect") : CNET_OK;
 }
 
+/* The socket listens (SO_ACCEPTCONN); false when that cannot be told. */
+static bool listening(cnet_socket_handle handle)
+{
+    int on = 0;
+    socklen_t len = sizeof on;
+    return getsockopt(handle, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) == 0 && on != 0;
+}
+
 cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline,
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
@@ -549,12 +557,14 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
      * this listener said more were queued (IORING_CQE_F_SOCK_NONEMPTY, then
      * this one most likely completes while it is submitted), it arms the poll
      * first (IORING_ACCEPT_POLL_FIRST) and accepts once a connection is
-     * there. A kernel before 6.10 refuses the flag with EINVAL, as it refuses
-     * an accept on a socket that does not listen: one more try without the
-     * flag tells them apart, and a refusal is remembered for the thread.
+     * there. Only on a socket that listens (SO_ACCEPTCONN, one getsockopt):
+     * on any other the accept fails at once (EINVAL, EOPNOTSUPP) while its
+     * poll might never fire. A kernel before 6.10 refuses the flag with
+     * EINVAL: one more try without it tells that from a listener shut down
+     * meanwhile, and a refusal is remembered for the thread.
      */
     bool queued = tls.last_accept == handle && tls.last_accept_nonempty;
-    bool poll_first = !queued && !tls.no_accept_poll_first;
+    bool poll_first = !queued && !tls.no_accept_poll_first && listening(handle);
     socklen_t slen = sizeof *addr;
     bool to;
     struct io_uring_sqe *sqe = sqe_of(ring);
