@@ -1,9 +1,10 @@
 /*
  * The io_uring I/O edge. Every socket operation of the I/O edge (create,
- * close, bind, listen, accept, connect, send, recv, sendmsg/recvmsg,
- * shutdown) is one submission on the calling thread's ring; a deadline is an
- * IORING_OP_LINK_TIMEOUT linked to the operation, never poll(). The negative
- * errno of a completion is translated here and nowhere else.
+ * bind, listen, accept, connect, send, recv, sendmsg/recvmsg, shutdown) is
+ * one submission on the calling thread's ring; a deadline is an
+ * IORING_OP_LINK_TIMEOUT linked to the operation, never poll(). Close is
+ * close(2) (it never waits: see cnet__sys_close). The negative errno of a
+ * completion is translated here and nowhere else.
  *
  * Fallbacks are exact: the POSIX I/O edge (backends/posix/edge_io.c, whose
  * functions are named cnet__posix_*) serves a whole thread when its ring
@@ -341,19 +342,17 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
     return err;
 }
 
+/*
+ * close(2) itself, not the ring: a close never waits, so the ring would add
+ * only its own cost (a submission, a request and a completion; measured
+ * 0.7-1 us per connection of a connect/accept/close loop, both ends on one
+ * CPU, both ends' CPU per connection 0.87x -> 0.90x of raw calls) and
+ * release the descriptor no differently.
+ */
 cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
     nb_set(handle, false);
-    struct io_uring *ring = ring_for(IORING_OP_CLOSE);
-    if (ring == NULL)
-        return cnet__posix_close(handle);
-    struct io_uring_sqe *sqe = sqe_of(ring);
-    io_uring_prep_close(sqe, handle);
-    bool to;
-    int res = run(ring, sqe, -1, true, &to);
-    if (res < 0 && res != -EINTR)
-        return fail_res(res, to, "cnet_close", "close");
-    return CNET_OK;
+    return cnet__posix_close(handle);
 }
 
 cnet_err cnet__sys_bind_addr(cnet_socket_handle handle, const struct sockaddr *name, cnet_socklen namelen)
