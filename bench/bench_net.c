@@ -20,6 +20,23 @@
  *   pingpong  200k round trips of 64 bytes, TCP_NODELAY on both ends.
  *             raw:  send() + recv() loop; cnet: cnet_socket_send +
  *                   cnet_socket_recv(64) on both ends.
+ *   connect   20k connections, each connected, accepted and closed.
+ *             raw:  socket() + connect() + close() / accept4() + close().
+ *             cnet: cnet_dial + cnet_socket_close / cnet_socket_accept +
+ *                   cnet_socket_close. SO_LINGER 0 on every client socket
+ *                   (both variants): the client's close resets, no
+ *                   TIME_WAIT anywhere (see connect.c). Also judged per
+ *                   CPU-second of both processes (wait4 of the forked one),
+ *                   which other tenants' load does not move.
+ *   nim       (after the same-CPU passes, the machine's congestion control)
+ *             cnet_socket_read_line against Nim's net.readLine
+ *             (bench/nim_reader.nim), lines of 16, 64 and 256 bytes from one
+ *             sender; target: cnet's receiver CPU per line <= 1/10 of Nim's
+ *             (nim_readline.c). Skipped, saying why, without nim.
+ *
+ * Noise controls: connect and bulk run their baseline twice (bulk on
+ * io_uring: the bare loop twice); the second's ratio to the first is the
+ * run's noise, printed as "noise control". The nim rows run Nim twice.
  *
  * Extra (informational, no target) rows: the same cnet calls with a
  * per-socket deadline (cnet_socket_set_timeout), which switches the posix
@@ -72,8 +89,8 @@
  * which separates the library's own cost from the scheduling of two
  * processes on one CPU.
  *
- * The program is split by benchmark family: readline.c, bulk.c, pingpong.c
- * and ring_cost.c (io_uring builds), each using only the harness
+ * The program is split by benchmark family: readline.c, bulk.c, pingpong.c,
+ * connect.c, nim_readline.c and ring_cost.c (io_uring builds), each using only the harness
  * (harness.c: arguments and knobs, runs, report, targets, passes;
  * harness_uring.c: the bare io_uring loop; common.c: clocks, pinning,
  * median). This file prints the header and runs the passes.
@@ -81,7 +98,8 @@
  * Build: see bench/run.sh (release library with LTO in build-bench/, then
  *   gcc -O2 -flto -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_net.c \
  *       bench/harness.c bench/common.c bench/readline.c bench/bulk.c \
- *       bench/pingpong.c build-bench/libcnet.a -lpthread -o build-bench/bench_net
+ *       bench/pingpong.c bench/connect.c bench/nim_readline.c build-bench/libcnet.a \
+ *       -lpthread -o build-bench/bench_net
  * and, for an io_uring build, -DCNET_BENCH_URING, bench/harness_uring.c,
  * bench/ring_cost.c and -luring as well).
  */

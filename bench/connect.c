@@ -8,12 +8,15 @@
  * The measuring process is the client; the forked one listens (on a socket
  * of its own, its port sent over the run's connection) and accepts.
  *
- * No TIME_WAIT: the listener has SO_LINGER {on, 0}, which every accepted
- * socket inherits, so the server's close resets the connection and neither
- * end keeps a TIME_WAIT entry (without it a run of tens of thousands of
- * connections fills the kernel's table, tcp_max_tw_buckets, and from then
- * on measures the kernel's table, not the library). One setsockopt on the
- * listener, the same in both variants; nothing per connection.
+ * No TIME_WAIT: the client sets SO_LINGER {on, 0} on each socket before
+ * closing it, so its close resets the connection and neither end keeps a
+ * TIME_WAIT entry (without it a run of tens of thousands of connections
+ * fills the kernel's table, tcp_max_tw_buckets, and from then on measures
+ * that table, not the library). One setsockopt per connection, the same
+ * call in both variants. The server closes normally: a server that reset
+ * (SO_LINGER 0 on the listener, inherited by every accepted socket) could
+ * do so before the client's connect had returned, which then failed with
+ * ECONNRESET.
  *
  * Flow control: the server tells the client, one byte over the run's
  * connection, every CONN_BATCH accepts; the client waits for it before its
@@ -84,7 +87,6 @@ static int child_accept_raw(int ctl, int variant)
     if (bind(lfd, (struct sockaddr *)&sa, sizeof sa) != 0 || listen(lfd, CONN_BACKLOG) != 0 ||
         getsockname(lfd, (struct sockaddr *)&sa, &len) != 0)
         die("bind/listen 127.0.0.1");
-    linger0(lfd);
     send_port(ctl, ntohs(sa.sin_port));
     for (long i = 1; i <= cfg.conns; i++) {
         int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
@@ -117,7 +119,6 @@ static int child_accept_cnet(int ctl, int variant)
         err = cnet_socket_get_local_addr(server, addr, sizeof addr, &port);
     if (err != CNET_OK)
         die_cnet("cnet listener", err);
-    linger0(cnet_socket_get_fd(server)); /* cnet has no SO_LINGER option */
     send_port(ctl, port.value);
     for (long i = 1; i <= cfg.conns; i++) {
         err = cnet_socket_accept(server, &client, CNET_FLAGS_DEFAULT);
@@ -141,7 +142,8 @@ static int parent_connect_raw(int ctl, int variant, double *units)
         if (fd < 0)
             die("socket");
         if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0)
-            die("connect 127.0.0.1");
+            die("connect 127.0.0.1 (connect row)");
+        linger0(fd);
         close(fd);
         batch_wait(ctl, i);
     }
@@ -158,6 +160,7 @@ static int parent_connect_cnet(int ctl, int variant, double *units)
         cnet_err err = cnet_dial("127.0.0.1", port, CNET_IPPROTO_TCP, true, -1, &s);
         if (err != CNET_OK)
             die_cnet("cnet_dial", err);
+        linger0(cnet_socket_get_fd(s)); /* cnet has no SO_LINGER option: the same setsockopt */
         cnet_socket_close(s, CNET_FLAGS_DEFAULT);
         cnet_socket_free(s);
         batch_wait(ctl, i);
