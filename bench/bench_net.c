@@ -20,6 +20,23 @@
  *   pingpong  200k round trips of 64 bytes, TCP_NODELAY on both ends.
  *             raw:  send() + recv() loop; cnet: cnet_socket_send +
  *                   cnet_socket_recv(64) on both ends.
+ *   connect   20k connections, each connected, accepted and closed.
+ *             raw:  socket() + connect() + close() / accept4() + close().
+ *             cnet: cnet_dial + cnet_socket_close / cnet_socket_accept +
+ *                   cnet_socket_close. SO_LINGER 0 on every client socket
+ *                   (both variants): the client's close resets, no
+ *                   TIME_WAIT anywhere (see connect.c). Also judged per
+ *                   CPU-second of both processes (wait4 of the forked one),
+ *                   which other tenants' load does not move.
+ *   nim       (after the same-CPU passes, the machine's congestion control)
+ *             cnet_socket_read_line against Nim's net.readLine
+ *             (bench/nim_reader.nim), lines of 16, 64 and 256 bytes from one
+ *             sender; target: cnet's receiver CPU per line <= 1/10 of Nim's
+ *             (nim_readline.c). Skipped, saying why, without nim.
+ *
+ * Noise controls: connect and bulk run their baseline twice (bulk on
+ * io_uring: the bare loop twice); the second's ratio to the first is the
+ * run's noise, printed as "noise control". The nim rows run Nim twice.
  *
  * Extra (informational, no target) rows: the same cnet calls with a
  * per-socket deadline (cnet_socket_set_timeout), which switches the posix
@@ -44,7 +61,7 @@
  * (BENCH_RUN_TIMEOUT seconds, SIGALRM in both processes plus SO_RCVTIMEO /
  * SO_SNDTIMEO on both sockets) and everything stays on 127.0.0.1.
  *
- * Usage: bench_net [quick] [same|cross] [readline] [bulk] [pingpong] [noextra]
+ * Usage: bench_net [quick] [same|cross] [readline] [bulk] [pingpong] [connect] [nim] [noextra]
  * Environment (all optional):
  *   BENCH_REPS=5            runs per variant (median reported)
  *   BENCH_SCALE=1.0         multiplies every count (quick = 0.1)
@@ -52,6 +69,9 @@
  *   BENCH_BULK_MB=1024      MiB per bulk run
  *   BENCH_PINGS=200000      round trips per same-CPU ping-pong run
  *   BENCH_PINGS_CROSS=20000 round trips per cross-CPU ping-pong run
+ *   BENCH_CONNS=20000       connections per connect run
+ *   BENCH_NIM_MB=32         MiB of lines per nim readline run and line size
+ *   BENCH_NIM_READER=<path> the Nim reader (bench/run.sh builds it when nim is installed)
  *   BENCH_CROSS=1           0 skips the cross-CPU pass
  *   BENCH_EXTRA=1           0 skips the informational rows
  *   BENCH_CPU=<n>           CPU for the same-CPU pass (default: first allowed)
@@ -59,6 +79,8 @@
  *   BENCH_CC=system,cubic   the same-CPU passes' congestion controls (system = the machine's)
  *   BENCH_RUN_TIMEOUT=60    seconds allowed for one run
  *   BENCH_VERBOSE=0         1 prints every run
+ *   BENCH_ONLY_ROW=0        k > 0 runs row k of each test alone, no ratios (for a profiler:
+ *                           1 = the baseline, 2 = cnet, 3... = the extra rows in order)
  *   BENCH_STRICT=0          1 exits with status 1 when a same-CPU ratio misses its target
  *
  * Each result also shows the spread, the median of the per-repetition
@@ -67,8 +89,8 @@
  * which separates the library's own cost from the scheduling of two
  * processes on one CPU.
  *
- * The program is split by benchmark family: readline.c, bulk.c, pingpong.c
- * and ring_cost.c (io_uring builds), each using only the harness
+ * The program is split by benchmark family: readline.c, bulk.c, pingpong.c,
+ * connect.c, nim_readline.c and ring_cost.c (io_uring builds), each using only the harness
  * (harness.c: arguments and knobs, runs, report, targets, passes;
  * harness_uring.c: the bare io_uring loop; common.c: clocks, pinning,
  * median). This file prints the header and runs the passes.
@@ -76,7 +98,8 @@
  * Build: see bench/run.sh (release library with LTO in build-bench/, then
  *   gcc -O2 -flto -std=c11 -D_GNU_SOURCE -Igenerated/include bench/bench_net.c \
  *       bench/harness.c bench/common.c bench/readline.c bench/bulk.c \
- *       bench/pingpong.c build-bench/libcnet.a -lpthread -o build-bench/bench_net
+ *       bench/pingpong.c bench/connect.c bench/nim_readline.c build-bench/libcnet.a \
+ *       -lpthread -o build-bench/bench_net
  * and, for an io_uring build, -DCNET_BENCH_URING, bench/harness_uring.c,
  * bench/ring_cost.c and -luring as well).
  */
@@ -92,7 +115,8 @@
 int main(int argc, char **argv)
 {
     configure(argc, argv);
-    test_def readline = readline_test(), bulk = bulk_test(), pingpong = pingpong_test();
+    test_def readline = readline_test(), bulk = bulk_test(), pingpong = pingpong_test(),
+             connect = connect_test();
 
     printf("bench_net: cnet %s, backend %s (serving: %s); %d runs each, median; same-CPU pass on CPU %d",
            cnet_version(), cnet_backend_name(), cnet_backend_active(), cfg.reps, cfg.cpu);
@@ -105,7 +129,7 @@ int main(int argc, char **argv)
            cfg.pings, cfg.pings_cross, PING_SIZE);
     fflush(stdout);
 
-    const test_def *tests[3];
+    const test_def *tests[4];
     int n = 0;
     if (cfg.do_readline)
         tests[n++] = &readline;
@@ -113,9 +137,13 @@ int main(int argc, char **argv)
         tests[n++] = &bulk;
     if (cfg.do_pingpong)
         tests[n++] = &pingpong;
+    if (cfg.do_connect)
+        tests[n++] = &connect;
 
     double t0 = now_s();
     run_same_cpu_passes(tests, n);
+    if (cfg.same && cfg.do_nim)
+        nim_readline_pass(cfg.cpu);
 #ifdef CNET_BENCH_URING
     if (cfg.same && cfg.do_bulk)
         ring_op_cost(cfg.cpu);

@@ -10,6 +10,10 @@
 test_def readline_test(void); /* readline.c (builds the line pattern) */
 test_def bulk_test(void);     /* bulk.c */
 test_def pingpong_test(void); /* pingpong.c */
+test_def connect_test(void);  /* connect.c */
+/* nim_readline.c: cnet_socket_read_line against Nim's net.readLine, both
+ * readers in a child process, line sizes of its own; skipped without nim. */
+void nim_readline_pass(int cpu);
 
 #ifdef CNET_BENCH_URING
 /* ring_cost.c: the ring's cost per operation when nothing waits, measured

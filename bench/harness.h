@@ -43,8 +43,9 @@ typedef struct {
     long long bulk_bytes;
     long pings, pings_cross;
     long pings_now;      /* round trips per ping-pong run in the pass being run */
+    long conns;          /* connections per connect run */
     bool cross, same, extra, verbose;
-    bool do_readline, do_bulk, do_pingpong;
+    bool do_readline, do_bulk, do_pingpong, do_connect, do_nim;
     int cpu, cpu2;
     int run_timeout;
     const char *cc;      /* TCP congestion control of this pass's connections; NULL: the machine's */
@@ -151,6 +152,12 @@ typedef struct {
     variant_def extras[MAX_EXTRAS];
     int n_extras;
     int ceiling; /* 1 + index in extras of the bare io_uring row, 0 without one */
+    double ceiling_target; /* cnet / bare io_uring loop at least this (0: none) */
+    bool both_cpu;         /* also report units per CPU-second of both processes (wait4 of the forked one)... */
+    bool both_judged;      /* ...and judge it against `target` */
+    const char *both_unit; /* "us/conn (both ends)" ... (cpu_mul applies) */
+    int control;    /* 1 + index in extras of a control row (a repeat of another row), 0 without one */
+    int control_of; /* the row it repeats: 0 the baseline, 1 + index in extras otherwise */
 } test_def;
 
 extern bool any_below; /* a same-CPU ratio missed its target */

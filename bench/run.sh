@@ -34,7 +34,8 @@ libs=$(PKG_CONFIG_PATH="$BUILD/meson-private" pkg-config --static --libs-only-l 
 # The program: its main, the harness and one file per benchmark family. An
 # io_uring build also measures a bare io_uring loop (the ceiling rows and the
 # ring's cost per operation).
-srcs="bench/bench_net.c bench/harness.c bench/common.c bench/readline.c bench/bulk.c bench/pingpong.c"
+srcs="bench/bench_net.c bench/harness.c bench/common.c bench/readline.c bench/bulk.c bench/pingpong.c bench/connect.c
+      bench/nim_readline.c"
 defs=
 case " $libs " in
 *" -luring "*)
@@ -44,5 +45,17 @@ case " $libs " in
 esac
 "$CC" -O2 -flto -std=c11 -D_GNU_SOURCE -Wall -Wextra -Igenerated/include $defs \
     $srcs "$BUILD/libcnet.a" $libs -lpthread -o "$BUILD/bench_net"
+
+# The Nim reader of the "nim" rows (bench/nim_reader.nim, Nim's net.readLine),
+# rebuilt when its source is newer; without nim those rows say they are skipped.
+if [ -z "${BENCH_NIM_READER:-}" ]; then
+    if command -v nim >/dev/null 2>&1; then
+        if [ ! -x "$BUILD/nim_reader" ] || [ bench/nim_reader.nim -nt "$BUILD/nim_reader" ]; then
+            nim c -d:release --hints:off --nimcache:"$BUILD/nimcache" -o:"$BUILD/nim_reader" bench/nim_reader.nim \
+                >"$BUILD/nim_reader.log" 2>&1 || { echo "bench: nim c failed (see $BUILD/nim_reader.log)"; rm -f "$BUILD/nim_reader"; }
+        fi
+        [ -x "$BUILD/nim_reader" ] && BENCH_NIM_READER=$PWD/$BUILD/nim_reader && export BENCH_NIM_READER
+    fi
+fi
 
 exec timeout --kill-after=10 "${BENCH_TOTAL_TIMEOUT:-600}" "$BUILD/bench_net" "$@"

@@ -351,6 +351,42 @@ Test(accept, errors)
     TC_OK(cnet_close(server));
 }
 
+/* A socket that does not listen: the kernel's EINVAL at once on every
+ * backend (the io_uring edge arms the poll before accepting only on a
+ * listener, which could otherwise wait here). Accepts on a listener still
+ * work after it, with nothing queued and with more queued. */
+Test(accept, on_a_socket_that_does_not_listen)
+{
+    cnet_socket_handle h, c;
+    struct sockaddr_storage ss;
+    TC_OK(cnet_create_native_socket(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, false, &h));
+    cnet_socklen len = tc_loopback(AF_INET, 0, &ss);
+    TC_OK(cnet_bind_addr(h, (struct sockaddr *)&ss, len));
+    for (int i = 0; i < 2; i++) {
+        c = 7;
+        TC_ERR(CNET_EINVAL, cnet_accept(h, false, &c, NULL, 0));
+        cr_assert_eq(c, CNET_INVALID_SOCKET);
+    }
+    TC_OK(cnet_close(h));
+    cnet_port port;
+    cnet_socket_handle server = tc_listener(CNET_AF_INET, &port);
+    cnet_socket_handle one = tc_connect(CNET_AF_INET, port), two = tc_connect(CNET_AF_INET, port);
+    for (int i = 0; i < 2; i++) {
+        TC_OK(cnet_accept(server, false, &c, NULL, 0));
+        TC_OK(cnet_close(c));
+    }
+    cnet_socket_handle three = tc_connect(CNET_AF_INET, port);
+    TC_OK(cnet_accept(server, false, &c, NULL, 0));
+    TC_OK(cnet_close(c));
+    /* A connected socket does not listen either: refused at once, not
+     * after a wait for data (which a poll armed first would do). */
+    TC_ERR(CNET_EINVAL, cnet_accept(three, false, &c, NULL, 0));
+    TC_OK(cnet_close(one));
+    TC_OK(cnet_close(two));
+    TC_OK(cnet_close(three));
+    TC_OK(cnet_close(server));
+}
+
 /* ------------------------------------------------------------- resolution */
 
 static bool list_has(const struct addrinfo *ai, int family, const char *text)
