@@ -151,12 +151,21 @@ static cnet_err ssl_error(cnet__tls *t, const char *function)
                     t->done ? "TLS error" : "the TLS handshake failed", detail);
 }
 
+/* Empty the thread's OpenSSL error queue; a look first, since clearing
+ * walks all its slots and the queue is nearly always empty (a would-block
+ * pushes nothing): 1.5 % of the async TLS echo server's CPU. */
+static void clear_errors(void)
+{
+    if (ERR_peek_error() != 0)
+        ERR_clear_error();
+}
+
 /* Start an SSL_* call: the BIO uses this deadline, the error state is fresh. */
 static void begin(cnet__tls *t, int64_t deadline)
 {
     t->deadline = deadline;
     t->io_err = CNET_OK;
-    ERR_clear_error();
+    clear_errors();
 }
 
 /* The error of a failed SSL_* call; fatal errors are latched. */
@@ -633,7 +642,7 @@ static cnet_err mem_fail(cnet__tls *t, int ret, const char *function)
 {
     int code = SSL_get_error(t->ssl, ret);
     if (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) {
-        ERR_clear_error();
+        clear_errors();
         return CNET_EWOULDBLOCK;
     }
     return tls_fail(t, ret, function);
