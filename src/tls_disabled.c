@@ -194,7 +194,7 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
     (void)tls, (void)deadline;
 }
 
-void cnet__tls_discard(cnet__tls *tls)
+void cnet__tls_free(cnet__tls *tls)
 {
     (void)tls;
 }

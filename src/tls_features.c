@@ -21,6 +21,7 @@
 #include "tls_openssl.h"
 
 #define MAX_SESSIONS 4096
+#define MAX_PINS 4096
 #define PIN_PREFIX "sha256//"
 
 /* ------------------------------------------------------------- pins */
@@ -112,7 +113,7 @@ cnet_err cnet__ssl_context_add_pinned_key(cnet_ssl_context *context, const char 
     if (!parse_pin(pin, h))
         return cnet__fail(CNET_EINVAL, "cnet_ssl_context_add_pinned_key: a pin is \"sha256//\" and 44 base64 "
                                        "characters, or 64 hexadecimal digits");
-    if (context->pin_count >= MAX_SESSIONS)
+    if (context->pin_count >= MAX_PINS)
         return cnet__fail(CNET_EINVAL, "cnet_ssl_context_add_pinned_key: too many pins (4096)");
     unsigned char(*pins)[32] = realloc(context->pins, (context->pin_count + 1) * sizeof *pins);
     if (pins == NULL)
@@ -234,7 +235,6 @@ static int new_session(SSL *ssl, SSL_SESSION *session)
 
 cnet_err cnet__ssl_context_set_session_cache(cnet_ssl_context *context, size_t max_sessions)
 {
-    const char *fn = "cnet_ssl_context_set_session_cache";
     if (max_sessions > MAX_SESSIONS)
         return cnet__fail(CNET_EINVAL, "cnet_ssl_context_set_session_cache: max_sessions is at most 4096");
     if (context->cache_lock == NULL) {
@@ -267,7 +267,6 @@ cnet_err cnet__ssl_context_set_session_cache(cnet_ssl_context *context, size_t m
     SSL_CTX_set_session_cache_mode(context->ctx,
                                    fresh ? SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE : SSL_SESS_CACHE_SERVER);
     SSL_CTX_sess_set_new_cb(context->ctx, fresh ? new_session : NULL);
-    (void)fn;
     return CNET_OK;
 }
 

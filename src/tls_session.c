@@ -508,11 +508,6 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
     cnet__tls_free(tls);
 }
 
-void cnet__tls_discard(cnet__tls *tls)
-{
-    cnet__tls_free(tls);
-}
-
 static cnet_err encode_cert(X509 *x, cnet_cert_format format, cnet_certificate *out)
 {
     if (format == CNET_CERT_DER) {

@@ -70,8 +70,6 @@ cnet_err cnet__tls_shutdown_write(cnet__tls *tls, int64_t deadline);
  * then release everything. */
 void cnet__tls_close(cnet__tls *tls, int64_t deadline);
 
-/* Release everything without close_notify (an abortive close). */
-void cnet__tls_discard(cnet__tls *tls);
 
 /* ----------------------------------------------------------- queries */
 

@@ -62,7 +62,7 @@ static inline cnet_err cnet__transport_close(cnet__transport *t, int64_t deadlin
 {
     if (t->tls != NULL) {
         if (abort)
-            cnet__tls_discard(t->tls);
+            cnet__tls_free(t->tls); /* no close_notify */
         else
             cnet__tls_close(t->tls, deadline);
         t->tls = NULL;

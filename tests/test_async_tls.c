@@ -127,54 +127,6 @@ static void line_round_trip(cnet_loop *loop, cnet_async_socket *s, const char *t
     cr_assert_eq(r.bytes + 1, strlen(text));
 }
 
-/* ---------------------------------------------------- processes */
-
-static pid_t spawn(const char *cmd)
-{
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setpgid(0, 0);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int reap(pid_t pid, bool kill_it)
-{
-    if (kill_it)
-        kill(-pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static bool file_has(const char *path, const char *text, int ms)
-{
-    for (int i = 0; i <= ms / 20; i++) {
-        FILE *f = fopen(path, "r");
-        if (f != NULL) {
-            char buf[8192];
-            size_t n = fread(buf, 1, sizeof buf - 1, f);
-            fclose(f);
-            buf[n] = '\0';
-            if (strstr(buf, text) != NULL)
-                return true;
-        }
-        tc_sleep_ms(20);
-    }
-    return false;
-}
-
-static cnet_port free_port(void)
-{
-    cnet_port port;
-    cnet_socket_handle h = tc_listener(CNET_AF_INET, &port);
-    cnet_close(h);
-    return port;
-}
-
 /* ====================================================== errors */
 
 Test(async_tls, without_tls_every_call_is_enotsup_else_plain_sockets_are_refused)

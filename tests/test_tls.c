@@ -119,59 +119,6 @@ static void serve_wait(server *sv, cnet_socket *c)
     sv->serve_err = cnet_socket_recv(c, buf, 1, 5000, 0, &n);
 }
 
-/* ----------------------------------------------- a process to run */
-
-static pid_t spawn(const char *cmd)
-{
-    pid_t pid = fork();
-    cr_assert_neq(pid, -1);
-    if (pid == 0) {
-        setpgid(0, 0);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
-}
-
-static int reap(pid_t pid, bool kill_it)
-{
-    if (kill_it)
-        kill(-pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-static bool file_has(const char *path, const char *text, int ms)
-{
-    for (int i = 0; i <= ms / 20; i++) {
-        FILE *f = fopen(path, "r");
-        if (f != NULL) {
-            char buf[8192];
-            size_t n = fread(buf, 1, sizeof buf - 1, f);
-            fclose(f);
-            buf[n] = '\0';
-            if (strstr(buf, text) != NULL)
-                return true;
-        }
-        tc_sleep_ms(20);
-    }
-    return false;
-}
-
-/* A TCP port that was free a moment ago. */
-static cnet_port free_port(void)
-{
-    cnet_socket *s = NULL;
-    cnet_port port;
-    char addr[CNET_ADDRSTRLEN];
-    TC_OK(cnet_socket_new(CNET_AF_INET, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, true, false, &s));
-    TC_OK(cnet_socket_bind_addr(s, CNET_PORT(0), "127.0.0.1"));
-    TC_OK(cnet_socket_get_local_addr(s, addr, sizeof addr, &port));
-    cnet_socket_free(s);
-    return port;
-}
-
 /* =================================================== without TLS */
 
 Test(tls, without_tls_every_call_is_enotsup)

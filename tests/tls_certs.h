@@ -1,14 +1,16 @@
 /*
  * The test certificates of the TLS suites (tls, async_tls), made at test time
- * by tests/tls_mkcerts.sh (TLS_MKCERTS) with the openssl CLI, and the
- * contexts the suites build from them. Include after test_common.h, once
+ * by tests/tls_mkcerts.sh (TLS_MKCERTS) with the openssl CLI, the contexts
+ * the suites build from them, and the openssl CLI processes they start. Include after test_common.h, once
  * per suite: it defines the suite's POST_ALL report hook. TLS_CERTS_TAG
  * names the suite's directory ("cnet-tls", "cnet-atls").
  */
 #ifndef CNET_TEST_TLS_CERTS_H
 #define CNET_TEST_TLS_CERTS_H
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #ifndef TLS_CERTS_TAG
 #error "define TLS_CERTS_TAG before including tls_certs.h"
@@ -92,6 +94,57 @@ static inline cnet_ssl_context *client_ctx(void)
     cnet_ssl_context *ctx;
     TC_OK(cnet_ssl_context_new(&o, &ctx));
     return ctx;
+}
+
+/* ----------------------------------------------- a process to run */
+
+/* sh -c cmd in a process group of its own (reap kills the group). */
+static inline pid_t spawn(const char *cmd)
+{
+    pid_t pid = fork();
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        setpgid(0, 0);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    return pid;
+}
+
+static inline int reap(pid_t pid, bool kill_it)
+{
+    if (kill_it)
+        kill(-pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* Whether the file at path says text within ms milliseconds. */
+static inline bool file_has(const char *path, const char *text, int ms)
+{
+    for (int i = 0; i <= ms / 20; i++) {
+        FILE *f = fopen(path, "r");
+        if (f != NULL) {
+            char buf[8192];
+            size_t n = fread(buf, 1, sizeof buf - 1, f);
+            fclose(f);
+            buf[n] = '\0';
+            if (strstr(buf, text) != NULL)
+                return true;
+        }
+        tc_sleep_ms(20);
+    }
+    return false;
+}
+
+/* A TCP port on 127.0.0.1 that was free a moment ago. */
+static inline cnet_port free_port(void)
+{
+    cnet_port port;
+    cnet_socket_handle h = tc_listener(CNET_AF_INET, &port);
+    cnet_close(h);
+    return port;
 }
 
 #endif /* CNET_TEST_TLS_CERTS_H */
