@@ -5,6 +5,7 @@
 #ifndef CNET__TLS_OPENSSL_H
 #define CNET__TLS_OPENSSL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <openssl/crypto.h>
@@ -37,8 +38,14 @@ struct cnet__tls {
     cnet_ssl_context *context;
     SSL *ssl;
     cnet_socket_handle fd;
-    int64_t deadline;        /* the current call's deadline, for the BIO */
-    cnet_err io_err;         /* what the edge reported during the current call */
+    /* Descriptor mode (tls_session.c): every SSL_* call holds `lock`, and
+     * nothing under it waits; `waiting` counts the threads that want it. */
+    pthread_mutex_t lock;
+    bool locked_init;
+    atomic_uint waiting;
+    unsigned char *q;        /* records produced but not yet taken by the socket, in order */
+    size_t q_pos, q_len, q_cap;
+    cnet_err io_err;         /* what the edge reported during the current SSL_* call */
     bool eof;                /* the edge saw the end of the TCP stream */
     bool mem;                /* memory mode (tls_mem.c): no descriptor */
     const unsigned char *in; /* memory mode: the peer's bytes, borrowed during a feed */
@@ -52,8 +59,6 @@ struct cnet__tls {
     cnet_err failed;         /* a fatal error: the session must not be used again */
     char *server_name;       /* the name to verify instead of the connect address */
     char *resume_name;       /* the client session cache's key (tls_features.c) */
-    unsigned char *pending;  /* plaintext of a record a timed-out write left half sent */
-    size_t pending_len;
     /* The PSK identity the callback of tls_context.c sent (client) or
      * accepted (server), "" for none: in TLS 1.3 SSL_get_psk_identity has
      * none. The SSL's app data is this session. */

@@ -1,11 +1,31 @@
 /*
  * TLS sessions over OpenSSL (module tls): the records travel through the
- * backend's edge, a custom BIO reading and writing with
- * cnet__sys_recv/cnet__sys_send under the deadline of the current call, so
- * TLS has the same deadlines, error codes and (on io_uring) the same ring as
- * plain sockets, and no write can raise SIGPIPE (the edge sends with
- * MSG_NOSIGNAL). A session knows its descriptor, never a cnet_socket.
+ * backend's edge, a custom BIO reading and writing with the edge's
+ * never-waiting calls (cnet__sys_recv_now, cnet__sys_send_now), so TLS has
+ * the same error codes and (on io_uring) the same ring as plain sockets, and
+ * no write can raise SIGPIPE (the edge sends with MSG_NOSIGNAL). A session
+ * knows its descriptor, never a cnet_socket.
+ *
+ * Full duplex. One thread may read while another writes (the contract of
+ * tls_session.h). OpenSSL allows one call at a time on an SSL object, so
+ * every SSL_* call of a descriptor session runs under the session's lock,
+ * and nothing under the lock ever waits:
+ * - the BIO's read takes what the socket holds, or says "retry";
+ * - the BIO's write never refuses a record: what the socket cannot take now
+ *   is queued (q), behind the records produced before it and ahead of any
+ *   produced after, whichever thread produced them (a reader's SSL_read
+ *   answers a KeyUpdate or sends an alert), so records leave in the order
+ *   OpenSSL made them and OpenSSL never holds a half-written record;
+ * - a call that must wait (no records to read, no room for the queue) lets
+ *   go of the lock, waits with cnet__sys_wait by its own deadline, takes the
+ *   lock again and carries on. A reader waiting for records never holds up
+ *   a writer, nor a writer waiting for room a reader.
+ * A write encrypts one record at a time and queues at most one record's
+ * worth: it waits for the queue to drain before it encrypts the next, so
+ * the memory stays bounded and a write that returns CNET_OK left nothing
+ * queued. Between records a writer lets a waiting thread take the lock.
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,35 +52,89 @@ static bool retryable(cnet_err err)
     return err == CNET_ETIMEDOUT || err == CNET_EWOULDBLOCK || err == CNET_EINTR;
 }
 
-/* A timeout leaves OpenSSL resumable (retry flag: SSL_ERROR_WANT_*); any
- * other edge error is a dead connection (SSL_ERROR_SYSCALL). */
+/* Append to the queue of records (lock held); false when out of memory. */
+static bool queue_put(cnet__tls *t, const unsigned char *data, size_t size)
+{
+    if (t->q_pos == t->q_len)
+        t->q_pos = t->q_len = 0;
+    if (t->q_len + size > t->q_cap && t->q_pos > 0) {
+        memmove(t->q, t->q + t->q_pos, t->q_len - t->q_pos);
+        t->q_len -= t->q_pos;
+        t->q_pos = 0;
+    }
+    if (t->q_len + size > t->q_cap) {
+        size_t cap = t->q_cap ? t->q_cap : 4096;
+        while (cap < t->q_len + size)
+            cap *= 2;
+        unsigned char *q = realloc(t->q, cap);
+        if (q == NULL)
+            return false;
+        t->q = q;
+        t->q_cap = cap;
+    }
+    memcpy(t->q + t->q_len, data, size);
+    t->q_len += size;
+    return true;
+}
+
+static bool queued(const cnet__tls *t)
+{
+    return t->q_pos < t->q_len;
+}
+
+/* Hand the socket what it takes of the queue now (lock held). A send error
+ * ends the session: records are lost. */
+static cnet_err queue_flush(cnet__tls *t)
+{
+    while (queued(t)) {
+        size_t n = 0;
+        cnet_err err = cnet__sys_send_now(t->fd, t->q + t->q_pos, t->q_len - t->q_pos, &n);
+        if (err == CNET_EWOULDBLOCK)
+            return CNET_OK;
+        if (err != CNET_OK) {
+            t->failed = err;
+            return err;
+        }
+        t->q_pos += n;
+    }
+    return CNET_OK;
+}
+
+/* Never refuses: what the socket does not take now joins the queue (or the
+ * whole record does, behind records already queued). */
 static int bio_write(BIO *b, const char *data, size_t size, size_t *written)
 {
     cnet__tls *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
     *written = 0;
     size_t n = 0;
-    cnet_err err = cnet__sys_send(t->fd, data, size, t->deadline, &n);
-    if (err == CNET_OK) {
-        *written = n;
-        return 1;
+    if (!queued(t)) {
+        cnet_err err = cnet__sys_send_now(t->fd, data, size, &n);
+        if (err != CNET_OK && err != CNET_EWOULDBLOCK) {
+            t->io_err = err; /* a reset, a broken pipe: SSL_ERROR_SYSCALL */
+            return 0;
+        }
     }
-    t->io_err = err;
-    if (retryable(err))
-        BIO_set_retry_write(b);
-    return 0;
+    if (n < size && !queue_put(t, (const unsigned char *)data + n, size - n)) {
+        t->io_err = cnet__fail(CNET_ENOMEM, "send: out of memory for a TLS record");
+        return 0;
+    }
+    *written = size;
+    return 1;
 }
 
+/* Takes what the socket holds; "would block" is OpenSSL's WANT_READ (the
+ * caller waits outside the lock), any other edge error a dead connection. */
 static int bio_read(BIO *b, char *data, size_t size, size_t *received)
 {
     cnet__tls *t = BIO_get_data(b);
     BIO_clear_retry_flags(b);
     *received = 0;
     size_t n = 0;
-    cnet_err err = cnet__sys_recv(t->fd, data, size, false, t->deadline, &n);
+    cnet_err err = cnet__sys_recv_now(t->fd, data, size, &n);
     if (err != CNET_OK) {
         t->io_err = err;
-        if (retryable(err))
+        if (err == CNET_EWOULDBLOCK)
             BIO_set_retry_read(b);
         return 0;
     }
@@ -160,12 +234,56 @@ static void clear_errors(void)
         ERR_clear_error();
 }
 
-/* Start an SSL_* call: the BIO uses this deadline, the error state is fresh. */
-static void begin(cnet__tls *t, int64_t deadline)
+/* Start an SSL_* call: the error state is fresh. */
+static void begin(cnet__tls *t)
 {
-    t->deadline = deadline;
     t->io_err = CNET_OK;
     clear_errors();
+}
+
+/* ------------------------------------------------------------ the lock */
+
+static void lock(cnet__tls *t)
+{
+    atomic_fetch_add_explicit(&t->waiting, 1, memory_order_relaxed);
+    pthread_mutex_lock(&t->lock);
+    atomic_fetch_sub_explicit(&t->waiting, 1, memory_order_relaxed);
+}
+
+static void unlock(cnet__tls *t)
+{
+    pthread_mutex_unlock(&t->lock);
+}
+
+/* Between two records of a long write: a thread waiting for the lock gets
+ * it first (a mutex hands over nothing by itself: the writer would take it
+ * again before the waiter woke up). The spin is bounded; the waiter has
+ * taken the lock when `waiting` drops. */
+static void let_others_in(cnet__tls *t)
+{
+    unsigned w = atomic_load_explicit(&t->waiting, memory_order_relaxed);
+    if (w == 0)
+        return;
+    unlock(t);
+    for (int i = 0; i < 2000 && atomic_load_explicit(&t->waiting, memory_order_relaxed) >= w; i++)
+        sched_yield();
+    lock(t);
+}
+
+/* Wait without the lock (the edge's rules: deadline, non-blocking mode, a
+ * wake from close); the lock is held again when it returns. */
+static cnet_err wait_unlocked(cnet__tls *t, bool write, int64_t deadline)
+{
+    unlock(t);
+    cnet_err err = cnet__sys_wait(t->fd, write, deadline);
+    lock(t);
+    return err;
+}
+
+/* OpenSSL asked to wait for the socket (its BIO said "would block"). */
+static bool wants_wait(const cnet__tls *t, int code)
+{
+    return (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) && t->io_err == CNET_EWOULDBLOCK;
 }
 
 /* The error of a failed SSL_* call; fatal errors are latched. */
@@ -176,7 +294,7 @@ static cnet_err tls_fail(cnet__tls *t, int ret, const char *function)
     switch (code) {
     case SSL_ERROR_WANT_READ:
     case SSL_ERROR_WANT_WRITE:
-        /* The edge timed out: resumable, the edge's message stands. */
+        /* The edge asked to retry: resumable, the edge's message stands. */
         if (t->io_err != CNET_OK) {
             ERR_clear_error();
             return t->io_err;
@@ -223,7 +341,9 @@ void cnet__tls_free(cnet__tls *t)
     cnet__tls_context_release(t->context);
     free(t->server_name);
     free(t->resume_name);
-    free(t->pending);
+    free(t->q);
+    if (t->locked_init)
+        pthread_mutex_destroy(&t->lock);
     free(t);
 }
 
@@ -237,12 +357,20 @@ static cnet_err tls_make(cnet_ssl_context *c, cnet_socket_handle fd, bool mem, c
     if (t == NULL)
         return cnet__fail(CNET_ENOMEM, "TLS: out of memory");
     t->fd = fd;
-    t->deadline = -1;
+    if (!mem) {
+        if (pthread_mutex_init(&t->lock, NULL) != 0) {
+            free(t);
+            return cnet__fail(CNET_ENOMEM, "TLS: cannot create a mutex");
+        }
+        t->locked_init = true;
+    }
     ERR_clear_error();
     t->ssl = SSL_new(c->ctx);
     BIO *bio = t->ssl ? (mem ? cnet__tls_mem_bio(t) : BIO_new(edge_method)) : NULL;
     if (bio == NULL) {
         SSL_free(t->ssl);
+        if (t->locked_init)
+            pthread_mutex_destroy(&t->lock);
         free(t);
         ERR_clear_error();
         return cnet__fail(CNET_ENOMEM, "TLS: SSL_new failed");
@@ -265,19 +393,51 @@ cnet_err cnet__tls_new(cnet_ssl_context *c, cnet_socket_handle fd, cnet__tls **o
     return tls_make(c, fd, false, out);
 }
 
+/* Hand the socket the whole queue by the deadline (lock held; waits
+ * without it). CNET_ETIMEDOUT / CNET_EWOULDBLOCK leave the rest queued. */
+static cnet_err drain(cnet__tls *t, int64_t deadline)
+{
+    for (;;) {
+        cnet_err err = queue_flush(t);
+        if (err != CNET_OK || !queued(t))
+            return err;
+        err = wait_unlocked(t, true, deadline);
+        if (err != CNET_OK)
+            return err;
+        if (t->failed != CNET_OK)
+            return refail(t, "send"); /* another thread's call ended the session meanwhile */
+    }
+}
+
 static cnet_err handshake(cnet__tls *t, int64_t deadline, const char *function)
 {
     t->started = true;
-    begin(t, deadline);
-    int ret = SSL_do_handshake(t->ssl);
-    if (ret == 1) {
-        t->done = true;
-        return CNET_OK;
+    lock(t);
+    cnet_err err;
+    for (;;) {
+        begin(t);
+        int ret = SSL_do_handshake(t->ssl);
+        if (ret == 1) {
+            err = drain(t, deadline); /* the last flight goes out before the call returns */
+            break;
+        }
+        int code = SSL_get_error(t->ssl, ret);
+        if (!wants_wait(t, code)) {
+            err = tls_fail(t, ret, function);
+            break;
+        }
+        /* Our flight must be out before we wait for the peer's answer. */
+        err = drain(t, deadline);
+        if (err == CNET_OK)
+            err = wait_unlocked(t, code == SSL_ERROR_WANT_WRITE, deadline);
+        if (err != CNET_OK)
+            break;
     }
-    cnet_err err = tls_fail(t, ret, function);
-    /* A handshake cut off by the deadline is not resumed by later calls. */
-    if (retryable(err))
-        t->failed = CNET_ETLS_HANDSHAKE;
+    if (err == CNET_OK)
+        t->done = true;
+    else if (retryable(err) || t->failed == CNET_OK)
+        t->failed = CNET_ETLS_HANDSHAKE; /* a handshake cut off is not resumed by later calls */
+    unlock(t);
     return err;
 }
 
@@ -399,61 +559,84 @@ static cnet_err not_ready(const cnet__tls *t, const char *function)
 cnet_err cnet__tls_read(cnet__tls *tls, void *data, size_t size, bool peek, int64_t deadline, size_t *received)
 {
     *received = 0;
-    if (tls->failed != CNET_OK || !tls->done)
-        return not_ready(tls, "recv");
-    begin(tls, deadline);
-    size_t n = 0;
-    int ret = peek ? SSL_peek_ex(tls->ssl, data, size, &n) : SSL_read_ex(tls->ssl, data, size, &n);
-    if (ret == 1) {
-        *received = n;
-        return CNET_OK;
+    lock(tls);
+    cnet_err err;
+    for (;;) {
+        if (tls->failed != CNET_OK || !tls->done) {
+            err = not_ready(tls, "recv");
+            break;
+        }
+        begin(tls);
+        size_t n = 0;
+        int ret = peek ? SSL_peek_ex(tls->ssl, data, size, &n) : SSL_read_ex(tls->ssl, data, size, &n);
+        if (ret == 1) {
+            *received = n;
+            err = CNET_OK;
+            break;
+        }
+        int code = SSL_get_error(tls->ssl, ret);
+        if (code == SSL_ERROR_ZERO_RETURN) {
+            clear_errors();
+            err = CNET_OK; /* close_notify: the clean end of the stream */
+            break;
+        }
+        if (!wants_wait(tls, code)) {
+            err = tls_fail(tls, ret, "recv");
+            break;
+        }
+        err = wait_unlocked(tls, code == SSL_ERROR_WANT_WRITE, deadline);
+        if (err != CNET_OK)
+            break; /* a timeout, "would block", a wait that failed: resumable */
     }
-    if (SSL_get_error(tls->ssl, ret) == SSL_ERROR_ZERO_RETURN) {
-        ERR_clear_error();
-        return CNET_OK; /* close_notify: the clean end of the stream */
-    }
-    return tls_fail(tls, ret, "recv");
+    /* Records this read produced (a KeyUpdate's answer, an alert) go out
+     * now if the socket takes them; else the next write or close sends them. */
+    if (queued(tls) && tls->failed == CNET_OK)
+        queue_flush(tls);
+    unlock(tls);
+    return err;
 }
+
+/* Plaintext per SSL_write: one record, so at most one record is queued. */
+#define WRITE_STEP SSL3_RT_MAX_PLAIN_LENGTH
 
 cnet_err cnet__tls_write(cnet__tls *tls, const void *data, size_t size, int64_t deadline, size_t *sent)
 {
     const unsigned char *p = data;
     size_t done = 0;
     *sent = 0;
-    if (tls->failed != CNET_OK || !tls->done)
-        return not_ready(tls, "send");
-    /* OpenSSL already encrypted the record a timed-out write left half sent:
-     * only the same bytes may follow, or the peer would get the old ones. */
-    if (tls->pending_len > 0 && (size < tls->pending_len || memcmp(p, tls->pending, tls->pending_len) != 0))
-        return cnet__tls_fail_msg(CNET_ETLS, "send",
-                        "a TLS send that timed out must be continued with the bytes it did not send", NULL);
-    while (done < size) {
-        size_t n = 0;
-        begin(tls, deadline);
-        int ret = SSL_write_ex(tls->ssl, p + done, size - done, &n);
+    lock(tls);
+    cnet_err err;
+    for (;;) {
+        if (tls->failed != CNET_OK || !tls->done) {
+            err = not_ready(tls, "send");
+            break;
+        }
+        /* The records before these bytes leave first (and bound the queue). */
+        err = drain(tls, deadline);
+        if (err != CNET_OK || done == size)
+            break;
+        if (done > 0)
+            let_others_in(tls);
+        size_t step = size - done < WRITE_STEP ? size - done : WRITE_STEP, n = 0;
+        begin(tls);
+        int ret = SSL_write_ex(tls->ssl, p + done, step, &n);
         if (ret == 1) {
             done += n;
-            tls->pending_len = 0;
             continue;
         }
-        cnet_err err = tls_fail(tls, ret, "send");
-        if (retryable(err) && tls->pending_len == 0) {
-            /* Partial-write mode: a call handles at most one record. */
-            size_t rec = size - done < SSL3_RT_MAX_PLAIN_LENGTH ? size - done : SSL3_RT_MAX_PLAIN_LENGTH;
-            if (tls->pending == NULL)
-                tls->pending = malloc(SSL3_RT_MAX_PLAIN_LENGTH);
-            if (tls->pending == NULL) {
-                tls->failed = CNET_ENOMEM; /* cannot check the resumption: never resume */
-            } else {
-                memcpy(tls->pending, p + done, rec);
-                tls->pending_len = rec;
-            }
+        int code = SSL_get_error(tls->ssl, ret);
+        if (!wants_wait(tls, code)) {
+            err = tls_fail(tls, ret, "send");
+            break;
         }
-        *sent = done;
-        return err;
+        /* OpenSSL would read first (it never does with renegotiation off). */
+        err = wait_unlocked(tls, code == SSL_ERROR_WANT_WRITE, deadline);
+        if (err != CNET_OK)
+            break;
     }
+    unlock(tls);
     *sent = done;
-    return CNET_OK;
+    return err;
 }
 
 cnet_err cnet__tls_write2(cnet__tls *tls, const void *a, size_t na, const void *b, size_t nb, int64_t deadline,
@@ -471,40 +654,55 @@ cnet_err cnet__tls_write2(cnet__tls *tls, const void *a, size_t na, const void *
 
 bool cnet__tls_pending(const cnet__tls *tls)
 {
-    return tls->done && tls->failed == CNET_OK && (SSL_pending(tls->ssl) > 0 || SSL_has_pending(tls->ssl));
+    cnet__tls *t = (cnet__tls *)tls;
+    lock(t);
+    bool pending = t->done && t->failed == CNET_OK && (SSL_pending(t->ssl) > 0 || SSL_has_pending(t->ssl));
+    unlock(t);
+    return pending;
+}
+
+/* close_notify (lock held): after the queued records, by the deadline. */
+static cnet_err send_close_notify(cnet__tls *tls, int64_t deadline, const char *function)
+{
+    cnet_err err = drain(tls, deadline);
+    if (err != CNET_OK)
+        return err;
+    if (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN)
+        return CNET_OK;
+    begin(tls);
+    int ret = SSL_shutdown(tls->ssl); /* 0: sent, the peer's has not come yet; one way */
+    if (ret < 0)
+        return tls_fail(tls, ret, function);
+    clear_errors();
+    return drain(tls, deadline);
 }
 
 cnet_err cnet__tls_shutdown_write(cnet__tls *tls, int64_t deadline)
 {
-    if (tls->failed != CNET_OK || !tls->done)
-        return not_ready(tls, "cnet_socket_shutdown");
-    if (tls->pending_len > 0)
-        return cnet__tls_fail_msg(CNET_ETLS, "cnet_socket_shutdown", "a TLS record is half sent (finish the send first)", NULL);
-    if (SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN)
-        return CNET_OK;
-    begin(tls, deadline);
-    int ret = SSL_shutdown(tls->ssl); /* 0: sent, the peer's has not come yet */
-    if (ret >= 0) {
-        ERR_clear_error();
-        return CNET_OK;
-    }
-    return tls_fail(tls, ret, "cnet_socket_shutdown");
+    lock(tls);
+    cnet_err err = tls->failed != CNET_OK || !tls->done ? not_ready(tls, "cnet_socket_shutdown")
+                                                        : send_close_notify(tls, deadline, "cnet_socket_shutdown");
+    unlock(tls);
+    return err;
 }
 
 void cnet__tls_close(cnet__tls *tls, int64_t deadline)
 {
     if (tls == NULL)
         return;
-    /* close_notify only on a healthy session with no record half sent, and
+    /* The queued records and close_notify, only on a healthy session and
      * once (a second SSL_shutdown would wait for the peer's). */
-    if (tls->done && tls->failed == CNET_OK && tls->pending_len == 0 &&
-        !(SSL_get_shutdown(tls->ssl) & SSL_SENT_SHUTDOWN)) {
+    lock(tls);
+    if (tls->done && tls->failed == CNET_OK) {
         if (deadline < 0)
             deadline = cnet__sys_now_ms() + CLOSE_NOTIFY_WAIT_MS;
-        begin(tls, deadline);
-        SSL_shutdown(tls->ssl); /* one way: do not wait for the peer's */
+        cnet__error_state saved;
+        cnet__error_save(&saved);
+        send_close_notify(tls, deadline, "cnet_socket_close");
+        cnet__error_restore(&saved);
         ERR_clear_error();
     }
+    unlock(tls);
     cnet__tls_free(tls);
 }
 
@@ -648,7 +846,7 @@ cnet_err cnet__tls_mem_handshake(cnet__tls *tls, const char *function)
     if (tls->failed != CNET_OK)
         return tls->failed;
     tls->started = true;
-    begin(tls, -1);
+    begin(tls);
     int ret = SSL_do_handshake(tls->ssl);
     if (ret == 1) {
         tls->done = true;
@@ -662,7 +860,7 @@ cnet_err cnet__tls_mem_read(cnet__tls *tls, void *buf, size_t size, size_t *n, c
     *n = 0;
     if (tls->failed != CNET_OK)
         return tls->failed;
-    begin(tls, -1);
+    begin(tls);
     int ret = SSL_read_ex(tls->ssl, buf, size, n);
     if (ret == 1)
         return CNET_OK;
@@ -678,7 +876,7 @@ cnet_err cnet__tls_mem_write(cnet__tls *tls, const void *buf, size_t size, size_
     *n = 0;
     if (tls->failed != CNET_OK)
         return tls->failed;
-    begin(tls, -1);
+    begin(tls);
     int ret = SSL_write_ex(tls->ssl, buf, size, n);
     return ret == 1 ? CNET_OK : mem_fail(tls, ret, function);
 }

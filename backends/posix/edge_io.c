@@ -235,6 +235,50 @@ cnet_err cnet__posix_sendv2(cnet_socket_handle handle, const void *a, size_t a_s
     return transfer(handle, CALL_SENDMSG, NULL, 0, &msg, 0, deadline, sent, "sendmsg");
 }
 
+/* The never-waiting calls of the TLS BIO: "would block" carries no message. */
+static cnet_err now_result(ssize_t n, size_t *done, const char *what)
+{
+    if (n >= 0) {
+        *done = (size_t)n;
+        return CNET_OK;
+    }
+    if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return CNET_EWOULDBLOCK;
+    return fail_errno(what, what);
+}
+
+cnet_err cnet__posix_recv_now(cnet_socket_handle handle, void *data, size_t size, size_t *received)
+{
+    ssize_t n;
+    do
+        n = recv(handle, data, size, MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR);
+    return now_result(n, received, "recv");
+}
+
+cnet_err cnet__posix_send_now(cnet_socket_handle handle, const void *data, size_t size, size_t *sent)
+{
+    ssize_t n;
+    do
+        n = send(handle, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return now_result(n, sent, "send");
+}
+
+cnet_err cnet__posix_wait(cnet_socket_handle handle, bool write, int64_t deadline)
+{
+    if (deadline < 0) {
+        int fl = fcntl(handle, F_GETFL);
+        if (fl < 0)
+            return fail_errno(write ? "send" : "recv", "fcntl(F_GETFL)");
+        if (fl & O_NONBLOCK)
+            return cnet__fail_os(CNET_EWOULDBLOCK, EWOULDBLOCK, write ? "send" : "recv",
+                                 "the socket is non-blocking and nothing is ready");
+    }
+    bool hung_up;
+    return wait_ready(handle, write ? POLLOUT : POLLIN, deadline, write ? "send" : "recv", &hung_up);
+}
+
 /* The outcome of a connection in progress, from SO_ERROR. */
 static cnet_err connect_result(int fd)
 {

@@ -57,6 +57,21 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
     return cnet__posix_send(handle, data, size, deadline, sent);
 }
 
+cnet_err cnet__sys_recv_now(cnet_socket_handle handle, void *data, size_t size, size_t *received)
+{
+    return cnet__posix_recv_now(handle, data, size, received);
+}
+
+cnet_err cnet__sys_send_now(cnet_socket_handle handle, const void *data, size_t size, size_t *sent)
+{
+    return cnet__posix_send_now(handle, data, size, sent);
+}
+
+cnet_err cnet__sys_wait(cnet_socket_handle handle, bool write, int64_t deadline)
+{
+    return cnet__posix_wait(handle, write, deadline);
+}
+
 cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
                           int64_t deadline, size_t *sent)
 {

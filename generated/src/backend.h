@@ -177,6 +177,116 @@ cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool
 cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent);
 
 /**
+ * One receive that never waits: reads what is there, at most size bytes.
+ *
+ * [zh] 一次从不等待的接收：读取已到达的数据，最多 size 个字节。
+ *
+ * The read of the TLS edge BIO (src/tls_session.c), which runs under the
+ * session's lock and so must never wait: the wait is cnet__sys_wait, outside
+ * the lock. Nothing there yet is CNET_EWOULDBLOCK, returned without setting
+ * the thread's error message (the caller waits and tries again, a message
+ * would cost a format per wait). EINTR is retried. io_uring: a ring receive
+ * with MSG_DONTWAIT.
+ *
+ * [zh] TLS 边缘 BIO（src/tls_session.c）的读取，它在会话的锁内运行，因此绝不能等待：等待由锁外的
+ * cnet__sys_wait 完成。尚无数据时返回
+ * CNET_EWOULDBLOCK，且不设置线程的错误消息（调用者会等待后重试，每次等待都格式化一条消息代价太高）。EINTR
+ * 会重试。io_uring：带 MSG_DONTWAIT 的环形队列接收。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the buffer
+ *        [zh] 缓冲区
+ *
+ * @param size its size (at least 1)
+ *        [zh] 其大小（至少为 1）
+ *
+ * @param received bytes read; 0 means end of stream
+ *        [zh] 读取的字节数；0 表示流结束
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EWOULDBLOCK: operation would block
+ *         CNET_ECONNRESET: connection reset by peer
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_recv_now(cnet_socket_handle handle, void *data, size_t size, size_t *received);
+
+/**
+ * One send that never waits: writes what fits now, without SIGPIPE.
+ *
+ * [zh] 一次从不等待的发送：写出现在能容纳的部分，不触发 SIGPIPE。
+ *
+ * The write of the TLS edge BIO, under the session's lock like
+ * cnet__sys_recv_now. No room at all is CNET_EWOULDBLOCK without a message; a
+ * partial write reports its count. io_uring: a ring send with MSG_DONTWAIT.
+ *
+ * [zh] TLS 边缘 BIO 的写入，与 cnet__sys_recv_now 一样在会话的锁内运行。完全没有空间时返回
+ * CNET_EWOULDBLOCK 且不设置消息；部分写入报告其字节数。io_uring：带 MSG_DONTWAIT 的环形队列发送。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param data the bytes
+ *        [zh] 字节
+ *
+ * @param size how many
+ *        [zh] 字节数
+ *
+ * @param sent bytes written
+ *        [zh] 写出的字节数
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_EWOULDBLOCK: operation would block
+ *         CNET_EPIPE: broken pipe (the peer closed the connection)
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_send_now(cnet_socket_handle handle, const void *data, size_t size, size_t *sent);
+
+/**
+ * Waits until one socket is readable or writable, the deadline passes, or
+ * another thread's close wakes it.
+ *
+ * [zh] 等待一个套接字可读或可写、截止时间已过，或被另一个线程的关闭唤醒。
+ *
+ * The wait of a TLS call, made outside the session's lock so that a reader
+ * waiting for records never holds up a writer, and the other way round. It
+ * keeps the rules of the blocking calls: with a deadline (>= 0) it ends with
+ * CNET_ETIMEDOUT when the deadline passes; without one, a socket in
+ * non-blocking mode (cnet_set_blocking, or O_NONBLOCK when wrapped) answers
+ * CNET_EWOULDBLOCK at once instead of waiting, and a blocking socket waits for
+ * as long as it takes. A socket shut down by cnet__sys_wake counts as ready
+ * (the next receive sees the end, the next send fails). io_uring:
+ * IORING_OP_POLL_ADD with a linked timeout on the thread's ring.
+ *
+ * [zh] TLS 调用的等待，在会话的锁之外进行，这样等待记录的读者绝不会耽误写者，反之亦然。它遵守阻塞调用的规则：有截止时间（>=
+ * 0）时，截止时间一过便以 CNET_ETIMEDOUT 结束；没有截止时间时，处于非阻塞模式的套接字（cnet_set_blocking，或被包装时已设
+ * O_NONBLOCK）立即返回 CNET_EWOULDBLOCK 而不等待，阻塞套接字则一直等到就绪。被 cnet__sys_wake
+ * 关闭的套接字算作就绪（下一次接收看到流结束，下一次发送失败）。io_uring：在线程的环上使用带链接超时的 IORING_OP_POLL_ADD。
+ *
+ * @param handle the socket
+ *        [zh] 套接字
+ *
+ * @param write true: until writable; false: until readable
+ *        [zh] true：直到可写；false：直到可读
+ *
+ * @param deadline absolute cnet__sys_now_ms time, or -1 for none
+ *        [zh] cnet__sys_now_ms 的绝对时间，-1 表示没有
+ *
+ * @return CNET_OK on success, or one of:
+ *         CNET_ETIMEDOUT: operation timed out
+ *         CNET_EWOULDBLOCK: operation would block
+ *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *
+ * cnet addition (no Nim counterpart).
+ */
+cnet_err cnet__sys_wait(cnet_socket_handle handle, bool write, int64_t deadline);
+
+/**
  * One gathering send of two buffers (a frame's prefix and payload).
  *
  * [zh] 一次聚集发送两个缓冲区（帧的前缀和负载）。
@@ -470,6 +580,9 @@ cnet_err cnet__posix_accept(cnet_socket_handle handle, bool inheritable, cnet_so
 int64_t cnet__posix_now_ms(void);
 cnet_err cnet__posix_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline, size_t *received);
 cnet_err cnet__posix_send(cnet_socket_handle handle, const void *data, size_t size, int64_t deadline, size_t *sent);
+cnet_err cnet__posix_recv_now(cnet_socket_handle handle, void *data, size_t size, size_t *received);
+cnet_err cnet__posix_send_now(cnet_socket_handle handle, const void *data, size_t size, size_t *sent);
+cnet_err cnet__posix_wait(cnet_socket_handle handle, bool write, int64_t deadline);
 cnet_err cnet__posix_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size, int64_t deadline, size_t *sent);
 cnet_err cnet__posix_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len, int64_t deadline);
 cnet_err cnet__posix_accept_deadline(cnet_socket_handle handle, bool inheritable, int64_t deadline, cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len);
