@@ -270,9 +270,9 @@ cnet_err cnet__stream_send_all(cnet_socket *s, const unsigned char *data, size_t
         size_t n;
         once = false;
         err = sock_send(s, data + done, size - done, deadline, &n);
+        done += n; /* a failed TLS send still counts what it consumed */
         if (err != CNET_OK)
             break;
-        done += n;
     }
     if (sent)
         *sent = done;

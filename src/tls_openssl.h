@@ -79,6 +79,13 @@ void cnet__tls_features_free(cnet_ssl_context *c);
 BIO *cnet__tls_mem_bio(cnet__tls *t);
 void cnet__tls_mem_release(cnet__tls *t);
 
+/* tls_errors.c: the error of a failed SSL_* call (SSL_get_error of ret),
+ * latched on the session when fatal; a would-block or timeout of the edge
+ * is returned as the edge reported it. And the error of a call on a session
+ * that failed earlier. */
+cnet_err cnet__tls_fail(cnet__tls *t, int ret, const char *function);
+cnet_err cnet__tls_refail(const cnet__tls *t, const char *function);
+
 /* The cnet code of an X.509 verification result (tls_context.c). */
 cnet_err cnet__tls_x509_code(long result);
 

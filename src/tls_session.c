@@ -173,58 +173,6 @@ static void edge_method_init(void)
     BIO_meth_free(m);
 }
 
-/* -------------------------------------------------------------- errors */
-
-static cnet_err verify_error(long result, const char *function)
-{
-    /* The only application check is the pins' (tls_features.c). */
-    if (result == X509_V_ERR_APPLICATION_VERIFICATION)
-        return cnet__tls_fail_msg(CNET_ETLS_PIN, function, "certificate verification failed",
-                                  "the server's public key matches none of the pinned keys");
-    cnet_err err = cnet__tls_x509_code(result);
-    char detail[160];
-    snprintf(detail, sizeof detail, "%s (X.509 error %ld)", X509_verify_cert_error_string(result), result);
-    return cnet__tls_fail_msg(err, function, "certificate verification failed", detail);
-}
-
-/* The cnet code of an OpenSSL library error (SSL_ERROR_SSL). */
-static cnet_err ssl_error(cnet__tls *t, const char *function)
-{
-    unsigned long e = ERR_peek_last_error();
-    int reason = ERR_GET_REASON(e);
-    long vr = SSL_get_verify_result(t->ssl);
-    const char *text = ERR_reason_error_string(e);
-    char detail[128];
-    snprintf(detail, sizeof detail, "%s", text ? text : "unknown OpenSSL error");
-    if (reason == SSL_R_CERTIFICATE_VERIFY_FAILED && vr != X509_V_OK)
-        return verify_error(vr, function);
-    switch (reason) {
-    case SSL_R_UNEXPECTED_EOF_WHILE_READING:
-        if (!t->done)
-            return cnet__tls_fail_msg(CNET_ETLS_HANDSHAKE, function, "the peer closed the connection during the handshake", NULL);
-        return cnet__tls_fail_msg(CNET_ETLS_TRUNCATED, function, "the peer closed the connection without close_notify", NULL);
-    case SSL_R_UNSUPPORTED_PROTOCOL:
-    case SSL_R_NO_PROTOCOLS_AVAILABLE:
-    case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
-    case SSL_R_VERSION_TOO_LOW:
-        return cnet__tls_fail_msg(CNET_ETLS_VERSION, function, "no common TLS version", detail);
-    case SSL_R_NO_APPLICATION_PROTOCOL:
-    case SSL_R_TLSV1_ALERT_NO_APPLICATION_PROTOCOL:
-        return cnet__tls_fail_msg(CNET_ETLS_ALPN, function, "no common application protocol", detail);
-    case SSL_R_WRONG_VERSION_NUMBER:
-    case SSL_R_PACKET_LENGTH_TOO_LONG:
-    case SSL_R_HTTP_REQUEST:
-    case SSL_R_HTTPS_PROXY_REQUEST:
-        return cnet__tls_fail_msg(CNET_ETLS_PROTOCOL, function, "the peer does not speak TLS", detail);
-    default:
-        break;
-    }
-    if (reason >= SSL_AD_REASON_OFFSET)
-        return cnet__tls_fail_msg(CNET_ETLS_PEER_ALERT, function, "the peer sent an alert", detail);
-    return cnet__tls_fail_msg(t->done ? CNET_ETLS_PROTOCOL : CNET_ETLS_HANDSHAKE, function,
-                    t->done ? "TLS error" : "the TLS handshake failed", detail);
-}
-
 /* Empty the thread's OpenSSL error queue; a look first, since clearing
  * walks all its slots and the queue is nearly always empty (a would-block
  * pushes nothing): 1.5 % of the async TLS echo server's CPU. */
@@ -284,50 +232,6 @@ static cnet_err wait_unlocked(cnet__tls *t, bool write, int64_t deadline)
 static bool wants_wait(const cnet__tls *t, int code)
 {
     return (code == SSL_ERROR_WANT_READ || code == SSL_ERROR_WANT_WRITE) && t->io_err == CNET_EWOULDBLOCK;
-}
-
-/* The error of a failed SSL_* call; fatal errors are latched. */
-static cnet_err tls_fail(cnet__tls *t, int ret, const char *function)
-{
-    int code = SSL_get_error(t->ssl, ret);
-    cnet_err err;
-    switch (code) {
-    case SSL_ERROR_WANT_READ:
-    case SSL_ERROR_WANT_WRITE:
-        /* The edge asked to retry: resumable, the edge's message stands. */
-        if (t->io_err != CNET_OK) {
-            ERR_clear_error();
-            return t->io_err;
-        }
-        err = cnet__tls_fail_msg(CNET_ETLS, function, "OpenSSL wants to wait", NULL);
-        break;
-    case SSL_ERROR_SYSCALL:
-        if (t->io_err != CNET_OK)
-            err = t->io_err; /* a reset, a broken pipe: the edge's code and message */
-        else if (t->eof && !t->done)
-            err = cnet__tls_fail_msg(CNET_ETLS_HANDSHAKE, function, "the peer closed the connection during the handshake", NULL);
-        else if (t->eof)
-            err = cnet__tls_fail_msg(CNET_ETLS_TRUNCATED, function, "the peer closed the connection without close_notify", NULL);
-        else
-            err = cnet__tls_fail_msg(CNET_ETLS, function, "OpenSSL reported a system error", NULL);
-        break;
-    case SSL_ERROR_SSL:
-        err = ssl_error(t, function);
-        break;
-    default:
-        err = cnet__tls_fail_msg(CNET_ETLS, function, "unexpected OpenSSL state", NULL);
-        break;
-    }
-    ERR_clear_error();
-    t->failed = err;
-    return err;
-}
-
-static cnet_err refail(const cnet__tls *t, const char *function)
-{
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: the TLS connection failed earlier (%s)", function, cnet_err_name(t->failed));
-    return cnet__fail(t->failed, msg);
 }
 
 /* ------------------------------------------------------------- sessions */
@@ -405,7 +309,7 @@ static cnet_err drain(cnet__tls *t, int64_t deadline)
         if (err != CNET_OK)
             return err;
         if (t->failed != CNET_OK)
-            return refail(t, "send"); /* another thread's call ended the session meanwhile */
+            return cnet__tls_refail(t, "send"); /* another thread's call ended the session meanwhile */
     }
 }
 
@@ -423,7 +327,7 @@ static cnet_err handshake(cnet__tls *t, int64_t deadline, const char *function)
         }
         int code = SSL_get_error(t->ssl, ret);
         if (!wants_wait(t, code)) {
-            err = tls_fail(t, ret, function);
+            err = cnet__tls_fail(t, ret, function);
             break;
         }
         /* Our flight must be out before we wait for the peer's answer. */
@@ -505,7 +409,7 @@ cnet_err cnet__tls_prepare_client(cnet__tls *tls, const char *address, const cha
 cnet_err cnet__tls_connect(cnet__tls *tls, const char *address, int64_t deadline, const char *function)
 {
     if (tls->failed != CNET_OK)
-        return refail(tls, function);
+        return cnet__tls_refail(tls, function);
     if (tls->started)
         return cnet__tls_fail_msg(CNET_EINVAL, function, "the TLS handshake already happened", NULL);
     cnet_err err = cnet__tls_prepare_client(tls, address, function);
@@ -552,7 +456,7 @@ cnet_err cnet__tls_accept(const cnet__tls *listener, cnet_socket_handle fd, int6
 static cnet_err not_ready(const cnet__tls *t, const char *function)
 {
     if (t->failed != CNET_OK)
-        return refail(t, function);
+        return cnet__tls_refail(t, function);
     return cnet__tls_fail_msg(CNET_ENOTCONN, function, "the TLS handshake has not happened (connect or accept first)", NULL);
 }
 
@@ -581,7 +485,7 @@ cnet_err cnet__tls_read(cnet__tls *tls, void *data, size_t size, bool peek, int6
             break;
         }
         if (!wants_wait(tls, code)) {
-            err = tls_fail(tls, ret, "recv");
+            err = cnet__tls_fail(tls, ret, "recv");
             break;
         }
         err = wait_unlocked(tls, code == SSL_ERROR_WANT_WRITE, deadline);
@@ -626,7 +530,7 @@ cnet_err cnet__tls_write(cnet__tls *tls, const void *data, size_t size, int64_t 
         }
         int code = SSL_get_error(tls->ssl, ret);
         if (!wants_wait(tls, code)) {
-            err = tls_fail(tls, ret, "send");
+            err = cnet__tls_fail(tls, ret, "send");
             break;
         }
         /* OpenSSL would read first (it never does with renegotiation off). */
@@ -672,7 +576,7 @@ static cnet_err send_close_notify(cnet__tls *tls, int64_t deadline, const char *
     begin(tls);
     int ret = SSL_shutdown(tls->ssl); /* 0: sent, the peer's has not come yet; one way */
     if (ret < 0)
-        return tls_fail(tls, ret, function);
+        return cnet__tls_fail(tls, ret, function);
     clear_errors();
     return drain(tls, deadline);
 }
@@ -706,120 +610,6 @@ void cnet__tls_close(cnet__tls *tls, int64_t deadline)
     cnet__tls_free(tls);
 }
 
-static cnet_err encode_cert(X509 *x, cnet_cert_format format, cnet_certificate *out)
-{
-    if (format == CNET_CERT_DER) {
-        int len = i2d_X509(x, NULL);
-        if (len <= 0)
-            return CNET_ETLS;
-        out->data = malloc((size_t)len);
-        if (out->data == NULL)
-            return CNET_ENOMEM;
-        unsigned char *p = out->data;
-        i2d_X509(x, &p);
-        out->size = (size_t)len;
-        return CNET_OK;
-    }
-    BIO *mem = BIO_new(BIO_s_mem());
-    if (mem == NULL)
-        return CNET_ENOMEM;
-    cnet_err err = CNET_ETLS;
-    if (PEM_write_bio_X509(mem, x) == 1) {
-        char *text;
-        long len = BIO_get_mem_data(mem, &text);
-        out->data = len > 0 ? malloc((size_t)len + 1) : NULL;
-        if (out->data != NULL) {
-            memcpy(out->data, text, (size_t)len);
-            out->data[len] = '\0';
-            out->size = (size_t)len;
-            err = CNET_OK;
-        } else {
-            err = len > 0 ? CNET_ENOMEM : CNET_ETLS;
-        }
-    }
-    BIO_free(mem);
-    return err;
-}
-
-/* ----------------------------------------------------------- queries */
-
-cnet_err cnet__tls_set_server_name(cnet__tls *tls, const char *name, const char *function)
-{
-    if (tls->started)
-        return cnet__tls_fail_msg(CNET_EINVAL, function, "the handshake already happened", NULL);
-    char *copy = NULL;
-    /* A reference name is literal: "*" would match a wildcard certificate
-     * for itself (X509_check_host compares equal names as equal). */
-    if (name != NULL && strchr(name, '*') != NULL)
-        return cnet__tls_fail_msg(CNET_EINVAL, function, "a server name cannot hold a wildcard (*)", NULL);
-    if (name != NULL) {
-        bool failed = false;
-        copy = cnet__strdup(name, &failed);
-        if (failed)
-            return cnet__tls_fail_msg(CNET_ENOMEM, function, "out of memory", NULL);
-    }
-    free(tls->server_name);
-    tls->server_name = copy;
-    return CNET_OK;
-}
-
-cnet_err cnet__tls_peer_certificates(cnet__tls *tls, cnet_cert_format format, cnet_certificate_list *out,
-                                     const char *function)
-{
-    if (!tls->done)
-        return not_ready(tls, function);
-    if (SSL_get_verify_result(tls->ssl) != X509_V_OK)
-        return CNET_OK; /* like Nim: only a verified chain */
-    STACK_OF(X509) *chain = SSL_get0_verified_chain(tls->ssl);
-    int n = chain ? sk_X509_num(chain) : 0;
-    if (n <= 0)
-        return CNET_OK;
-    out->items = calloc((size_t)n, sizeof *out->items);
-    if (out->items == NULL)
-        return cnet__tls_fail_msg(CNET_ENOMEM, function, "out of memory", NULL);
-    for (int i = 0; i < n; i++) {
-        cnet_err err = encode_cert(sk_X509_value(chain, i), format, &out->items[i]);
-        if (err != CNET_OK) {
-            out->count = (size_t)i;
-            cnet_certificate_list_free(out);
-            ERR_clear_error();
-            return cnet__tls_fail_msg(err, function, "cannot encode a certificate", NULL);
-        }
-        out->count = (size_t)i + 1;
-    }
-    return CNET_OK;
-}
-
-cnet_err cnet__tls_alpn_protocol(cnet__tls *tls, char *protocol, size_t size, const char *function)
-{
-    const unsigned char *p = NULL;
-    unsigned len = 0;
-    SSL_get0_alpn_selected(tls->ssl, &p, &len);
-    if ((size_t)len + 1 > size)
-        return cnet__tls_fail_msg(CNET_ERANGE, function, "the protocol name does not fit", NULL);
-    if (len > 0)
-        memcpy(protocol, p, len);
-    protocol[len] = '\0';
-    return CNET_OK;
-}
-
-cnet_err cnet__tls_psk_identity(cnet__tls *tls, char *identity, size_t size, const char *function)
-{
-    const char *id = tls->psk_identity[0] != '\0' ? tls->psk_identity : SSL_get_psk_identity(tls->ssl);
-    size_t len = id != NULL ? strlen(id) : 0;
-    if (len + 1 > size)
-        return cnet__tls_fail_msg(CNET_ERANGE, function, "the PSK identity does not fit", NULL);
-    if (len > 0)
-        memcpy(identity, id, len);
-    identity[len] = '\0';
-    return CNET_OK;
-}
-
-void *cnet__tls_ssl(const cnet__tls *tls)
-{
-    return tls->ssl;
-}
-
 /* ------------------------------------------ memory mode (async_tls.c) */
 
 cnet_err cnet__tls_new_mem(cnet_ssl_context *c, bool server, cnet__tls **out)
@@ -838,7 +628,7 @@ static cnet_err mem_fail(cnet__tls *t, int ret, const char *function)
         clear_errors();
         return CNET_EWOULDBLOCK;
     }
-    return tls_fail(t, ret, function);
+    return cnet__tls_fail(t, ret, function);
 }
 
 cnet_err cnet__tls_mem_handshake(cnet__tls *tls, const char *function)

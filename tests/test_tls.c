@@ -857,6 +857,117 @@ Test(tls, read_timeout_is_not_fatal)
     cnet_ssl_context_free(cctx);
 }
 
+/* ===================================== full duplex, queued records */
+
+#define TIMED_OUT_TOTAL (16u << 20)
+
+static unsigned char timed_out_byte(size_t i)
+{
+    return (unsigned char)(i * 131 + (i >> 11));
+}
+
+/* Read nothing until the test says go, then every byte, checked. */
+static void serve_late_reader(server *sv, cnet_socket *c)
+{
+    atomic_int *go = sv->arg;
+    while (!atomic_load(go))
+        tc_sleep_ms(5);
+    static unsigned char buf[65536];
+    size_t got = 0;
+    while (got < TIMED_OUT_TOTAL) {
+        size_t n = 0;
+        sv->serve_err = cnet_socket_recv_some(c, buf, sizeof buf, 10000, 0, &n);
+        if (sv->serve_err != CNET_OK || n == 0)
+            break;
+        for (size_t i = 0; i < n; i++)
+            if (buf[i] != timed_out_byte(got + i)) {
+                snprintf(sv->text, sizeof sv->text, "byte %zu differs", got + i);
+                return;
+            }
+        got += n;
+    }
+    snprintf(sv->text, sizeof sv->text, "%zu bytes", got);
+}
+
+/* A TLS send that times out reports what it consumed; the records it made
+ * and could not hand to the socket yet go out first, so the rest of the
+ * bytes, sent by a later call, arrive after them: nothing lost, nothing
+ * twice (Nim's SSL_write needs the same arguments again instead). */
+Test(tls, send_timeout_then_the_rest_arrives_exactly_once)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    atomic_int go = 0;
+    server sv;
+    server_start_arg(&sv, sctx, CNET_AF_INET, serve_late_reader, &go);
+    cnet_socket *c = NULL;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    unsigned char *buf = malloc(TIMED_OUT_TOTAL);
+    cr_assert_not_null(buf);
+    for (size_t i = 0; i < TIMED_OUT_TOTAL; i++)
+        buf[i] = timed_out_byte(i);
+    TC_OK(cnet_socket_set_send_timeout(c, 200));
+    size_t sent = 0;
+    TC_ERR(CNET_ETIMEDOUT, cnet_socket_send(c, buf, TIMED_OUT_TOTAL, 0, &sent));
+    cr_assert(sent > 0 && sent < TIMED_OUT_TOTAL, "sent %zu", sent);
+    /* Still timing out while the peer reads nothing, counting right. */
+    size_t more = 0;
+    TC_ERR(CNET_ETIMEDOUT, cnet_socket_send(c, buf + sent, TIMED_OUT_TOTAL - sent, 0, &more));
+    sent += more;
+    atomic_store(&go, 1);
+    TC_OK(cnet_socket_set_send_timeout(c, 20000));
+    TC_OK(cnet_socket_send(c, buf + sent, TIMED_OUT_TOTAL - sent, 0, NULL));
+    server_join(&sv);
+    cr_assert_str_eq(sv.text, "16777216 bytes");
+    cr_assert_eq(sv.serve_err, CNET_OK, "%s", cnet_err_name(sv.serve_err));
+    free(buf);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
+/* Send a line when the test says go, then wait for the client to end. */
+static void serve_line_on_go(server *sv, cnet_socket *c)
+{
+    atomic_int *go = sv->arg;
+    while (!atomic_load(go))
+        tc_sleep_ms(5);
+    sv->serve_err = cnet_socket_send_str(c, "hello\n", 0);
+    serve_wait(sv, c);
+}
+
+/* A TLS socket made non-blocking: a read with nothing there and no deadline
+ * answers CNET_EWOULDBLOCK at once (not fatal), as a plain socket does. */
+Test(tls, a_non_blocking_tls_socket_would_block)
+{
+    need_tls();
+    cnet_ssl_context *sctx = server_ctx("valid"), *cctx = client_ctx();
+    atomic_int go = 0;
+    server sv;
+    server_start_arg(&sv, sctx, CNET_AF_INET, serve_line_on_go, &go);
+    cnet_socket *c = NULL;
+    TC_OK(client_connect(cctx, CNET_AF_INET, "localhost", sv.port, true, &c));
+    TC_OK(cnet_set_blocking(cnet_socket_get_fd(c), false));
+    char line[16];
+    size_t len, n;
+    cnet_read_line_result r;
+    TC_ERR(CNET_EWOULDBLOCK, cnet_socket_recv(c, line, 1, -1, 0, &n));
+    atomic_store(&go, 1);
+    cnet_socket *set[1] = {c};
+    size_t count = 1;
+    TC_OK(cnet_socket_select_read(set, &count, 5000));
+    cr_assert_eq(count, 1);
+    TC_OK(cnet_set_blocking(cnet_socket_get_fd(c), true));
+    TC_OK(cnet_socket_read_line(c, line, sizeof line, &len, &r, 5000, 0));
+    cr_assert_str_eq(line, "hello");
+    TC_OK(cnet_socket_send_str(c, "x", 0));
+    server_join(&sv);
+    cr_assert_eq(sv.serve_err, CNET_OK);
+    cnet_socket_free(c);
+    cnet_ssl_context_free(sctx);
+    cnet_ssl_context_free(cctx);
+}
+
 /* ================================================== deadlines */
 
 static void serve_silent(server *sv, cnet_socket *c)
