@@ -186,12 +186,14 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
  * the lock. Nothing there yet is CNET_EWOULDBLOCK, returned without setting
  * the thread's error message (the caller waits and tries again, a message
  * would cost a format per wait). EINTR is retried. io_uring: a ring receive
- * with MSG_DONTWAIT.
+ * with MSG_DONTWAIT. Winsock: not defined, like the two below: only TLS calls
+ * them, and the Windows build has no TLS (Debian has no OpenSSL for mingw).
  *
  * [zh] TLS 边缘 BIO（src/tls_session.c）的读取，它在会话的锁内运行，因此绝不能等待：等待由锁外的
  * cnet__sys_wait 完成。尚无数据时返回
  * CNET_EWOULDBLOCK，且不设置线程的错误消息（调用者会等待后重试，每次等待都格式化一条消息代价太高）。EINTR
- * 会重试。io_uring：带 MSG_DONTWAIT 的环形队列接收。
+ * 会重试。io_uring：带 MSG_DONTWAIT 的环形队列接收。Winsock：与下面两个函数一样没有定义：只有 TLS 调用它们，而
+ * Windows 构建没有 TLS（Debian 没有供 mingw 使用的 OpenSSL）。
  *
  * @param handle the socket
  *        [zh] 套接字
