@@ -111,6 +111,9 @@
 
 #include "families.h"
 #include "harness.h"
+#ifdef CNET_BENCH_URING
+#include "harness_uring.h"
+#endif
 
 int main(int argc, char **argv)
 {
@@ -128,6 +131,11 @@ int main(int argc, char **argv)
            cfg.lines, LINE_BYTES, (double)cfg.lines * LINE_BYTES / 1e6, cfg.bulk_bytes >> 20, BULK_CHUNK / 1024,
            cfg.pings, cfg.pings_cross, PING_SIZE);
     fflush(stdout);
+#ifdef CNET_BENCH_URING
+    /* The bare loop's ring of the measuring side, set up now as cnet's was
+     * (cnet_backend_active above): see harness_uring.h. */
+    bench_ring_init();
+#endif
 
     const test_def *tests[4];
     int n = 0;

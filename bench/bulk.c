@@ -7,6 +7,20 @@
  * io_uring loop (the ceiling; cnet is judged against it too, target 0.95)
  * and that loop again (the control: its ratio to the first is the noise);
  * in a posix build the control is the raw loop again.
+ *
+ * Both ends on one CPU, a run lands in one of two states that TCP's
+ * receive-buffer autotuning picks in its first round trips: the receiver's
+ * buffer stays under 1 MB and the two processes take turns every ~24 pieces,
+ * or it grows to 2-7 MB and the sender fills it all before it blocks, ~10 %
+ * fewer bytes per second (the receiver's CPU per KiB is lower, the switches
+ * and wakeups more). Which one depends on microseconds around the start
+ * byte: a ring set up between accept and the start byte (the bare loop did,
+ * cnet's ring was set up in main) made the bare loop land in the faster
+ * state in ~98 % of runs against cnet's ~60 %, a gap that was no cost of
+ * cnet's. So both sides of every ring row have their ring before the start:
+ * the measuring side's is kept across runs like cnet's per-thread ring
+ * (harness_uring.c), the streaming side sets one up before go_wait (the bare
+ * loop) or asks cnet for its ring there (cnet_backend_active).
  */
 #include "families.h"
 #include "harness.h"
@@ -41,6 +55,8 @@ static int child_bulk_cnet(int fd, int variant)
     cnet_socket *s = wrap(fd);
     if (variant == V_DEADLINE)
         cnet_deadline(s);
+    /* The thread's ring set up before the start, as the bare loop's is. */
+    (void)cnet_backend_active();
     go_wait(fd);
     long long left = cfg.bulk_bytes;
     while (left > 0) {
@@ -128,7 +144,6 @@ static int child_bulk_uring(int fd, int variant)
             return 1;
         left -= (long long)k;
     }
-    io_uring_queue_exit(&bench_ring);
     return 0;
 }
 
@@ -149,7 +164,6 @@ static int parent_bulk_uring(int fd, int variant, double *units)
             break;
         got += n;
     }
-    io_uring_queue_exit(&bench_ring);
     check_bulk(got);
     *units = (double)got;
     return 0;
