@@ -123,7 +123,7 @@ void configure(int argc, char **argv)
         exit(2);
     }
     cfg.lines = scaled(env_long("BENCH_LINES", 10000000), cfg.scale, 1000);
-    cfg.bulk_bytes = (long long)scaled(env_long("BENCH_BULK_MB", 1024), cfg.scale, 1) << 20;
+    cfg.bulk_bytes = (long long)scaled(env_long("BENCH_BULK_MB", 512), cfg.scale, 1) << 20;
     cfg.pings = scaled(env_long("BENCH_PINGS", 200000), cfg.scale, 100);
     cfg.conns = scaled(env_long("BENCH_CONNS", 20000), cfg.scale, 200);
     cfg.pings_cross = scaled(env_long("BENCH_PINGS_CROSS", 20000), cfg.scale, 100);
@@ -356,7 +356,9 @@ static void run_test(const test_def *t, const char *placement, int pcpu, int ccp
     for (int i = 0; i < t->n_extras; i++)
         vs[2 + i] = &t->extras[i];
     static double rate[MAX_ROWS][MAX_REPS], cpu[MAX_ROWS][MAX_REPS], both[MAX_ROWS][MAX_REPS];
-    int reps = cfg.reps;
+    int reps = cfg.reps * (t->reps_factor > 1 ? t->reps_factor : 1);
+    if (reps > MAX_REPS)
+        reps = MAX_REPS;
     long only = env_long("BENCH_ONLY_ROW", 0); /* for a profiler: row k alone (1 = baseline, 2 = cnet, ...) */
     if (only > 0) {
         if (only > nv)

@@ -158,6 +158,7 @@ typedef struct {
     const char *both_unit; /* "us/conn (both ends)" ... (cpu_mul applies) */
     int control;    /* 1 + index in extras of a control row (a repeat of another row), 0 without one */
     int control_of; /* the row it repeats: 0 the baseline, 1 + index in extras otherwise */
+    int reps_factor; /* runs per row: BENCH_REPS times this (0: once; at most MAX_REPS) */
 } test_def;
 
 extern bool any_below; /* a same-CPU ratio missed its target */

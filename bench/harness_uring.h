@@ -13,8 +13,13 @@
 
 #include <liburing.h>
 
-/* One ring per process: set up by bench_ring_init, torn down with
- * io_uring_queue_exit(&bench_ring). */
+/* One ring per process, like cnet's one ring per thread: set up by the
+ * first bench_ring_init of a process and kept for its later runs (a forked
+ * child sets up its own). Kept, not torn down per run, so that the measuring
+ * side starts every run as cnet's does: with its ring already there (the
+ * first cnet call of bench_net, in main, sets up cnet's ring; setting one up
+ * between accept and the start byte shifts the connection's first round
+ * trips, which TCP's receive-buffer autotuning reads, see bulk.c). */
 extern struct io_uring bench_ring;
 
 void bench_ring_init(void);

@@ -140,7 +140,6 @@ static int parent_ping_uring(int fd, int variant, double *units)
     (void)variant;
     bench_ring_init();
     ping_loop(fd, ring_transfer_all, units);
-    io_uring_queue_exit(&bench_ring);
     return 0;
 }
 #endif

@@ -199,7 +199,6 @@ static int parent_lines_uring(int fd, int variant, double *units)
     (void)variant;
     bench_ring_init();
     memchr_reader(fd, bench_ring_op, units);
-    io_uring_queue_exit(&bench_ring);
     return 0;
 }
 #endif
