@@ -17,7 +17,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -25,6 +24,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "edge_uring.h"
 #include "handle_bits.h"
 #include "internal.h"
 
@@ -470,69 +470,27 @@ cnet_err cnet__sys_send(cnet_socket_handle handle, const void *data, size_t size
     return CNET_OK;
 }
 
-/* The never-waiting calls of the TLS BIO: a ring operation with
- * MSG_DONTWAIT completes while it is submitted (one entry, no wait). */
-static cnet_err now_result(int res, size_t *done, const char *what)
+/* For edge_tls.c (edge_uring.h): the same as ring_for, run, fail_res and
+ * nb_get, as functions. */
+struct io_uring *cnet__uring_ring_for(int op)
 {
-    if (res >= 0) {
-        *done = (size_t)res;
-        return CNET_OK;
-    }
-    if (res == -EAGAIN)
-        return CNET_EWOULDBLOCK;
-    return fail_res(res, false, what, what);
+    return ring_for(op);
 }
 
-cnet_err cnet__sys_recv_now(cnet_socket_handle handle, void *data, size_t size, size_t *received)
+int cnet__uring_run(struct io_uring *ring, struct io_uring_sqe *sqe, int64_t deadline, bool inline_likely,
+                    bool *timed_out)
 {
-    struct io_uring *ring = ring_for(IORING_OP_RECV);
-    if (ring == NULL)
-        return cnet__posix_recv_now(handle, data, size, received);
-    int res;
-    bool to;
-    do {
-        struct io_uring_sqe *sqe = sqe_of(ring);
-        io_uring_prep_recv(sqe, handle, data, size, MSG_DONTWAIT);
-        res = run(ring, sqe, -1, true, &to);
-    } while (res == -EINTR);
-    return now_result(res, received, "recv");
+    return run(ring, sqe, deadline, inline_likely, timed_out);
 }
 
-cnet_err cnet__sys_send_now(cnet_socket_handle handle, const void *data, size_t size, size_t *sent)
+cnet_err cnet__uring_fail(int res, bool timed_out, const char *function, const char *what)
 {
-    struct io_uring *ring = ring_for(IORING_OP_SEND);
-    if (ring == NULL)
-        return cnet__posix_send_now(handle, data, size, sent);
-    int res;
-    bool to;
-    do {
-        struct io_uring_sqe *sqe = sqe_of(ring);
-        io_uring_prep_send(sqe, handle, data, size, MSG_DONTWAIT | MSG_NOSIGNAL);
-        res = run(ring, sqe, -1, true, &to);
-    } while (res == -EINTR);
-    return now_result(res, sent, "send");
+    return fail_res(res, timed_out, function, what);
 }
 
-/* The wait of a TLS call: a poll on the ring (the deadline a linked
- * timeout); a non-blocking handle without a deadline does not wait. */
-cnet_err cnet__sys_wait(cnet_socket_handle handle, bool write, int64_t deadline)
+bool cnet__uring_nonblocking(cnet_socket_handle handle)
 {
-    struct io_uring *ring = ring_for(IORING_OP_POLL_ADD);
-    if (ring == NULL)
-        return cnet__posix_wait(handle, write, deadline);
-    const char *what = write ? "send" : "recv";
-    if (deadline < 0 && nb_get(handle))
-        return cnet__fail_os(CNET_EWOULDBLOCK, EWOULDBLOCK, what, "the socket is non-blocking and nothing is ready");
-    for (;;) {
-        struct io_uring_sqe *sqe = sqe_of(ring);
-        io_uring_prep_poll_add(sqe, handle, write ? POLLOUT : POLLIN);
-        bool to;
-        int res = run(ring, sqe, deadline, false, &to);
-        if (res >= 0)
-            return CNET_OK;
-        if (res != -EINTR)
-            return fail_res(res, to, what, "poll");
-    }
+    return nb_get(handle);
 }
 
 cnet_err cnet__sys_sendv2(cnet_socket_handle handle, const void *a, size_t a_size, const void *b, size_t b_size,
