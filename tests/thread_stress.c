@@ -442,7 +442,8 @@ static void *watched_recv(void *arg)
  * - a writer blocked because the peer reads nothing (32 MiB, far more than
  *   the socket buffers hold) while a reader on the same socket receives
  *   1 MiB: the reader finishes while the writer is still blocked, then the
- *   peer reads and the writer's bytes all arrive, in order. */
+ *   peer reads and the writer's bytes all arrive, in order;
+ * - close from a third thread wakes both while they are blocked. */
 static void tls_directions_independent(void)
 {
     cnet_ssl_context *cctx, *sctx;
@@ -490,6 +491,25 @@ static void tls_directions_independent(void)
         CHECK(wr.err == CNET_OK && wr.n == wr.size, "the blocked writer: %s, %zu bytes", cnet_err_name(wr.err), wr.n);
         CHECK(sink.err == CNET_OK && sink.sum == wr.sum, "the writer's bytes arrived changed (%s)",
               cnet_err_name(sink.err));
+        cnet_socket_free(a);
+        cnet_socket_free(b);
+    }
+    /* A writer blocked on a full socket (the peer reads nothing) and a
+     * reader blocked on an empty one, both woken by close from here. */
+    if (tls_pair(cctx, sctx, &a, &b)) {
+        struct watched wr = {.s = a, .size = 32u << 20, .timeout = 60000};
+        struct watched rd = {.s = a, .size = 1, .timeout = 60000};
+        pthread_t tr, tw;
+        start_thread(&tw, watched_send, &wr);
+        start_thread(&tr, watched_recv, &rd);
+        sleep_ms(50);
+        CHECK(cnet_socket_close(a, CNET_FLAGS_DEFAULT) == CNET_OK, "close under a blocked TLS writer and reader");
+        pthread_join(tw, NULL);
+        pthread_join(tr, NULL);
+        CHECK(wr.err == CNET_ECLOSED && wr.n < wr.size, "the blocked TLS writer: %s after close, expected CNET_ECLOSED",
+              cnet_err_name(wr.err));
+        CHECK(rd.err == CNET_ECLOSED, "the blocked TLS reader: %s after close, expected CNET_ECLOSED",
+              cnet_err_name(rd.err));
         cnet_socket_free(a);
         cnet_socket_free(b);
     }
@@ -715,7 +735,7 @@ int main(void)
         *(failures == before ? &passed : &failed) += 1;
         before = failures;
         tls_directions_independent();
-        printf("TLS: a blocked reader holds up no writer, a blocked writer no reader: %s\n",
+        printf("TLS: a blocked reader holds up no writer, a blocked writer no reader; close wakes both: %s\n",
                failures == before ? "ok" : "FAILED");
         *(failures == before ? &passed : &failed) += 1;
 #ifdef CNET_TEST_HAVE_OPENSSL
