@@ -1225,13 +1225,13 @@ Test(net_readline, every_length_and_terminator_sse2)
 
 /* The buffer's line-end scan reads whole vectors, past the received bytes
  * into what earlier reads left in the buffer: a stale "\n" there must not
- * end the line. 4000 empty lines leave the buffer full of "\n"; "abc" then
+ * end the line. CNET_BUFFER_SIZE empty lines leave the buffer full of "\n"; "abc" then
  * arrives alone and the stream ends. */
 static void check_stale_line_ends_are_not_seen(void)
 {
     cnet_socket *a = NULL, *b = NULL;
     tcp_pair(true, &a, &b);
-    static char newlines[4000];
+    static char newlines[CNET_BUFFER_SIZE];
     memset(newlines, '\n', sizeof newlines);
     raw_send(b, newlines, sizeof newlines);
     char line[64]; /* room for whole AVX2 vectors: the fast path scans too */

@@ -255,7 +255,7 @@ static unsigned long mix(unsigned long sum, const unsigned char *p, size_t n, si
 static void *direction_run(void *arg)
 {
     struct direction *d = arg;
-    unsigned char buf[7919]; /* a prime: pieces straddle the 4000-byte buffer */
+    unsigned char buf[7919]; /* a prime: pieces straddle the socket's buffer */
     size_t done = 0;
     uint64_t seed = d->sending ? 1u : 2u;
     while (done < DUPLEX_BYTES && d->err == CNET_OK) {

@@ -37,13 +37,16 @@ extern "C" {
 /* ------------------------------------------------------------ constants */
 
 /**
- * Size of the read buffer of a buffered socket.
+ * Size of the read buffer of a buffered socket: 16384 bytes, where Nim's
+ * BufferSize is 4000 (see the difference "A buffered socket reads 16 KiB at a
+ * time").
  *
- * [zh] 一个缓冲套接字的缓冲区大小。
+ * [zh] 一个缓冲套接字的读缓冲区大小：16384 字节，而 Nim 的 BufferSize 是 4000（见差异“缓冲套接字每次读取 16
+ * KiB”）。
  *
  * Ports Nim: net.BufferSize
  */
-#define CNET_BUFFER_SIZE 4000
+#define CNET_BUFFER_SIZE 16384
 
 /**
  * The default line length limit of cnet_socket_recv_line.
