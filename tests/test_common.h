@@ -273,7 +273,8 @@ static inline int tc_open_fds(void)
      * their values (multiples of 4; wine's GetProcessHandleCount says 0). */
     /* Winsock (wine's in particular) opens handles of its own the first time
      * it creates, listens on and accepts a socket, and the first time it
-     * refuses an address family: do that once first. */
+     * refuses an address family, and cnet's Winsock edge makes a wake socket
+     * at a thread's first wait (a select): do that once first. */
     static bool warm;
     if (!warm) {
         warm = true;
@@ -281,6 +282,8 @@ static inline int tc_open_fds(void)
         cnet_socket_handle l = tc_listener(CNET_AF_INET, &port), c = tc_connect(CNET_AF_INET, port), a;
         if (cnet_accept(l, false, &a, NULL, 0) == CNET_OK)
             cnet_close(a);
+        size_t ready = 1;
+        (void)cnet_select_read(&l, &ready, 0);
         cnet_close(c);
         cnet_close(l);
         cnet_socket_handle refused;

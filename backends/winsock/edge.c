@@ -438,6 +438,16 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
     cnet__winsock_wait w;
     SOCKET wake = cnet__winsock_wait_begin(&w, fds, count);
     ULONG n = (ULONG)count;
+    /* The wake socket may have taken the number of a handle closed before
+     * the call: such a handle is not the caller's socket. */
+    for (size_t i = 0; i < count && wake != INVALID_SOCKET; i++) {
+        if (fds[i].fd == wake) {
+            cnet__winsock_wait_end(&w);
+            if (fds != small)
+                free(fds);
+            return cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
+        }
+    }
     if (wake != INVALID_SOCKET) {
         fds[n].fd = wake;
         fds[n].events = POLLRDNORM;
@@ -472,7 +482,10 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
     }
     /* A wake byte for no handle of this wait (a stale one) only ended the
      * wait early, which the caller's loop allows: wait_end drains it. */
-    cnet__winsock_wait_end(&w);
+    if (wake != INVALID_SOCKET && (fds[count].revents & POLLNVAL))
+        cnet__winsock_wake_lost(&w);
+    else
+        cnet__winsock_wait_end(&w);
     if (fds != small)
         free(fds);
     return err;

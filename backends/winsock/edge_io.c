@@ -166,6 +166,12 @@ static cnet_err wait_ready(SOCKET s, short events, int64_t deadline, const char 
     p[1].fd = cnet__winsock_wait_begin(&w, p, 1);
     ULONG n = p[1].fd == INVALID_SOCKET ? 1 : 2;
     cnet_err err;
+    /* The wake socket may have taken the number of a handle closed before
+     * the call: that handle is not the caller's socket any more. */
+    if (p[1].fd == s) {
+        cnet__winsock_wait_end(&w);
+        return cnet__fail_os(CNET_EBADF, WSAENOTSOCK, function, "WSAPoll");
+    }
     for (;;) {
         if (cnet__winsock_woken(s)) {
             err = cnet__fail(CNET_ECLOSED, "another thread closed the socket during the wait");
@@ -180,6 +186,11 @@ static cnet_err wait_ready(SOCKET s, short events, int64_t deadline, const char 
         if (rc > 0 && p[0].revents != 0) {
             err = p[0].revents & POLLNVAL ? cnet__fail_os(CNET_EBADF, WSAENOTSOCK, function, "WSAPoll") : CNET_OK;
             break;
+        }
+        if (rc > 0 && (p[1].revents & POLLNVAL)) {
+            cnet__winsock_wake_lost(&w);
+            n = 1;
+            continue;
         }
         if (rc > 0) {
             cnet__winsock_wake_drain(p[1].fd); /* a wake: is it for s? */
@@ -300,6 +311,10 @@ static cnet_err wait_connected(SOCKET s, int64_t deadline)
     cnet__winsock_wait w;
     SOCKET wake = cnet__winsock_wait_begin(&w, &watched, 1);
     cnet_err err;
+    if (wake == s) { /* see wait_ready */
+        cnet__winsock_wait_end(&w);
+        return cnet__fail_os(CNET_EBADF, WSAENOTSOCK, "connect", "select");
+    }
     for (;;) {
         if (cnet__winsock_woken(s)) {
             err = cnet__fail(CNET_ECLOSED, "another thread closed the socket during the connect");

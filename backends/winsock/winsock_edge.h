@@ -71,6 +71,10 @@ SOCKET cnet__winsock_wait_begin(cnet__winsock_wait *w, const WSAPOLLFD *fds, siz
 void cnet__winsock_wait_end(cnet__winsock_wait *w);
 /* Empty the calling thread's wake socket (after it was reported readable). */
 void cnet__winsock_wake_drain(SOCKET wake);
+/* The wake socket of w's thread is no socket any more (closed by a caller
+ * through a stale handle number): end w's registration and make the
+ * thread's next wait make a new one; w then polls in slices. */
+void cnet__winsock_wake_lost(cnet__winsock_wait *w);
 /* Send a byte to the wake socket of every wait registered on handle. */
 void cnet__winsock_wake_waiters(SOCKET handle);
 

@@ -222,10 +222,9 @@ void cnet__winsock_wake_drain(SOCKET wake)
     }
 }
 
-void cnet__winsock_wait_end(cnet__winsock_wait *w)
+/* Take w off the registry: no byte is sent to it afterwards. */
+static void wait_unregister(cnet__winsock_wait *w)
 {
-    if (w->wake == INVALID_SOCKET)
-        return;
     AcquireSRWLockExclusive(&waits_lock);
     if (w->prev != NULL)
         w->prev->next = w->next;
@@ -234,8 +233,26 @@ void cnet__winsock_wait_end(cnet__winsock_wait *w)
     if (w->next != NULL)
         w->next->prev = w->prev;
     ReleaseSRWLockExclusive(&waits_lock);
+}
+
+void cnet__winsock_wait_end(cnet__winsock_wait *w)
+{
+    if (w->wake == INVALID_SOCKET)
+        return;
+    wait_unregister(w);
     /* No byte is sent to this wait any more: what came is of no use. */
     cnet__winsock_wake_drain(w->wake);
+}
+
+void cnet__winsock_wake_lost(cnet__winsock_wait *w)
+{
+    if (w->wake == INVALID_SOCKET)
+        return;
+    wait_unregister(w);
+    w->wake = INVALID_SOCKET;
+    /* Neither drained nor closed: the number may be another socket's by now. */
+    if (wake_slot != FLS_OUT_OF_INDEXES)
+        FlsSetValue(wake_slot, NULL);
 }
 
 void cnet__winsock_wake_waiters(SOCKET handle)
