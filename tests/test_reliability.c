@@ -710,6 +710,39 @@ Test(reliability_wake, an_idle_accept_sleeps_until_the_close)
     idle_until_closed(listener(CNET_AF_INET, &port), true);
 }
 
+/* A thread's first wait makes its wake socket; the thread's end closes it. */
+static void *one_wait(void *arg)
+{
+    cnet_socket *s = arg;
+    cnet_socket *set[1] = {s};
+    size_t count = 1;
+    cnet_socket_select_read(set, &count, 0);
+    return NULL;
+}
+
+Test(reliability_wake, a_thread_s_wake_socket_ends_with_it)
+{
+    cnet_port port;
+    cnet_socket *l = listener(CNET_AF_INET, &port);
+    /* The first thread also makes handles of the thread library's own. */
+    pthread_t first;
+    cr_assert_eq(pthread_create(&first, NULL, one_wait, l), 0);
+    pthread_join(first, NULL);
+    int before = tc_open_fds();
+    enum { THREADS = 20 };
+    for (int i = 0; i < THREADS; i++) {
+        pthread_t t;
+        cr_assert_eq(pthread_create(&t, NULL, one_wait, l), 0);
+        pthread_join(t, NULL);
+    }
+    /* Wine lets some handles of an ended thread go a moment later. */
+    int after = -1;
+    for (int wait = 0; wait < 100 && (after = tc_open_fds()) > before; wait++)
+        tc_sleep_ms(20);
+    cr_assert_leq(after, before, "handles: %d before %d threads waited once, %d after", before, THREADS, after);
+    cnet_socket_free(l);
+}
+
 Test(reliability_wake, an_idle_recv_sleeps_until_the_close)
 {
     cnet_socket *a = NULL, *b = NULL;
