@@ -481,11 +481,14 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
         *ready_count += ready[i];
     }
     /* A wake byte for no handle of this wait (a stale one) only ended the
-     * wait early, which the caller's loop allows: wait_end drains it. */
-    if (wake != INVALID_SOCKET && (fds[count].revents & POLLNVAL))
+     * wait early, which the caller's loop allows. */
+    if (wake != INVALID_SOCKET && (fds[count].revents & POLLNVAL)) {
         cnet__winsock_wake_lost(&w);
-    else
+    } else {
         cnet__winsock_wait_end(&w);
+        if (wake != INVALID_SOCKET && fds[count].revents != 0)
+            cnet__winsock_wake_drain(wake);
+    }
     if (fds != small)
         free(fds);
     return err;

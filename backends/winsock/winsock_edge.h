@@ -56,8 +56,9 @@ void cnet__winsock_mark_woken(SOCKET s, bool on);
  * sleeps: a wake either came before that look, which sees it, or finds the
  * registration. INVALID_SOCKET when the thread has no wake socket (none
  * could be made): such a wait polls in slices of WAKE_SLICE_MS instead.
- * Every wait_begin is followed by one wait_end, which also drains the wake
- * socket.
+ * Every wait_begin is followed by one wait_end. A wait that sees its wake
+ * socket readable drains it (a byte that came unseen wakes the thread's
+ * next wait once).
  */
 typedef struct cnet__winsock_wait {
     const WSAPOLLFD *fds; /* the handles waited on (fds[i].fd) */

@@ -140,11 +140,19 @@ bool cnet__winsock_read_shut(SOCKET s)
 static INIT_ONCE wake_once = INIT_ONCE_STATIC_INIT;
 static DWORD wake_slot = FLS_OUT_OF_INDEXES;
 
-/* The slot holds the socket + 1, so that a thread without one reads NULL. */
+/* What the slot holds: the socket and its address (asked once). */
+struct wake_socket {
+    SOCKET s;
+    struct sockaddr_in addr;
+};
+
 static void NTAPI wake_socket_close(PVOID value)
 {
-    if (value != NULL)
-        closesocket((SOCKET)((uintptr_t)value - 1));
+    struct wake_socket *ws = value;
+    if (ws != NULL) {
+        closesocket(ws->s);
+        free(ws);
+    }
 }
 
 static BOOL CALLBACK wake_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
@@ -167,31 +175,34 @@ static SOCKET wake_socket(struct sockaddr_in *addr)
     InitOnceExecuteOnce(&wake_once, wake_slot_alloc, NULL, NULL);
     if (wake_slot == FLS_OUT_OF_INDEXES)
         return INVALID_SOCKET;
-    SOCKET s;
-    void *value = FlsGetValue(wake_slot);
-    if (value != NULL) {
-        s = (SOCKET)((uintptr_t)value - 1);
-    } else {
-        s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-        if (s == INVALID_SOCKET)
+    struct wake_socket *ws = FlsGetValue(wake_slot);
+    if (ws == NULL) {
+        ws = malloc(sizeof *ws);
+        if (ws == NULL)
             return INVALID_SOCKET;
+        ws->s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        if (ws->s == INVALID_SOCKET) {
+            free(ws);
+            return INVALID_SOCKET;
+        }
         struct sockaddr_in a = {.sin_family = AF_INET};
         a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         BOOL off = FALSE;
         DWORD unused = 0;
         /* No ICMP error may fail a later recv of the drain. */
-        WSAIoctl(s, SIO_UDP_CONNRESET, &off, sizeof off, NULL, 0, &unused, NULL, NULL);
-        if (!SetHandleInformation((HANDLE)s, HANDLE_FLAG_INHERIT, 0) ||
-            bind(s, (struct sockaddr *)&a, sizeof a) == SOCKET_ERROR || !cnet__winsock_set_nonblocking(s, true) ||
-            !FlsSetValue(wake_slot, (void *)((uintptr_t)s + 1))) {
-            closesocket(s);
+        WSAIoctl(ws->s, SIO_UDP_CONNRESET, &off, sizeof off, NULL, 0, &unused, NULL, NULL);
+        int len = (int)sizeof ws->addr;
+        if (!SetHandleInformation((HANDLE)ws->s, HANDLE_FLAG_INHERIT, 0) ||
+            bind(ws->s, (struct sockaddr *)&a, sizeof a) == SOCKET_ERROR ||
+            getsockname(ws->s, (struct sockaddr *)&ws->addr, &len) == SOCKET_ERROR ||
+            !cnet__winsock_set_nonblocking(ws->s, true) || !FlsSetValue(wake_slot, ws)) {
+            closesocket(ws->s);
+            free(ws);
             return INVALID_SOCKET;
         }
     }
-    int len = (int)sizeof *addr;
-    if (getsockname(s, (struct sockaddr *)addr, &len) == SOCKET_ERROR)
-        return INVALID_SOCKET;
-    return s;
+    *addr = ws->addr;
+    return ws->s;
 }
 
 /* The registered waits, a doubly linked list under waits_lock. */
@@ -237,11 +248,10 @@ static void wait_unregister(cnet__winsock_wait *w)
 
 void cnet__winsock_wait_end(cnet__winsock_wait *w)
 {
-    if (w->wake == INVALID_SOCKET)
-        return;
-    wait_unregister(w);
-    /* No byte is sent to this wait any more: what came is of no use. */
-    cnet__winsock_wake_drain(w->wake);
+    /* Not drained (one call fewer per wait): a byte that came unseen wakes
+     * the thread's next wait once, which drains it. */
+    if (w->wake != INVALID_SOCKET)
+        wait_unregister(w);
 }
 
 void cnet__winsock_wake_lost(cnet__winsock_wait *w)
@@ -250,9 +260,11 @@ void cnet__winsock_wake_lost(cnet__winsock_wait *w)
         return;
     wait_unregister(w);
     w->wake = INVALID_SOCKET;
-    /* Neither drained nor closed: the number may be another socket's by now. */
-    if (wake_slot != FLS_OUT_OF_INDEXES)
+    /* Not closed: the number may be another socket's by now. */
+    if (wake_slot != FLS_OUT_OF_INDEXES) {
+        free(FlsGetValue(wake_slot));
         FlsSetValue(wake_slot, NULL);
+    }
 }
 
 void cnet__winsock_wake_waiters(SOCKET handle)
