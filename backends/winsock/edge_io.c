@@ -341,8 +341,9 @@ static cnet_err wait_connected(SOCKET s, int64_t deadline)
         int rc = select(0, wake != INVALID_SOCKET ? &rd : NULL, &wr, &ex, ptv);
         cnet__winsock_count_round();
         if (rc == SOCKET_ERROR) {
-            err = cnet__winsock_woken(s) ? cnet__fail(CNET_ECLOSED, "another thread closed the socket during the connect")
-                                         : cnet__winsock_fail("connect", "select");
+            err = cnet__winsock_woken(s)
+                      ? cnet__fail(CNET_ECLOSED, "another thread closed the socket during the connect")
+                      : cnet__winsock_fail("connect", "select");
             break;
         }
         if (rc > 0 && (FD_ISSET(s, &wr) || FD_ISSET(s, &ex))) {
