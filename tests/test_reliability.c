@@ -13,6 +13,7 @@
  */
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -614,6 +615,142 @@ Test(reliability_load, a_thousand_clients_at_once_on_a_threaded_server, .timeout
         tc_sleep_ms(10);
     cr_assert_eq(fds_after, fds_before, "descriptors: %d before, %d after", fds_before, fds_after);
 }
+
+/* ---------------------------- Winsock: an idle wait sleeps in one piece */
+
+#if defined(_WIN32)
+/* Internal (backends/winsock/wsa.c, for the tests): how many rounds (returns
+ * of WSAPoll or select) the calling thread's waits have made. */
+uint64_t cnet__winsock_wait_rounds(void);
+
+/* The rounds an idle wait of a second may make: one, plus a few for a wake
+ * byte left from an earlier wait of the thread or an early return of the
+ * poll. Waiting in 50 ms slices, as the edge did, makes 20. */
+#define IDLE_ROUNDS 4
+#define IDLE_MS 1000
+
+Test(reliability_wake, an_idle_recv_with_a_deadline_sleeps_in_one_piece)
+{
+    cnet_socket *a = NULL, *b = NULL;
+    tcp_pair_of(CNET_AF_INET, false, &a, &b);
+    char buf[16];
+    size_t n;
+    uint64_t before = cnet__winsock_wait_rounds();
+    cr_assert_eq(cnet_socket_recv(a, buf, sizeof buf, IDLE_MS, 0, &n), CNET_ETIMEDOUT);
+    uint64_t rounds = cnet__winsock_wait_rounds() - before;
+    cr_assert(rounds >= 1 && rounds <= IDLE_ROUNDS, "the idle receive woke %llu times", (unsigned long long)rounds);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
+Test(reliability_wake, an_idle_select_sleeps_in_one_piece)
+{
+    cnet_socket *a = NULL, *b = NULL;
+    tcp_pair_of(CNET_AF_INET, false, &a, &b);
+    cnet_socket *set[2] = {a, b};
+    size_t count = 2;
+    uint64_t before = cnet__winsock_wait_rounds();
+    TC_OK(cnet_socket_select_read(set, &count, IDLE_MS));
+    uint64_t rounds = cnet__winsock_wait_rounds() - before;
+    cr_assert_eq(count, 0);
+    cr_assert(rounds >= 1 && rounds <= IDLE_ROUNDS, "the idle select woke %llu times", (unsigned long long)rounds);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
+/* A call blocked in another thread until the close; its rounds and result. */
+struct idle_call {
+    cnet_socket *s;
+    bool accept;
+    atomic_int entered;
+    uint64_t rounds;
+    cnet_err err;
+};
+
+static void *idle_call_run(void *arg)
+{
+    struct idle_call *c = arg;
+    uint64_t before = cnet__winsock_wait_rounds();
+    atomic_store(&c->entered, 1);
+    if (c->accept) {
+        cnet_socket *client = NULL;
+        c->err = cnet_socket_accept(c->s, &client, CNET_FLAGS_DEFAULT);
+        if (client != NULL)
+            cnet_socket_free(client);
+    } else {
+        char buf[16];
+        size_t n;
+        c->err = cnet_socket_recv(c->s, buf, sizeof buf, 60000, 0, &n);
+    }
+    c->rounds = cnet__winsock_wait_rounds() - before;
+    return NULL;
+}
+
+/* Block a call in a thread, let it idle for IDLE_MS, close the socket from
+ * here: the call ends with CNET_ECLOSED after O(1) rounds. */
+static void idle_until_closed(cnet_socket *s, bool accept)
+{
+    struct idle_call c = {.s = s, .accept = accept};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, idle_call_run, &c), 0);
+    while (!atomic_load(&c.entered))
+        tc_sleep_ms(1);
+    tc_sleep_ms(IDLE_MS);
+    TC_OK(cnet_socket_close(s, CNET_FLAGS_DEFAULT));
+    pthread_join(t, NULL);
+    cr_assert_eq(c.err, CNET_ECLOSED, "got %s", cnet_err_name(c.err));
+    cr_assert(c.rounds <= IDLE_ROUNDS, "the idle %s woke %llu times", accept ? "accept" : "receive",
+              (unsigned long long)c.rounds);
+    cnet_socket_free(s);
+}
+
+Test(reliability_wake, an_idle_accept_sleeps_until_the_close)
+{
+    cnet_port port;
+    idle_until_closed(listener(CNET_AF_INET, &port), true);
+}
+
+/* A thread's first wait makes its wake socket; the thread's end closes it. */
+static void *one_wait(void *arg)
+{
+    cnet_socket *s = arg;
+    cnet_socket *set[1] = {s};
+    size_t count = 1;
+    cnet_socket_select_read(set, &count, 0);
+    return NULL;
+}
+
+Test(reliability_wake, a_thread_s_wake_socket_ends_with_it)
+{
+    cnet_port port;
+    cnet_socket *l = listener(CNET_AF_INET, &port);
+    /* The first thread also makes handles of the thread library's own. */
+    pthread_t first;
+    cr_assert_eq(pthread_create(&first, NULL, one_wait, l), 0);
+    pthread_join(first, NULL);
+    int before = tc_open_fds();
+    enum { THREADS = 20 };
+    for (int i = 0; i < THREADS; i++) {
+        pthread_t t;
+        cr_assert_eq(pthread_create(&t, NULL, one_wait, l), 0);
+        pthread_join(t, NULL);
+    }
+    /* Wine lets some handles of an ended thread go a moment later. */
+    int after = -1;
+    for (int wait = 0; wait < 100 && (after = tc_open_fds()) > before; wait++)
+        tc_sleep_ms(20);
+    cr_assert_leq(after, before, "handles: %d before %d threads waited once, %d after", before, THREADS, after);
+    cnet_socket_free(l);
+}
+
+Test(reliability_wake, an_idle_recv_sleeps_until_the_close)
+{
+    cnet_socket *a = NULL, *b = NULL;
+    tcp_pair_of(CNET_AF_INET, false, &a, &b);
+    idle_until_closed(a, false);
+    cnet_socket_free(b);
+}
+#endif
 
 /* ------------------------- #30 io_uring refused by the kernel: fallback */
 

@@ -395,20 +395,21 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
     WSAPOLLFD small[16];
     *ready_count = 0;
     READY(function);
-    int wait = WAKE_SLICE_MS;
+    /* The whole time left (-1: none), at most INT_MAX ms in one call. */
+    int wait = -1;
     if (deadline >= 0) {
         int64_t left = deadline - cnet__sys_now_ms();
-        if (left < wait)
-            wait = left > 0 ? (int)left : 0;
+        wait = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
     }
     if (count == 0) {
         /* Nothing to watch (WSAPoll refuses an empty set): only wait. */
-        Sleep((DWORD)wait);
+        Sleep(wait < 0 ? INFINITE : (DWORD)wait);
         return CNET_OK;
     }
-    if (count > (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || count > (size_t)INT_MAX)
+    /* One more slot for the thread's wake socket (wsa.c). */
+    if (count >= (size_t)ULONG_MAX / sizeof(WSAPOLLFD) || count >= (size_t)INT_MAX)
         return cnet__fail(CNET_EINVAL, "too many handles");
-    WSAPOLLFD *fds = count <= sizeof small / sizeof small[0] ? small : malloc(count * sizeof *fds);
+    WSAPOLLFD *fds = count < sizeof small / sizeof small[0] ? small : malloc((count + 1) * sizeof *fds);
     if (fds == NULL)
         return cnet__fail(CNET_ENOMEM, function);
     for (size_t i = 0; i < count; i++) {
@@ -430,12 +431,46 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
         shut_ready = cnet__winsock_read_shut(fds[i].fd);
     if (shut_ready)
         wait = 0;
-    /* At most one slice: a handle woken by close (another thread) after the
-     * wait began ends the select, which CancelIoEx alone cannot promise. */
-    int rc = WSAPoll(fds, (ULONG)count, wait);
+    /* A handle woken by close (another thread) ends the wait: the close
+     * sends the wake socket a byte once the wait is registered, and a close
+     * before that left its mark, looked at here. Without a wake socket the
+     * wait lasts one slice at most (the caller's loop calls again). */
+    cnet__winsock_wait w;
+    SOCKET wake = cnet__winsock_wait_begin(&w, fds, count);
+    ULONG n = (ULONG)count;
+    /* The wake socket may have taken the number of a handle closed before
+     * the call: such a handle is not the caller's socket. */
+    for (size_t i = 0; i < count && wake != INVALID_SOCKET; i++) {
+        if (fds[i].fd == wake) {
+            cnet__winsock_wait_end(&w);
+            if (fds != small)
+                free(fds);
+            return cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
+        }
+    }
+    if (wake != INVALID_SOCKET) {
+        fds[n].fd = wake;
+        fds[n].events = POLLRDNORM;
+        fds[n].revents = 0;
+        n++;
+    } else if (wait < 0 || wait > WAKE_SLICE_MS) {
+        wait = WAKE_SLICE_MS;
+    }
+    bool woken = false;
+    for (size_t i = 0; i < count && !woken; i++)
+        woken = cnet__winsock_woken(fds[i].fd);
+    int rc = woken ? 0 : WSAPoll(fds, n, wait);
+    cnet__winsock_count_round();
     cnet_err err = CNET_OK;
-    if (rc == SOCKET_ERROR)
-        err = cnet__winsock_fail(function, "WSAPoll");
+    if (rc == SOCKET_ERROR) {
+        /* The close's CancelIoEx may end the WSAPoll itself: then the woken
+         * handle is reported ready below, not an error. */
+        woken = false;
+        for (size_t i = 0; i < count && !woken; i++)
+            woken = cnet__winsock_woken(fds[i].fd);
+        if (!woken)
+            err = cnet__winsock_fail(function, "WSAPoll");
+    }
     for (size_t i = 0; i < count && err == CNET_OK; i++) {
         if (fds[i].revents & POLLNVAL)
             err = cnet__fail(CNET_EBADF, "a handle in the list is not an open socket");
@@ -444,6 +479,15 @@ cnet_err cnet__sys_poll_handles(const cnet_socket_handle *handles, size_t count,
         ready[i] = fds[i].revents != 0 || (shut_ready && cnet__winsock_read_shut(fds[i].fd)) ||
                    cnet__winsock_woken(fds[i].fd);
         *ready_count += ready[i];
+    }
+    /* A wake byte for no handle of this wait (a stale one) only ended the
+     * wait early, which the caller's loop allows. */
+    if (wake != INVALID_SOCKET && (fds[count].revents & POLLNVAL)) {
+        cnet__winsock_wake_lost(&w);
+    } else {
+        cnet__winsock_wait_end(&w);
+        if (wake != INVALID_SOCKET && fds[count].revents != 0)
+            cnet__winsock_wake_drain(wake);
     }
     if (fds != small)
         free(fds);

@@ -146,36 +146,70 @@ int64_t cnet__sys_now_ms(void)
     return (int64_t)(c.QuadPart / freq.QuadPart * 1000 + c.QuadPart % freq.QuadPart * 1000 / freq.QuadPart);
 }
 
+/* The milliseconds left until deadline (-1: none) as a WSAPoll timeout:
+ * -1 without a deadline, else 0 to INT_MAX (a longer wait goes round). */
+static int wait_left(int64_t deadline)
+{
+    if (deadline < 0)
+        return -1;
+    int64_t left = deadline - cnet__sys_now_ms();
+    return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+}
+
 /* Wait until the handle is ready for `events` or the deadline passes (-1:
- * no deadline); a handle woken by close ends the wait. */
+ * no deadline); a handle woken by close ends the wait. One WSAPoll over the
+ * handle and the thread's wake socket (wsa.c) sleeps until one of them. */
 static cnet_err wait_ready(SOCKET s, short events, int64_t deadline, const char *function)
 {
-    WSAPOLLFD p = {.fd = s, .events = events};
+    WSAPOLLFD p[2] = {{.fd = s, .events = events}, {.events = POLLRDNORM}};
+    cnet__winsock_wait w;
+    p[1].fd = cnet__winsock_wait_begin(&w, p, 1);
+    ULONG n = p[1].fd == INVALID_SOCKET ? 1 : 2;
+    cnet_err err;
+    /* The wake socket may have taken the number of a handle closed before
+     * the call: that handle is not the caller's socket any more. */
+    if (p[1].fd == s) {
+        cnet__winsock_wait_end(&w);
+        return cnet__fail_os(CNET_EBADF, WSAENOTSOCK, function, "WSAPoll");
+    }
     for (;;) {
-        if (cnet__winsock_woken(s))
-            return cnet__fail(CNET_ECLOSED, "another thread closed the socket during the wait");
-        int wait = WAKE_SLICE_MS;
-        if (deadline >= 0) {
-            int64_t left = deadline - cnet__sys_now_ms();
-            if (left < 0)
-                left = 0;
-            if (left < wait)
-                wait = (int)left;
+        if (cnet__winsock_woken(s)) {
+            err = cnet__fail(CNET_ECLOSED, "another thread closed the socket during the wait");
+            break;
         }
-        p.revents = 0;
-        int rc = WSAPoll(&p, 1, wait);
+        int wait = wait_left(deadline);
+        if (n == 1 && (wait < 0 || wait > WAKE_SLICE_MS))
+            wait = WAKE_SLICE_MS; /* no wake socket: look at the mark now and then */
+        p[0].revents = p[1].revents = 0;
+        int rc = WSAPoll(p, n, wait);
+        cnet__winsock_count_round();
+        if (rc > 0 && p[0].revents != 0) {
+            err = p[0].revents & POLLNVAL ? cnet__fail_os(CNET_EBADF, WSAENOTSOCK, function, "WSAPoll") : CNET_OK;
+            break;
+        }
+        if (rc > 0 && (p[1].revents & POLLNVAL)) {
+            cnet__winsock_wake_lost(&w);
+            n = 1;
+            continue;
+        }
         if (rc > 0) {
-            if (p.revents & POLLNVAL)
-                return cnet__fail_os(CNET_EBADF, WSAENOTSOCK, function, "WSAPoll");
-            return CNET_OK;
+            cnet__winsock_wake_drain(p[1].fd); /* a wake: is it for s? */
+            continue;
         }
         if (rc == 0) {
-            if (deadline >= 0 && cnet__sys_now_ms() >= deadline)
-                return cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
+            if (deadline >= 0 && cnet__sys_now_ms() >= deadline) {
+                err = cnet__fail_os(CNET_ETIMEDOUT, 0, function, "the deadline passed");
+                break;
+            }
             continue; /* a slice ended, or WSAPoll woke early: wait for the rest */
         }
-        return cnet__winsock_fail(function, "WSAPoll");
+        /* The close's CancelIoEx may end the WSAPoll itself. */
+        err = cnet__winsock_woken(s) ? cnet__fail(CNET_ECLOSED, "another thread closed the socket during the wait")
+                                     : cnet__winsock_fail(function, "WSAPoll");
+        break;
     }
+    cnet__winsock_wait_end(&w);
+    return err;
 }
 
 cnet_err cnet__sys_recv(cnet_socket_handle handle, void *data, size_t size, bool peek, int64_t deadline,
@@ -268,33 +302,65 @@ static cnet_err connect_result(SOCKET s)
 /*
  * Wait for a connection in progress. select() rather than WSAPoll: older
  * WSAPoll never reports a refused connection, while select puts it in the
- * except set. One socket is far below the 64-socket limit of fd_set.
+ * except set. Two sockets (s and the thread's wake socket, wsa.c) are far
+ * below the 64-socket limit of fd_set.
  */
 static cnet_err wait_connected(SOCKET s, int64_t deadline)
 {
+    WSAPOLLFD watched = {.fd = s};
+    cnet__winsock_wait w;
+    SOCKET wake = cnet__winsock_wait_begin(&w, &watched, 1);
+    cnet_err err;
+    if (wake == s) { /* see wait_ready */
+        cnet__winsock_wait_end(&w);
+        return cnet__fail_os(CNET_EBADF, WSAENOTSOCK, "connect", "select");
+    }
     for (;;) {
-        fd_set wr, ex;
+        if (cnet__winsock_woken(s)) {
+            err = cnet__fail(CNET_ECLOSED, "another thread closed the socket during the connect");
+            break;
+        }
+        fd_set rd, wr, ex;
+        FD_ZERO(&rd);
         FD_ZERO(&wr);
         FD_ZERO(&ex);
         FD_SET(s, &wr);
         FD_SET(s, &ex);
+        if (wake != INVALID_SOCKET)
+            FD_SET(wake, &rd);
         struct timeval tv, *ptv = NULL;
-        if (deadline >= 0) {
-            int64_t left = deadline - cnet__sys_now_ms();
-            if (left < 0)
-                left = 0;
-            tv.tv_sec = (long)(left / 1000);
-            tv.tv_usec = (long)(left % 1000) * 1000;
+        int wait = wait_left(deadline);
+        if (wake == INVALID_SOCKET && (wait < 0 || wait > WAKE_SLICE_MS))
+            wait = WAKE_SLICE_MS;
+        if (wait >= 0) {
+            tv.tv_sec = (long)(wait / 1000);
+            tv.tv_usec = (long)(wait % 1000) * 1000;
             ptv = &tv;
         }
-        int rc = select(0, NULL, &wr, &ex, ptv);
-        if (rc == SOCKET_ERROR)
-            return cnet__winsock_fail("connect", "select");
-        if (rc > 0)
-            return connect_result(s);
-        if (deadline >= 0 && cnet__sys_now_ms() >= deadline)
-            return cnet__fail_os(CNET_ETIMEDOUT, 0, "connect", "the deadline passed");
+        /* select refuses a set with no socket: wr always holds s. */
+        int rc = select(0, wake != INVALID_SOCKET ? &rd : NULL, &wr, &ex, ptv);
+        cnet__winsock_count_round();
+        if (rc == SOCKET_ERROR) {
+            err = cnet__winsock_woken(s)
+                      ? cnet__fail(CNET_ECLOSED, "another thread closed the socket during the connect")
+                      : cnet__winsock_fail("connect", "select");
+            break;
+        }
+        if (rc > 0 && (FD_ISSET(s, &wr) || FD_ISSET(s, &ex))) {
+            err = connect_result(s);
+            break;
+        }
+        if (rc > 0) {
+            cnet__winsock_wake_drain(wake);
+            continue;
+        }
+        if (deadline >= 0 && cnet__sys_now_ms() >= deadline) {
+            err = cnet__fail_os(CNET_ETIMEDOUT, 0, "connect", "the deadline passed");
+            break;
+        }
     }
+    cnet__winsock_wait_end(&w);
+    return err;
 }
 
 cnet_err cnet__sys_connect(cnet_socket_handle handle, const struct sockaddr *addr, cnet_socklen len,
@@ -424,9 +490,12 @@ void cnet__sys_wake(cnet_socket_handle handle)
     cnet__winsock_mark_woken((SOCKET)handle, true);
     shutdown((SOCKET)handle, SD_BOTH);
     /* A shutdown does not end a blocking recv or a WSAPoll of another
-     * thread on Windows; cancelling the handle's pending I/O does. Waits
-     * that start after this see the woken mark (wsa.c). */
+     * thread on Windows; cancelling the handle's pending I/O ends the
+     * blocking calls, and a byte to the wake socket of every wait registered
+     * on the handle ends the waits. Waits that register after the mark see
+     * it (wsa.c). */
     CancelIoEx((HANDLE)handle, NULL);
+    cnet__winsock_wake_waiters((SOCKET)handle);
 }
 
 void cnet__sys_handle_adopted(cnet_socket_handle handle)

@@ -2,8 +2,9 @@
  * What the files of the winsock edge share (edge.c, edge_io.c): the lazy,
  * once-only Winsock start-up, the translation of WSAGetLastError(), the
  * FIONBIO switch, and the per-handle marks that Winsock will not tell: the
- * sockets cnet shut down for reading and the sockets woken by close. Both
- * files depend on this one, which calls neither.
+ * sockets cnet shut down for reading and the sockets woken by close, and
+ * the registry of the waits such a close must end, with each thread's wake
+ * socket. Both files depend on this one, which calls neither.
  *
  * WSAStartup: the library starts Winsock itself, lazily, the first time any
  * edge function runs (cnet__winsock_ready), through InitOnceExecuteOnce so
@@ -81,8 +82,10 @@ static cnet__handle_bits read_shut_handles;
  * ends only a wait already in the kernel, and a shut-down listener does not
  * fail a later accept, so a call that took its hold just before the close
  * but reaches accept or WSAPoll just after the wake would wait forever.
- * Such waits (wait_ready in edge_io.c, the readiness poll in edge.c)
- * therefore poll in slices of at most WAKE_SLICE_MS and stop once their
+ * Such waits (wait_ready and wait_connected in edge_io.c, the readiness
+ * poll in edge.c) register with cnet__winsock_wait_begin below, look at
+ * this set, then sleep until their handle is ready or the wake socket of
+ * their thread is sent a byte by cnet__sys_wake; they stop once their
  * handle is in this set.
  */
 static cnet__handle_bits woken_handles;
@@ -119,4 +122,176 @@ bool cnet__winsock_read_shut(SOCKET s)
     if (rc == SOCKET_ERROR && e == WSAEWOULDBLOCK)
         cnet__winsock_mark_read_shut(s, false); /* not shut down after all */
     return false; /* data waiting or another state: WSAPoll tells */
+}
+
+/* ------------------------------------------------------- wakeable waits */
+
+/*
+ * The wake socket of a thread: a UDP socket bound to 127.0.0.1, non-blocking
+ * and not inheritable, made at the thread's first wait and kept in a fiber
+ * local slot whose callback closes it when the thread ends (FLS callbacks
+ * run at thread exit, which a static library cannot hook otherwise). The
+ * waker sends through the waiter's own socket to that socket's address, so
+ * the waking thread needs no socket of its own and the send cannot fail for
+ * want of one. A byte meant for an earlier wait of the thread (sent before
+ * that wait ended but delivered after its drain) wakes the next wait once:
+ * it drains, finds no handle woken and sleeps again.
+ */
+static INIT_ONCE wake_once = INIT_ONCE_STATIC_INIT;
+static DWORD wake_slot = FLS_OUT_OF_INDEXES;
+
+/* What the slot holds: the socket and its address (asked once). */
+struct wake_socket {
+    SOCKET s;
+    struct sockaddr_in addr;
+};
+
+static void NTAPI wake_socket_close(PVOID value)
+{
+    struct wake_socket *ws = value;
+    if (ws != NULL) {
+        closesocket(ws->s);
+        free(ws);
+    }
+}
+
+static BOOL CALLBACK wake_slot_alloc(PINIT_ONCE once, PVOID param, PVOID *context)
+{
+    (void)once;
+    (void)param;
+    (void)context;
+    wake_slot = FlsAlloc(wake_socket_close);
+    return TRUE;
+}
+
+#ifndef SIO_UDP_CONNRESET
+#define SIO_UDP_CONNRESET _WSAIOW(IOC_VENDOR, 12)
+#endif
+
+/* The calling thread's wake socket and its address; INVALID_SOCKET when it
+ * cannot be made (then every wait of the thread polls in slices). */
+static SOCKET wake_socket(struct sockaddr_in *addr)
+{
+    InitOnceExecuteOnce(&wake_once, wake_slot_alloc, NULL, NULL);
+    if (wake_slot == FLS_OUT_OF_INDEXES)
+        return INVALID_SOCKET;
+    struct wake_socket *ws = FlsGetValue(wake_slot);
+    if (ws == NULL) {
+        ws = malloc(sizeof *ws);
+        if (ws == NULL)
+            return INVALID_SOCKET;
+        ws->s = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+        if (ws->s == INVALID_SOCKET) {
+            free(ws);
+            return INVALID_SOCKET;
+        }
+        struct sockaddr_in a = {.sin_family = AF_INET};
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        BOOL off = FALSE;
+        DWORD unused = 0;
+        /* No ICMP error may fail a later recv of the drain. */
+        WSAIoctl(ws->s, SIO_UDP_CONNRESET, &off, sizeof off, NULL, 0, &unused, NULL, NULL);
+        int len = (int)sizeof ws->addr;
+        if (!SetHandleInformation((HANDLE)ws->s, HANDLE_FLAG_INHERIT, 0) ||
+            bind(ws->s, (struct sockaddr *)&a, sizeof a) == SOCKET_ERROR ||
+            getsockname(ws->s, (struct sockaddr *)&ws->addr, &len) == SOCKET_ERROR ||
+            !cnet__winsock_set_nonblocking(ws->s, true) || !FlsSetValue(wake_slot, ws)) {
+            closesocket(ws->s);
+            free(ws);
+            return INVALID_SOCKET;
+        }
+    }
+    *addr = ws->addr;
+    return ws->s;
+}
+
+/* The registered waits, a doubly linked list under waits_lock. */
+static SRWLOCK waits_lock = SRWLOCK_INIT;
+static cnet__winsock_wait *waits;
+
+SOCKET cnet__winsock_wait_begin(cnet__winsock_wait *w, const WSAPOLLFD *fds, size_t count)
+{
+    w->fds = fds;
+    w->count = count;
+    w->prev = NULL;
+    w->wake = wake_socket(&w->wake_addr);
+    if (w->wake == INVALID_SOCKET)
+        return INVALID_SOCKET;
+    AcquireSRWLockExclusive(&waits_lock);
+    w->next = waits;
+    if (waits != NULL)
+        waits->prev = w;
+    waits = w;
+    ReleaseSRWLockExclusive(&waits_lock);
+    return w->wake;
+}
+
+void cnet__winsock_wake_drain(SOCKET wake)
+{
+    char bytes[16];
+    while (recv(wake, bytes, sizeof bytes, 0) != SOCKET_ERROR) {
+    }
+}
+
+/* Take w off the registry: no byte is sent to it afterwards. */
+static void wait_unregister(cnet__winsock_wait *w)
+{
+    AcquireSRWLockExclusive(&waits_lock);
+    if (w->prev != NULL)
+        w->prev->next = w->next;
+    else
+        waits = w->next;
+    if (w->next != NULL)
+        w->next->prev = w->prev;
+    ReleaseSRWLockExclusive(&waits_lock);
+}
+
+void cnet__winsock_wait_end(cnet__winsock_wait *w)
+{
+    /* Not drained (one call fewer per wait): a byte that came unseen wakes
+     * the thread's next wait once, which drains it. */
+    if (w->wake != INVALID_SOCKET)
+        wait_unregister(w);
+}
+
+void cnet__winsock_wake_lost(cnet__winsock_wait *w)
+{
+    if (w->wake == INVALID_SOCKET)
+        return;
+    wait_unregister(w);
+    w->wake = INVALID_SOCKET;
+    /* Not closed: the number may be another socket's by now. */
+    if (wake_slot != FLS_OUT_OF_INDEXES) {
+        free(FlsGetValue(wake_slot));
+        FlsSetValue(wake_slot, NULL);
+    }
+}
+
+void cnet__winsock_wake_waiters(SOCKET handle)
+{
+    /* Sent under the lock: a registered wait's socket stays open until its
+     * wait_end, which takes the lock. */
+    AcquireSRWLockShared(&waits_lock);
+    for (cnet__winsock_wait *w = waits; w != NULL; w = w->next) {
+        for (size_t i = 0; i < w->count; i++) {
+            if (w->fds[i].fd == handle) {
+                /* A full buffer (WSAEWOULDBLOCK) already holds a wake. */
+                sendto(w->wake, "", 1, 0, (const struct sockaddr *)&w->wake_addr, sizeof w->wake_addr);
+                break;
+            }
+        }
+    }
+    ReleaseSRWLockShared(&waits_lock);
+}
+
+static _Thread_local uint64_t wait_rounds;
+
+void cnet__winsock_count_round(void)
+{
+    wait_rounds++;
+}
+
+uint64_t cnet__winsock_wait_rounds(void)
+{
+    return wait_rounds;
 }

@@ -57,20 +57,26 @@ const char *cnet__sys_backend_active(void);
  * The loop of cnet_select_read and cnet_select_write (src/select.c, the same
  * for every backend) calls it again until some handle is ready or the deadline
  * has passed: it may return earlier with none ready (a signal interrupted the
- * wait; Winsock waits in slices of at most 50 ms). With no handles it only
- * waits. A handle is ready when the poll reports any event on it; an invalid
- * or closed handle fails the call with CNET_EBADF. Winsock: WSAPoll never
- * reports a socket that cnet shut down for reading as readable, where POSIX
- * poll does, so such a socket counts as ready for reading and the wait then
- * only looks; a socket woken by close from another thread (cnet__sys_wake)
- * counts as ready, as the shut-down socket does on POSIX.
+ * wait; on Winsock a wake meant for an earlier wait of the thread ended it).
+ * With no handles it only waits. A handle is ready when the poll reports any
+ * event on it; an invalid or closed handle fails the call with CNET_EBADF.
+ * Winsock: WSAPoll never reports a socket that cnet shut down for reading as
+ * readable, where POSIX poll does, so such a socket counts as ready for
+ * reading and the wait then only looks; a socket woken by close from another
+ * thread (cnet__sys_wake) counts as ready, as the shut-down socket does on
+ * POSIX. Winsock waits in one piece: the WSAPoll set also holds the calling
+ * thread's wake socket (a loopback UDP socket made at its first wait and
+ * closed when the thread ends), which cnet__sys_wake sends a byte; a thread
+ * that cannot make one waits in slices of at most 50 ms.
  *
  * [zh] cnet_select_read 与 cnet_select_write
- * 的循环（src/select.c，所有后端共用）反复调用它，直到某个句柄就绪或截止时间已过：它可以提前返回而没有任何句柄就绪（等待被信号打断；Winsock
- * 以最长 50 ms 的片段等待）。没有句柄时只等待。轮询报告句柄上有任何事件时该句柄即就绪；无效或已关闭的句柄使调用以 CNET_EBADF
- * 失败。Winsock：WSAPoll 从不把由 cnet 关闭了读端的套接字报告为可读，而 POSIX poll
+ * 的循环（src/select.c，所有后端共用）反复调用它，直到某个句柄就绪或截止时间已过：它可以提前返回而没有任何句柄就绪（等待被信号打断；在
+ * Winsock 上是发给本线程先前某次等待的唤醒结束了它）。没有句柄时只等待。轮询报告句柄上有任何事件时该句柄即就绪；无效或已关闭的句柄使调用以
+ * CNET_EBADF 失败。Winsock：WSAPoll 从不把由 cnet 关闭了读端的套接字报告为可读，而 POSIX poll
  * 会，因此这样的套接字算作可读，等待随之只做一次查询；被另一个线程的关闭唤醒的套接字（cnet__sys_wake）算作就绪，与 POSIX
- * 上已关闭的套接字相同。
+ * 上已关闭的套接字相同。Winsock 的等待一次完成：WSAPoll 的集合里还有调用线程的唤醒套接字（一个回环 UDP
+ * 套接字，在线程第一次等待时创建，线程结束时关闭），cnet__sys_wake 向它发送一个字节；无法创建唤醒套接字的线程以最长 50 ms
+ * 的片段等待。
  *
  * @param handles the sockets to watch
  *        [zh] 要监视的套接字
@@ -484,14 +490,18 @@ cnet_err cnet__sys_shutdown(cnet_socket_handle handle, bool read, bool write);
  * the socket. Winsock: shutdown(SD_BOTH), then CancelIoEx on the handle, which
  * aborts blocking calls and waits that a shutdown alone leaves waiting; the
  * handle is also marked woken, because a wait that starts after the wake (an
- * accept, a WSAPoll) would not end otherwise: Winsock waits poll in slices of
- * at most 50 ms and stop at that mark.
+ * accept, a WSAPoll) would not end otherwise, and every wait registered on the
+ * handle is sent a byte on the wake socket of its thread, which its WSAPoll or
+ * select also watches: a Winsock wait registers, looks at the mark, then
+ * sleeps in one piece until the handle is ready, its deadline, or that byte (a
+ * thread that cannot make a wake socket polls in slices of at most 50 ms).
  *
  * [zh] POSIX 和
  * io_uring：shutdown(SHUT_RDWR)，之后在该套接字上的等待也会失败。Winsock：shutdown(SD_BOTH)，然后对句柄调用
  * CancelIoEx，中止仅靠 shutdown
- * 无法唤醒的阻塞调用和等待；同时把句柄标记为已唤醒，因为在唤醒之后才开始的等待（accept、WSAPoll）否则不会结束：Winsock 的等待以最长
- * 50 ms 的片段轮询，见到该标记即停止。
+ * 无法唤醒的阻塞调用和等待；同时把句柄标记为已唤醒，因为在唤醒之后才开始的等待（accept、WSAPoll）否则不会结束；并向登记在该句柄上的每个等待所在线程的唤醒套接字发送一个字节，该等待的
+ * WSAPoll 或 select 也监视这个套接字：Winsock
+ * 的等待先登记，再查看标记，然后一次睡眠直到句柄就绪、截止时间到达或收到那个字节（无法创建唤醒套接字的线程以最长 50 ms 的片段轮询）。
  *
  * @param handle the socket
  *        [zh] 套接字
