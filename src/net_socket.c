@@ -57,6 +57,27 @@ cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err 
     return result;
 }
 
+/* ------------------------------------------------- the sides (net_internal.h) */
+
+bool cnet__socket_take_side(cnet_socket *socket, int side)
+{
+    return cnet__socket_take_side_inline(socket, side);
+}
+
+void cnet__socket_give_side(cnet_socket *socket, int side)
+{
+    atomic_store_explicit(&socket->side[side], 0, memory_order_release);
+}
+
+cnet_err cnet__socket_side_busy(cnet_socket *socket, int side, const char *function)
+{
+    (void)socket;
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: another thread is %s this socket (one reader and one writer at a time)",
+             function, side == CNET__SIDE_READ ? "reading" : "writing");
+    return cnet__fail(CNET_EBUSY, msg);
+}
+
 /* --------------------------------------------------------------- flags */
 
 bool cnet_is_disconnection_error(unsigned flags, cnet_err err)

@@ -812,6 +812,95 @@ Test(net_recv, peer_reset_while_blocked)
     cnet_socket_free(a);
 }
 
+/* ----------------------------------------------- one reader, one writer */
+
+struct side_call {
+    cnet_socket *s;
+    bool send;
+    size_t size;
+    cnet_err err;
+    size_t n;
+};
+
+static void *side_call_thread(void *arg)
+{
+    struct side_call *c = arg;
+    char *buf = calloc(1, c->size);
+    cr_assert_not_null(buf);
+    c->err = c->send ? cnet_socket_send(c->s, buf, c->size, 0, &c->n)
+                     : cnet_socket_recv(c->s, buf, c->size, 10000, 0, &c->n);
+    free(buf);
+    return NULL;
+}
+
+/* Repeat a call with nothing to wait for until it says CNET_EBUSY (the
+ * other thread has taken the side), for at most 5 s. */
+static cnet_err until_busy(cnet_socket *s, bool send)
+{
+    cnet_err err = CNET_OK;
+    for (int i = 0; i < 500 && err != CNET_EBUSY; i++) {
+        char c = 'q';
+        size_t n;
+        err = send ? cnet_socket_send(s, &c, 0, 0, &n) : cnet_socket_recv(s, &c, 1, 0, 0, &n);
+        if (err != CNET_EBUSY)
+            tc_sleep_ms(10);
+    }
+    return err;
+}
+
+Test(net_threads, a_second_reader_gets_ebusy_and_the_writer_goes_on)
+{
+    cnet_socket *a = NULL, *b = NULL;
+    tcp_pair(true, &a, &b);
+    struct side_call rd = {a, false, 16, CNET_OK, 0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, side_call_thread, &rd), 0);
+    TC_ERR(CNET_EBUSY, until_busy(a, false));
+    cr_assert(strstr(cnet_last_error_message(), "another thread is reading") != NULL, "%s", cnet_last_error_message());
+    char line[8];
+    size_t n;
+    cnet_read_line_result r;
+    TC_ERR(CNET_EBUSY, cnet_socket_read_line(a, line, sizeof line, &n, &r, 0, 0));
+    TC_OK(cnet_socket_send_str(a, "ok\n", 0)); /* the write side is free */
+    cnet_read_line_result rb;
+    TC_OK(cnet_socket_read_line(b, line, sizeof line, &n, &rb, 5000, 0));
+    cr_assert_str_eq(line, "ok");
+    raw_send(b, "0123456789abcdef", 16);
+    pthread_join(t, NULL);
+    cr_assert_eq(rd.err, CNET_OK, "the blocked reader: %s", cnet_err_name(rd.err));
+    cr_assert_eq(rd.n, 16);
+    /* The side is given back: this thread reads now. */
+    raw_send(b, "x", 1);
+    char c;
+    TC_OK(cnet_socket_recv(a, &c, 1, 5000, 0, &n));
+    cr_assert_eq(c, 'x');
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
+Test(net_threads, a_second_writer_gets_ebusy_and_the_reader_goes_on)
+{
+    cnet_socket *a = NULL, *b = NULL;
+    tcp_pair(true, &a, &b);
+    /* b reads nothing: 64 MiB fill every buffer and the send blocks. */
+    struct side_call wr = {a, true, 64u << 20, CNET_OK, 0};
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, side_call_thread, &wr), 0);
+    TC_ERR(CNET_EBUSY, until_busy(a, true));
+    cr_assert(strstr(cnet_last_error_message(), "another thread is writing") != NULL, "%s", cnet_last_error_message());
+    TC_ERR(CNET_EBUSY, cnet_socket_send_frame(a, CNET_FRAME_BE32, "f", 1));
+    raw_send(b, "y", 1); /* the read side is free */
+    char c;
+    size_t n;
+    TC_OK(cnet_socket_recv(a, &c, 1, 5000, 0, &n));
+    cr_assert_eq(c, 'y');
+    TC_OK(cnet_socket_close(a, CNET_FLAGS_DEFAULT)); /* wakes the writer */
+    pthread_join(t, NULL);
+    cr_assert_eq(wr.err, CNET_ECLOSED, "the blocked writer: %s", cnet_err_name(wr.err));
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+}
+
 #if !defined(_WIN32)
 static volatile sig_atomic_t alarms;
 static void on_alarm(int sig)

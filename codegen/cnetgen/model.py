@@ -12,7 +12,7 @@ from typing import Dict, List, Optional
 
 from . import schema
 from .loader import Loc, SpecError, load_yaml, loc_at, loc_of
-from .schema import DOC, HELD_TYPE, HOLDS, LANGS, Doc, did_you_mean
+from .schema import DOC, HELD_TYPE, HOLDS, LANGS, SIDES, Doc, did_you_mean
 
 __all__ = ["LANGS", "Doc", "load_spec"]
 
@@ -199,6 +199,7 @@ class Proc:
     loc: Loc
     hold: Optional[str] = None  # see HOLDS
     closed_returns: Optional[str] = None  # what a held non-cnet_err proc returns for a NULL or closed socket
+    side: Optional[str] = None  # "read" / "write": the API layer takes that side of the socket (see SIDES)
     module: "Module" = None
     checks: List[Check] = field(default_factory=list)
     key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
@@ -235,6 +236,12 @@ class Proc:
     @property
     def fallible(self):
         return self.returns == "cnet_err"
+
+    @property
+    def side_doc(self):
+        """The threads note of a proc that takes a side, or None."""
+        from .schema import SIDE_DOCS
+        return SIDE_DOCS[self.side] if self.side else None
 
     @property
     def hold_param(self):
@@ -800,6 +807,7 @@ class _Builder:
                     example.strip("\n") if example else None, ring, node.loc,
                     hold=self.hold_of(node, name, impl, returns, params),
                     closed_returns=self.closed_returns_of(node, name, impl, returns, params),
+                    side=self.side_of(node, name, impl, returns, params),
                     key_locs=dict(node.key_locs))
 
     @staticmethod
@@ -824,6 +832,21 @@ class _Builder:
         if impl != "shared":
             raise SpecError(at, f"{name}: only shared procs can be held by the API layer")
         return hold
+
+    @staticmethod
+    def side_of(node, name, impl, returns, params):
+        """The direction the API layer takes for the call (one reader, one writer)."""
+        side = node.get("side")
+        if side is None:
+            return None
+        at = node.loc_of("side")
+        if side not in SIDES:
+            raise SpecError(at, f"{name}: 'side' must be 'read' or 'write'" + did_you_mean(str(side), list(SIDES)))
+        if impl != "shared" or returns != "cnet_err" or not params or params[0].name != "socket" \
+                or params[0].type.strip() != HELD_TYPE:
+            raise SpecError(at, f"{name}: 'side' is only for shared procs returning cnet_err whose first "
+                                f"parameter is '{HELD_TYPE}socket'")
+        return side
 
     @staticmethod
     def closed_returns_of(node, name, impl, returns, params):

@@ -170,6 +170,9 @@ class Renderer:
             elif entity.returns_doc:
                 lines += [""] + comment_lines(f"@return {entity.returns_doc.en}")
                 lines += comment_lines(f"        [zh] {entity.returns_doc.zh}")
+            if entity.side_doc:
+                lines += [""] + comment_lines("@note Threads: " + entity.side_doc.en)
+                lines += comment_lines("      [zh] 线程：" + entity.side_doc.zh)
             if entity.differs:
                 lines += [""] + comment_lines("@note Differs from Nim: " + entity.differs.en)
                 lines += comment_lines("      [zh] 与 Nim 的不同：" + entity.differs.zh)

@@ -34,6 +34,7 @@ DOC = "{en, zh}"  # the shape of every documentation key
 IMPLS = ("backend", "shared", "direct", "edge")
 # The non-parameter answers of 'hold' (see the 'hold' key below).
 HOLDS = ("syscalls", "none")
+SIDES = ("read", "write")
 HELD_TYPE = "cnet_socket *"
 
 
@@ -348,6 +349,16 @@ PROC = EntryKind("proc", "a proc", Doc("Proc", "函数（proc）"), Doc(
         "（如 `false` 或 `CNET_INVALID_SOCKET`）。实现因此拿到的是已持有的、打开的套接字，无需自行持有。"),
         required=Doc("when a shared proc held by the API layer returns something other than `cnet_err`",
                      "当由 API 层持有的 shared 函数返回的不是 `cnet_err` 时")),
+    Key("side", "str", Doc(
+        "Which direction of the stream the call uses: `read` or `write`. One thread at a time may be "
+        "on each side of a socket: the API layer takes the side before the call (one atomic exchange) "
+        "and gives it back after, and a second thread arriving while the side is taken gets "
+        "CNET_EBUSY at once. A reader and a writer never stop each other. Only for `impl: shared` "
+        "procs returning `cnet_err` whose first parameter is the `cnet_socket *` named `socket`.",
+        "调用使用流的哪个方向：`read` 或 `write`。一个套接字的每个方向同一时刻只能有一个线程：API 层在调用前"
+        "占用该方向（一次原子交换），调用后归还；方向被占用时到达的第二个线程立即得到 CNET_EBUSY。"
+        "读者和写者互不阻挡。仅用于返回 `cnet_err`、第一个参数是名为 `socket` 的 `cnet_socket *` 的 "
+        "`impl: shared` 函数。"), values=SIDES),
 ))
 
 PARAM = EntryKind("param", "a parameter", Doc("Parameter", "参数"), Doc(
@@ -517,3 +528,20 @@ ENTRY_KINDS = (MODULE, CONSTANT, MACRO, ENUM, ENUM_VALUE, TYPE, FIELD, PROC, PAR
 
 def entry_kind(kind_id):
     return next(k for k in ENTRY_KINDS if k.id == kind_id)
+
+
+# What the reference says of each side (`side:`), in every proc that takes one.
+SIDE_DOCS = {
+    "read": Doc(
+        "one thread at a time may read this socket (this call and the other reading calls), while "
+        "another thread writes it and a third closes it; a second thread reading at the same time "
+        "gets CNET_EBUSY at once (plain and TLS sockets, every backend).",
+        "同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；"
+        "同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。"),
+    "write": Doc(
+        "one thread at a time may write this socket (this call and the other writing calls), while "
+        "another thread reads it and a third closes it; a second thread writing at the same time "
+        "gets CNET_EBUSY at once (plain and TLS sockets, every backend).",
+        "同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；"
+        "同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。"),
+}

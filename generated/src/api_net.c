@@ -7,7 +7,9 @@
  * close from another thread wakes it and cannot release the descriptor
  * under it (src/net_internal.h, "holding a socket"); one that returns
  * another type than cnet_err returns its `closed_returns` value for a NULL
- * or closed socket.
+ * or closed socket. One that says `side: read` or `side: write` takes that
+ * side of the socket for the call: a second thread on the same side gets
+ * CNET_EBUSY (src/net_internal.h, "the sides of a socket").
  */
 #include "backend.h"
 
@@ -360,7 +362,11 @@ cnet_err cnet_socket_recv(cnet_socket *socket, void *data, size_t size, int time
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'timeout' must be >= -1");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'received' must not be NULL");
-    return cnet__socket_recv(socket, data, size, timeout, flags, received);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv");
+    cnet_err err = cnet__socket_recv(socket, data, size, timeout, flags, received);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t size, int timeout, unsigned flags, size_t *received)
@@ -375,7 +381,11 @@ cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t size, int
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_some: argument 'timeout' must be >= -1");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_some: argument 'received' must not be NULL");
-    return cnet__socket_recv_some(socket, data, size, timeout, flags, received);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_some");
+    cnet_err err = cnet__socket_recv_some(socket, data, size, timeout, flags, received);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int timeout, unsigned flags, char **out, size_t *len)
@@ -390,7 +400,11 @@ cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int timeout, 
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: argument 'out' must not be NULL");
     if (len == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: argument 'len' must not be NULL");
-    return cnet__socket_recv_string(socket, size, timeout, flags, out, len);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_string");
+    cnet_err err = cnet__socket_recv_string(socket, size, timeout, flags, out, len);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t size, size_t *len, cnet_read_line_result *result, int timeout, unsigned flags)
@@ -407,7 +421,11 @@ cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t size, siz
         return cnet__fail(CNET_EINVAL, "cnet_socket_read_line: argument 'result' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_read_line: argument 'timeout' must be >= -1");
-    return cnet__socket_read_line(socket, line, size, len, result, timeout, flags);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_read_line");
+    cnet_err err = cnet__socket_read_line(socket, line, size, len, result, timeout, flags);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsigned flags, size_t max_length, char **out, size_t *len, cnet_read_line_result *result)
@@ -426,7 +444,11 @@ cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsigned flags,
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: argument 'len' must not be NULL");
     if (result == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: argument 'result' must not be NULL");
-    return cnet__socket_recv_line(socket, timeout, flags, max_length, out, len, result);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_line");
+    cnet_err err = cnet__socket_recv_line(socket, timeout, flags, max_length, out, len, result);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_skip(cnet_socket *socket, size_t size, int timeout, size_t *skipped)
@@ -435,7 +457,11 @@ cnet_err cnet_socket_skip(cnet_socket *socket, size_t size, int timeout, size_t 
         return cnet__fail(CNET_EINVAL, "cnet_socket_skip: argument 'socket' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_skip: argument 'timeout' must be >= -1");
-    return cnet__socket_skip(socket, size, timeout, skipped);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_skip");
+    cnet_err err = cnet__socket_skip(socket, size, timeout, skipped);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t size, char *address, size_t address_size, cnet_port *port, size_t *received)
@@ -449,7 +475,12 @@ cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t size, cha
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from");
     if (err != CNET_OK)
         return err;
-    return cnet__socket_leave(socket, "cnet_socket_recv_from", cnet__socket_recv_from(socket, data, size, address, address_size, port, received));
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_leave(socket, "cnet_socket_recv_from",
+                                  cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_from"));
+    err = cnet__socket_recv_from(socket, data, size, address, address_size, port, received);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return cnet__socket_leave(socket, "cnet_socket_recv_from", err);
 }
 
 cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address, cnet_port *port, size_t *received)
@@ -465,7 +496,12 @@ cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, 
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from_ip");
     if (err != CNET_OK)
         return err;
-    return cnet__socket_leave(socket, "cnet_socket_recv_from_ip", cnet__socket_recv_from_ip(socket, data, size, address, port, received));
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_leave(socket, "cnet_socket_recv_from_ip",
+                                  cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_from_ip"));
+    err = cnet__socket_recv_from_ip(socket, data, size, address, port, received);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return cnet__socket_leave(socket, "cnet_socket_recv_from_ip", err);
 }
 
 cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t size, unsigned flags, size_t *sent)
@@ -474,7 +510,11 @@ cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t size, un
         return cnet__fail(CNET_EINVAL, "cnet_socket_send: argument 'socket' must not be NULL");
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send: argument 'data' must not be NULL");
-    return cnet__socket_send(socket, data, size, flags, sent);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+        return cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send");
+    cnet_err err = cnet__socket_send(socket, data, size, flags, sent);
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return err;
 }
 
 cnet_err cnet_socket_send_str(cnet_socket *socket, const char *text, unsigned flags)
@@ -483,7 +523,11 @@ cnet_err cnet_socket_send_str(cnet_socket *socket, const char *text, unsigned fl
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_str: argument 'socket' must not be NULL");
     if (text == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_str: argument 'text' must not be NULL");
-    return cnet__socket_send_str(socket, text, flags);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+        return cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_str");
+    cnet_err err = cnet__socket_send_str(socket, text, flags);
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return err;
 }
 
 cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, cnet_port port, const void *data, size_t size, unsigned flags)
@@ -497,7 +541,12 @@ cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, cnet_port
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to");
     if (err != CNET_OK)
         return err;
-    return cnet__socket_leave(socket, "cnet_socket_send_to", cnet__socket_send_to(socket, address, port, data, size, flags));
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+        return cnet__socket_leave(socket, "cnet_socket_send_to",
+                                  cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_to"));
+    err = cnet__socket_send_to(socket, address, port, data, size, flags);
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return cnet__socket_leave(socket, "cnet_socket_send_to", err);
 }
 
 cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *address, cnet_port port, const void *data, size_t size)
@@ -511,7 +560,12 @@ cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *addr
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to_ip");
     if (err != CNET_OK)
         return err;
-    return cnet__socket_leave(socket, "cnet_socket_send_to_ip", cnet__socket_send_to_ip(socket, address, port, data, size));
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+        return cnet__socket_leave(socket, "cnet_socket_send_to_ip",
+                                  cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_to_ip"));
+    err = cnet__socket_send_to_ip(socket, address, port, data, size);
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return cnet__socket_leave(socket, "cnet_socket_send_to_ip", err);
 }
 
 cnet_err cnet_socket_shutdown(cnet_socket *socket, bool read, bool write)
@@ -535,7 +589,12 @@ cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format format, c
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_frame");
     if (err != CNET_OK)
         return err;
-    return cnet__socket_leave(socket, "cnet_socket_send_frame", cnet__socket_send_frame(socket, format, data, size));
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+        return cnet__socket_leave(socket, "cnet_socket_send_frame",
+                                  cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_frame"));
+    err = cnet__socket_send_frame(socket, format, data, size);
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return cnet__socket_leave(socket, "cnet_socket_send_frame", err);
 }
 
 cnet_err cnet_socket_recv_frame(cnet_socket *socket, cnet_frame_format format, void *data, size_t size, size_t *len, int timeout)
@@ -550,7 +609,11 @@ cnet_err cnet_socket_recv_frame(cnet_socket *socket, cnet_frame_format format, v
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_frame: argument 'len' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_frame: argument 'timeout' must be >= -1");
-    return cnet__socket_recv_frame(socket, format, data, size, len, timeout);
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+        return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_frame");
+    cnet_err err = cnet__socket_recv_frame(socket, format, data, size, len, timeout);
+    cnet__socket_give_side(socket, CNET__SIDE_READ);
+    return err;
 }
 
 cnet_err cnet_socket_select_read(cnet_socket **sockets, size_t *count, int timeout)

@@ -7,7 +7,9 @@
  * close from another thread wakes it and cannot release the descriptor
  * under it (src/net_internal.h, "holding a socket"); one that returns
  * another type than cnet_err returns its `closed_returns` value for a NULL
- * or closed socket.
+ * or closed socket. One that says `side: read` or `side: write` takes that
+ * side of the socket for the call: a second thread on the same side gets
+ * CNET_EBUSY (src/net_internal.h, "the sides of a socket").
  */
 #include "backend.h"
 

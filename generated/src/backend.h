@@ -612,6 +612,13 @@ cnet_err cnet__socket_leave(cnet_socket *socket, const char *function, cnet_err 
  * closed socket; let_go ends a hold that try_hold took. */
 bool cnet__socket_try_hold(const cnet_socket *socket);
 void cnet__socket_let_go(const cnet_socket *socket);
+/* The sides of a socket (`side:` in the spec): take is false when another
+ * thread is on that side; busy is the CNET_EBUSY of that refusal. */
+#define CNET__SIDE_READ 0
+#define CNET__SIDE_WRITE 1
+bool cnet__socket_take_side(cnet_socket *socket, int side);
+void cnet__socket_give_side(cnet_socket *socket, int side);
+cnet_err cnet__socket_side_busy(cnet_socket *socket, int side, const char *function);
 
 /* ------------------------------------------------ shared implementations */
 cnet_err cnet__loop_new(cnet_loop **out);

@@ -63,6 +63,7 @@ const char *cnet_strerror(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "the frame length prefix is malformed";
     case CNET_ETRUNCATED: return "the datagram was longer than the buffer and was truncated";
     case CNET_EEOF: return "the peer closed the connection";
+    case CNET_EBUSY: return "another thread is reading (or writing) this socket";
     case CNET_ETLS: return "TLS error";
     case CNET_ETLS_HANDSHAKE: return "the TLS handshake failed";
     case CNET_ETLS_VERIFY: return "the peer's certificate failed verification";
@@ -145,6 +146,7 @@ const char *cnet_strerror_zh(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "帧长度前缀格式错误";
     case CNET_ETRUNCATED: return "数据报比缓冲区长，已被截断";
     case CNET_EEOF: return "对端已关闭连接";
+    case CNET_EBUSY: return "另一个线程正在读（或写）这个套接字";
     case CNET_ETLS: return "TLS 错误";
     case CNET_ETLS_HANDSHAKE: return "TLS 握手失败";
     case CNET_ETLS_VERIFY: return "对端证书验证失败";
@@ -227,6 +229,7 @@ const char *cnet_err_name(cnet_err err)
     case CNET_EFRAME_MALFORMED: return "CNET_EFRAME_MALFORMED";
     case CNET_ETRUNCATED: return "CNET_ETRUNCATED";
     case CNET_EEOF: return "CNET_EEOF";
+    case CNET_EBUSY: return "CNET_EBUSY";
     case CNET_ETLS: return "CNET_ETLS";
     case CNET_ETLS_HANDSHAKE: return "CNET_ETLS_HANDSHAKE";
     case CNET_ETLS_VERIFY: return "CNET_ETLS_VERIFY";

@@ -127,6 +127,8 @@ typedef enum cnet_err {
     CNET_ETRUNCATED = 153,
     /** the peer closed the connection / 对端已关闭连接 */
     CNET_EEOF = 154,
+    /** another thread is reading (or writing) this socket / 另一个线程正在读（或写）这个套接字 */
+    CNET_EBUSY = 155,
     /** TLS error / TLS 错误 */
     CNET_ETLS = 200,
     /** the TLS handshake failed / TLS 握手失败 */
@@ -222,6 +224,7 @@ typedef enum cnet_err {
     X(CNET_EFRAME_MALFORMED, 152) \
     X(CNET_ETRUNCATED, 153) \
     X(CNET_EEOF, 154) \
+    X(CNET_EBUSY, 155) \
     X(CNET_ETLS, 200) \
     X(CNET_ETLS_HANDSHAKE, 201) \
     X(CNET_ETLS_VERIFY, 202) \

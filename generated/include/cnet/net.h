@@ -288,21 +288,22 @@ typedef enum cnet_frame_format {
  * Create it with cnet_socket_new (or cnet_socket_from_handle, cnet_dial),
  * close it with cnet_socket_close and release it with cnet_socket_free. After
  * close every call fails with CNET_ECLOSED and a second close does nothing.
- * Threads: any thread may close the socket while others are blocked in it
- * (they return CNET_ECLOSED), and on a plain (not TLS) socket one thread may
- * receive while another sends (tests/thread_stress.c checks both under
- * ThreadSanitizer, close during a TLS read too). Two threads receiving, or two
- * sending, on one socket need a lock of your own. A TLS socket serves one call
- * at a time: OpenSSL's SSL object is not safe for a read and a write at once,
- * so a reader and a writer thread must share a lock (and a blocking read
- * holding it keeps the writer out).
+ * Threads: one thread may read the socket while another writes it, plain or
+ * TLS, on every backend (a TLS socket runs each OpenSSL call under its own
+ * lock and never waits while holding it, so a blocked reader holds up no
+ * writer); a second thread reading, or writing, at the same time gets
+ * CNET_EBUSY at once; any thread may close the socket while others are blocked
+ * in it (they return CNET_ECLOSED). Other calls (options, addresses, connect,
+ * accept, wrap) want one thread at a time. tests/thread_stress.c checks all of
+ * it under ThreadSanitizer.
  *
  * [zh] 用 cnet_socket_new（或 cnet_socket_from_handle、cnet_dial）创建，用
  * cnet_socket_close 关闭，用 cnet_socket_free 释放。关闭之后每个调用都以 CNET_ECLOSED
- * 失败，再次关闭不做任何事。线程：任何线程都可以在其他线程阻塞于该套接字时关闭它（那些调用返回 CNET_ECLOSED）；在普通（非
- * TLS）套接字上，一个线程接收的同时另一个线程可以发送（tests/thread_stress.c 在 ThreadSanitizer
- * 下检查这两点，也包括 TLS 读期间的关闭）。两个线程同时接收或同时发送同一个套接字需要自己加锁。TLS 套接字一次只能服务一个调用：OpenSSL 的
- * SSL 对象不能同时读和写，因此读线程和写线程必须共用一把锁（持有该锁的阻塞读会把写线程挡在外面）。
+ * 失败，再次关闭不做任何事。线程：一个线程读套接字的同时另一个线程可以写它，明文或 TLS，所有后端都是如此（TLS 套接字的每个 OpenSSL
+ * 调用都在它自己的锁内进行，且持锁时从不等待，因此阻塞的读者不会耽误写者）；同时读或同时写的第二个线程立即得到
+ * CNET_EBUSY；任何线程都可以在其他线程阻塞于该套接字时关闭它（那些调用返回
+ * CNET_ECLOSED）。其他调用（选项、地址、connect、accept、wrap）应一次只由一个线程进行。tests/thread_stress.c
+ * 在 ThreadSanitizer 下检查这一切。
  *
  * Ports Nim: net.Socket
  */
@@ -1405,6 +1406,13 @@ CNET_API bool cnet_socket_has_data_buffered(const cnet_socket *socket);
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim loses the bytes already read when a timeout
  * fires, and its unbuffered recv without a timeout returns after one read (use
@@ -1456,6 +1464,13 @@ CNET_API cnet_err cnet_socket_recv(cnet_socket *socket, void *data, size_t size,
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.recv
  */
@@ -1502,6 +1517,13 @@ CNET_API cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t 
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim returns a negative count under SafeDisconn
  * although its documentation says it never does.
@@ -1574,6 +1596,13 @@ CNET_API cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int 
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim returns the sentinel "\r\n" for an empty line
  * and "" at a disconnect, drops a partial line at EOF, raises for "\r"
@@ -1630,6 +1659,13 @@ CNET_API cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t 
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.recvLine
  */
@@ -1663,6 +1699,13 @@ CNET_API cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsign
  *         CNET_EFRAME_MALFORMED: the frame length prefix is malformed
  *         CNET_EFRAME_TOO_LARGE: the frame is longer than the allowed maximum
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.skip
  */
@@ -1710,6 +1753,13 @@ CNET_API cnet_err cnet_socket_skip(cnet_socket *socket, size_t size, int timeout
  *         CNET_ERANGE: result does not fit in the buffer
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim's seed handled IPv4 only; truncation is reported
  * instead of being silent.
@@ -1751,6 +1801,13 @@ CNET_API cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t 
  *         CNET_EAFNOSUPPORT: address family not supported
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.recvFrom
  */
@@ -1796,6 +1853,13 @@ CNET_API cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size
  *         CNET_ENOTCONN: socket is not connected
  *         CNET_EMSGSIZE: message too long
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may write this socket (this call and the
+ * other writing calls), while another thread reads it and a third closes it; a
+ * second thread writing at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim restarts from offset 0 after a partial write and
  * spins forever on a dead peer under SafeDisconn.
@@ -1828,6 +1892,13 @@ CNET_API cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t
  *         CNET_ENETRESET: connection reset by the network
  *         CNET_ENOTCONN: socket is not connected
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may write this socket (this call and the
+ * other writing calls), while another thread reads it and a third closes it; a
+ * second thread writing at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.send
  */
@@ -1899,6 +1970,13 @@ CNET_API bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t
  *         CNET_ECONNREFUSED: connection refused
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may write this socket (this call and the
+ * other writing calls), while another thread reads it and a third closes it; a
+ * second thread writing at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: The seed silently ignored a failed send.
  *       [zh] 与 Nim 的不同：早期版本会悄悄忽略发送失败。
@@ -1939,6 +2017,13 @@ CNET_API cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, 
  *         CNET_ECONNREFUSED: connection refused
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may write this socket (this call and the
+ * other writing calls), while another thread reads it and a third closes it; a
+ * second thread writing at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.sendTo
  */
@@ -2012,6 +2097,13 @@ CNET_API cnet_err cnet_socket_shutdown(cnet_socket *socket, bool read, bool writ
  *         CNET_ENETRESET: connection reset by the network
  *         CNET_ENOTCONN: socket is not connected
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may write this socket (this call and the
+ * other writing calls), while another thread reads it and a third closes it; a
+ * second thread writing at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * cnet addition (no Nim counterpart).
  */
@@ -2062,6 +2154,13 @@ CNET_API cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format 
  *         CNET_ENETRESET: connection reset by the network
  *         CNET_ENOTCONN: socket is not connected
  *         CNET_EOS: operating system error (see cnet_last_os_error)
+ *         CNET_EBUSY: another thread is reading (or writing) this socket
+ *
+ * @note Threads: one thread at a time may read this socket (this call and the
+ * other reading calls), while another thread writes it and a third closes it;
+ * a second thread reading at the same time gets CNET_EBUSY at once (plain and
+ * TLS sockets, every backend).
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * cnet addition (no Nim counterpart).
  */
