@@ -16,7 +16,11 @@
  *   duplex, one thread per direction) moves every byte in order;
  * - another thread changing the default deadlines while a call is blocked:
  *   the blocked call keeps its own, the next call takes the new one;
- * - close from another thread wakes a call blocked in connect.
+ * - close from another thread wakes a call blocked in connect;
+ * - TLS: one reader and one writer at once, each blocked one holding up
+ *   nothing, KeyUpdates answered while writing;
+ * - two readers at once: the second gets CNET_EBUSY, no byte is lost or
+ *   read twice.
  *
  * Prints `thread_stress: N passed, N failed, N skipped` (one per scenario;
  * the TLS one is skipped without TLS); exit status 0 when every check passed.
@@ -587,6 +591,124 @@ static void tls_key_updates_duplex(int rounds)
 }
 #endif
 
+/* ---------------------------------------------- two readers, one socket */
+
+#define COUNTERS (1u << 18) /* 4-byte counters: 1 MiB */
+
+struct counter_reader {
+    cnet_socket *s;
+    unsigned char *seen; /* shared: each counter marked by the reader that got it */
+    atomic_uint *total;
+    unsigned got, busy, out_of_order;
+    cnet_err err;
+};
+
+/* Read whole 4-byte counters (or lines of them) until all are in; a
+ * CNET_EBUSY answer (the other reader has the side) is tried again. */
+static void *counter_reader_run(void *arg)
+{
+    struct counter_reader *r = arg;
+    uint32_t last = 0;
+    bool first = true;
+    int64_t give_up = now_ms() + 30000; /* counters lost: fail, do not wait forever */
+    while (atomic_load(r->total) < COUNTERS) {
+        if (now_ms() > give_up) {
+            r->err = CNET_ETIMEDOUT;
+            break;
+        }
+        unsigned char c[4];
+        size_t n = 0;
+        cnet_err err = cnet_socket_recv(r->s, c, 4, 100, 0, &n);
+        if (err == CNET_EBUSY) {
+            r->busy++;
+            continue;
+        }
+        if (err == CNET_ETIMEDOUT)
+            continue; /* the other reader took the rest */
+        if (err != CNET_OK || n != 4) {
+            r->err = err != CNET_OK ? err : CNET_ECONNRESET;
+            break;
+        }
+        uint32_t v = (uint32_t)c[0] << 24 | (uint32_t)c[1] << 16 | (uint32_t)c[2] << 8 | c[3];
+        if (v >= COUNTERS) {
+            r->err = CNET_EINVAL; /* torn: bytes of two counters */
+            break;
+        }
+        if (!first && v <= last)
+            r->out_of_order++;
+        first = false;
+        last = v;
+        r->seen[v]++;
+        r->got++;
+        atomic_fetch_add(r->total, 1);
+    }
+    return NULL;
+}
+
+static void *counter_sender_run(void *arg)
+{
+    cnet_socket *s = arg;
+    unsigned char buf[4096];
+    for (uint32_t v = 0; v < COUNTERS;) {
+        size_t k = 0;
+        for (; k + 4 <= sizeof buf && v < COUNTERS; k += 4, v++) {
+            buf[k] = (unsigned char)(v >> 24);
+            buf[k + 1] = (unsigned char)(v >> 16);
+            buf[k + 2] = (unsigned char)(v >> 8);
+            buf[k + 3] = (unsigned char)v;
+        }
+        if (cnet_socket_send(s, buf, k, 0, NULL) != CNET_OK)
+            break;
+    }
+    return NULL;
+}
+
+/* Two threads read one socket at once (plain, then TLS): each gets either
+ * whole counters or CNET_EBUSY, never torn or doubled ones; every counter
+ * arrives exactly once, and each reader sees its own in increasing order. */
+static void two_readers(bool tls)
+{
+    cnet_ssl_context *cctx = NULL, *sctx = NULL;
+    cnet_socket *a, *b;
+    if (tls) {
+        if (!psk_contexts(&cctx, &sctx))
+            return;
+        if (!tls_pair(cctx, sctx, &a, &b))
+            return;
+    } else {
+        tcp_pair(&a, &b);
+    }
+    unsigned char *seen = calloc(COUNTERS, 1);
+    atomic_uint total = 0;
+    struct counter_reader r[2] = {{a, seen, &total, 0, 0, 0, CNET_OK}, {a, seen, &total, 0, 0, 0, CNET_OK}};
+    pthread_t t[3];
+    start_thread(&t[0], counter_reader_run, &r[0]);
+    start_thread(&t[1], counter_reader_run, &r[1]);
+    start_thread(&t[2], counter_sender_run, b);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        CHECK(r[i].err == CNET_OK, "%s two readers: reader %d failed with %s", tls ? "TLS" : "plain", i,
+              cnet_err_name(r[i].err));
+        CHECK(r[i].out_of_order == 0, "%s two readers: reader %d saw %u counters out of order", tls ? "TLS" : "plain",
+              i, r[i].out_of_order);
+    }
+    unsigned missing = 0, twice = 0;
+    for (unsigned v = 0; v < COUNTERS; v++) {
+        missing += seen[v] == 0;
+        twice += seen[v] > 1;
+    }
+    CHECK(missing == 0 && twice == 0, "%s two readers: %u counters missing, %u twice", tls ? "TLS" : "plain",
+          missing, twice);
+    printf("  %s: readers got %u + %u counters, %u + %u CNET_EBUSY answers\n", tls ? "TLS" : "plain", r[0].got,
+           r[1].got, r[0].busy, r[1].busy);
+    free(seen);
+    cnet_socket_free(a);
+    cnet_socket_free(b);
+    cnet_ssl_context_free(cctx);
+    cnet_ssl_context_free(sctx);
+}
+
 /* ------------------------------------ deadlines changed while blocked */
 
 struct deadline_reader {
@@ -752,6 +874,13 @@ int main(void)
         printf("TLS full duplex: skipped (cnet was built without TLS)\n");
         skipped += 3;
     }
+    before = failures;
+    two_readers(false);
+    if (cnet_tls_available())
+        two_readers(true);
+    printf("two readers on one socket: whole counters or CNET_EBUSY, each once: %s\n",
+           failures == before ? "ok" : "FAILED");
+    *(failures == before ? &passed : &failed) += 1;
     before = failures;
     deadline_change(3);
     printf("default deadlines changed while a call is blocked (3 rounds): %s\n", failures == before ? "ok" : "FAILED");
