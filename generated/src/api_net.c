@@ -475,12 +475,7 @@ cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t size, cha
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from");
     if (err != CNET_OK)
         return err;
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
-        return cnet__socket_leave(socket, "cnet_socket_recv_from",
-                                  cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_from"));
-    err = cnet__socket_recv_from(socket, data, size, address, address_size, port, received);
-    cnet__socket_give_side(socket, CNET__SIDE_READ);
-    return cnet__socket_leave(socket, "cnet_socket_recv_from", err);
+    return cnet__socket_leave(socket, "cnet_socket_recv_from", cnet__socket_recv_from(socket, data, size, address, address_size, port, received));
 }
 
 cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, cnet_ip_address *address, cnet_port *port, size_t *received)
@@ -496,12 +491,7 @@ cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size_t size, 
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_recv_from_ip");
     if (err != CNET_OK)
         return err;
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
-        return cnet__socket_leave(socket, "cnet_socket_recv_from_ip",
-                                  cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_from_ip"));
-    err = cnet__socket_recv_from_ip(socket, data, size, address, port, received);
-    cnet__socket_give_side(socket, CNET__SIDE_READ);
-    return cnet__socket_leave(socket, "cnet_socket_recv_from_ip", err);
+    return cnet__socket_leave(socket, "cnet_socket_recv_from_ip", cnet__socket_recv_from_ip(socket, data, size, address, port, received));
 }
 
 cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t size, unsigned flags, size_t *sent)
@@ -541,12 +531,7 @@ cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, cnet_port
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to");
     if (err != CNET_OK)
         return err;
-    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
-        return cnet__socket_leave(socket, "cnet_socket_send_to",
-                                  cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_to"));
-    err = cnet__socket_send_to(socket, address, port, data, size, flags);
-    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
-    return cnet__socket_leave(socket, "cnet_socket_send_to", err);
+    return cnet__socket_leave(socket, "cnet_socket_send_to", cnet__socket_send_to(socket, address, port, data, size, flags));
 }
 
 cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *address, cnet_port port, const void *data, size_t size)
@@ -560,12 +545,7 @@ cnet_err cnet_socket_send_to_ip(cnet_socket *socket, const cnet_ip_address *addr
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_to_ip");
     if (err != CNET_OK)
         return err;
-    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
-        return cnet__socket_leave(socket, "cnet_socket_send_to_ip",
-                                  cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_to_ip"));
-    err = cnet__socket_send_to_ip(socket, address, port, data, size);
-    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
-    return cnet__socket_leave(socket, "cnet_socket_send_to_ip", err);
+    return cnet__socket_leave(socket, "cnet_socket_send_to_ip", cnet__socket_send_to_ip(socket, address, port, data, size));
 }
 
 cnet_err cnet_socket_shutdown(cnet_socket *socket, bool read, bool write)

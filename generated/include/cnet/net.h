@@ -292,16 +292,19 @@ typedef enum cnet_frame_format {
  * TLS, on every backend (a TLS socket runs each OpenSSL call under its own
  * lock and never waits while holding it, so a blocked reader holds up no
  * writer); a second thread reading, or writing, at the same time gets
- * CNET_EBUSY at once; any thread may close the socket while others are blocked
- * in it (they return CNET_ECLOSED). Other calls (options, addresses, connect,
- * accept, wrap) want one thread at a time. tests/thread_stress.c checks all of
- * it under ThreadSanitizer.
+ * CNET_EBUSY at once (the datagram calls cnet_socket_send_to and
+ * cnet_socket_recv_from take no side: several threads may use one UDP socket);
+ * any thread may close the socket while others are blocked in it (they return
+ * CNET_ECLOSED). Other calls (options, addresses, connect, accept, wrap) want
+ * one thread at a time. tests/thread_stress.c checks all of it under
+ * ThreadSanitizer.
  *
  * [zh] 用 cnet_socket_new（或 cnet_socket_from_handle、cnet_dial）创建，用
  * cnet_socket_close 关闭，用 cnet_socket_free 释放。关闭之后每个调用都以 CNET_ECLOSED
  * 失败，再次关闭不做任何事。线程：一个线程读套接字的同时另一个线程可以写它，明文或 TLS，所有后端都是如此（TLS 套接字的每个 OpenSSL
- * 调用都在它自己的锁内进行，且持锁时从不等待，因此阻塞的读者不会耽误写者）；同时读或同时写的第二个线程立即得到
- * CNET_EBUSY；任何线程都可以在其他线程阻塞于该套接字时关闭它（那些调用返回
+ * 调用都在它自己的锁内进行，且持锁时从不等待，因此阻塞的读者不会耽误写者）；同时读或同时写的第二个线程立即得到 CNET_EBUSY（数据报调用
+ * cnet_socket_send_to 和 cnet_socket_recv_from 不占用方向：多个线程可以使用同一个 UDP
+ * 套接字）；任何线程都可以在其他线程阻塞于该套接字时关闭它（那些调用返回
  * CNET_ECLOSED）。其他调用（选项、地址、connect、accept、wrap）应一次只由一个线程进行。tests/thread_stress.c
  * 在 ThreadSanitizer 下检查这一切。
  *
@@ -1753,13 +1756,6 @@ CNET_API cnet_err cnet_socket_skip(cnet_socket *socket, size_t size, int timeout
  *         CNET_ERANGE: result does not fit in the buffer
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
- *         CNET_EBUSY: another thread is reading (or writing) this socket
- *
- * @note Threads: one thread at a time may read this socket (this call and the
- * other reading calls), while another thread writes it and a third closes it;
- * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: Nim's seed handled IPv4 only; truncation is reported
  * instead of being silent.
@@ -1801,13 +1797,6 @@ CNET_API cnet_err cnet_socket_recv_from(cnet_socket *socket, void *data, size_t 
  *         CNET_EAFNOSUPPORT: address family not supported
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
- *         CNET_EBUSY: another thread is reading (or writing) this socket
- *
- * @note Threads: one thread at a time may read this socket (this call and the
- * other reading calls), while another thread writes it and a third closes it;
- * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.recvFrom
  */
@@ -1970,13 +1959,6 @@ CNET_API bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t
  *         CNET_ECONNREFUSED: connection refused
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
- *         CNET_EBUSY: another thread is reading (or writing) this socket
- *
- * @note Threads: one thread at a time may write this socket (this call and the
- * other writing calls), while another thread reads it and a third closes it; a
- * second thread writing at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * @note Differs from Nim: The seed silently ignored a failed send.
  *       [zh] 与 Nim 的不同：早期版本会悄悄忽略发送失败。
@@ -2017,13 +1999,6 @@ CNET_API cnet_err cnet_socket_send_to(cnet_socket *socket, const char *address, 
  *         CNET_ECONNREFUSED: connection refused
  *         CNET_ENOTSUP: operation not supported here
  *         CNET_EOS: operating system error (see cnet_last_os_error)
- *         CNET_EBUSY: another thread is reading (or writing) this socket
- *
- * @note Threads: one thread at a time may write this socket (this call and the
- * other writing calls), while another thread reads it and a third closes it; a
- * second thread writing at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
  *
  * Ports Nim: net.sendTo
  */
