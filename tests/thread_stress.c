@@ -747,6 +747,9 @@ static void deadline_change(int rounds)
         start_thread(&t, deadline_reader, &d);
         while (!atomic_load(&d.entered))
             sleep_ms(1);
+        /* `entered` comes just before the call reads the default deadline:
+         * give it time to (seen under TSan: a change 1 ms later got in). */
+        sleep_ms(100);
         for (int i = 0; i < 100; i++) {
             CHECK(cnet_socket_set_timeout(a, 50) == CNET_OK, "set_timeout");
             CHECK(cnet_socket_set_send_timeout(a, i % 2 ? 50 : -1) == CNET_OK, "set_send_timeout");
