@@ -203,15 +203,25 @@ static void *tls_server_run(void *arg)
     return NULL;
 }
 
+static bool psk_contexts(cnet_ssl_context **cctx, cnet_ssl_context **sctx)
+{
+    *cctx = *sctx = NULL;
+    if (cnet_ssl_context_new(NULL, sctx) != CNET_OK || cnet_ssl_context_new(NULL, cctx) != CNET_OK ||
+        cnet_ssl_context_set_psk_server_callback(*sctx, psk_server) != CNET_OK ||
+        cnet_ssl_context_set_psk_client_callback(*cctx, psk_client) != CNET_OK) {
+        CHECK(false, "TLS contexts");
+        cnet_ssl_context_free(*cctx);
+        cnet_ssl_context_free(*sctx);
+        return false;
+    }
+    return true;
+}
+
 static void tls_close_wakes(int rounds)
 {
-    cnet_ssl_context *sctx = NULL, *cctx = NULL;
-    if (cnet_ssl_context_new(NULL, &sctx) != CNET_OK || cnet_ssl_context_new(NULL, &cctx) != CNET_OK ||
-        cnet_ssl_context_set_psk_server_callback(sctx, psk_server) != CNET_OK ||
-        cnet_ssl_context_set_psk_client_callback(cctx, psk_client) != CNET_OK) {
-        CHECK(false, "TLS contexts");
+    cnet_ssl_context *sctx, *cctx;
+    if (!psk_contexts(&cctx, &sctx))
         return;
-    }
     for (int i = 0; i < rounds; i++) {
         cnet_port port;
         struct tls_server sv = {listener(&port), CNET_OK};
@@ -286,24 +296,30 @@ static void *direction_run(void *arg)
     return NULL;
 }
 
+/* a sends to b while a receives from b: two threads on a, two on b, every
+ * byte checked in order. */
+static void duplex_round(cnet_socket *a, cnet_socket *b, const char *what)
+{
+    struct direction d[4] = {{a, true, 0, CNET_OK}, {a, false, 0, CNET_OK},
+                             {b, true, 0, CNET_OK}, {b, false, 0, CNET_OK}};
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++)
+        start_thread(&t[i], direction_run, &d[i]);
+    for (int i = 0; i < 4; i++)
+        pthread_join(t[i], NULL);
+    for (int i = 0; i < 4; i++)
+        CHECK(d[i].err == CNET_OK, "%s: %s on %s failed with %s", what, d[i].sending ? "send" : "recv",
+              i < 2 ? "a" : "b", cnet_err_name(d[i].err));
+    CHECK(d[0].sum == d[3].sum, "%s: a -> b checksum differs", what);
+    CHECK(d[2].sum == d[1].sum, "%s: b -> a checksum differs", what);
+}
+
 static void full_duplex(int rounds)
 {
     for (int r = 0; r < rounds; r++) {
         cnet_socket *a = NULL, *b = NULL;
         tcp_pair(&a, &b);
-        /* a sends to b while a receives from b: two threads on a, two on b. */
-        struct direction d[4] = {{a, true, 0, CNET_OK}, {a, false, 0, CNET_OK},
-                                 {b, true, 0, CNET_OK}, {b, false, 0, CNET_OK}};
-        pthread_t t[4];
-        for (int i = 0; i < 4; i++)
-            start_thread(&t[i], direction_run, &d[i]);
-        for (int i = 0; i < 4; i++)
-            pthread_join(t[i], NULL);
-        for (int i = 0; i < 4; i++)
-            CHECK(d[i].err == CNET_OK, "duplex: %s on %s failed with %s", d[i].sending ? "send" : "recv",
-                  i < 2 ? "a" : "b", cnet_err_name(d[i].err));
-        CHECK(d[0].sum == d[3].sum, "duplex: a -> b checksum differs");
-        CHECK(d[2].sum == d[1].sum, "duplex: b -> a checksum differs");
+        duplex_round(a, b, "duplex");
         cnet_socket_free(a);
         cnet_socket_free(b);
     }
@@ -311,7 +327,7 @@ static void full_duplex(int rounds)
 
 /* ------------------------------------------ full duplex on a TLS socket */
 
-/* A TLS pair over loopback with the PSK contexts of tls_close_wakes: *a the
+/* A TLS pair over loopback with the PSK contexts (psk_contexts): *a the
  * client, *b the accepted server side (both handshakes done). */
 struct tls_acceptor {
     cnet_socket *listener, *accepted;
@@ -353,20 +369,6 @@ static bool tls_pair(cnet_ssl_context *cctx, cnet_ssl_context *sctx, cnet_socket
     return true;
 }
 
-static bool psk_contexts(cnet_ssl_context **cctx, cnet_ssl_context **sctx)
-{
-    *cctx = *sctx = NULL;
-    if (cnet_ssl_context_new(NULL, sctx) != CNET_OK || cnet_ssl_context_new(NULL, cctx) != CNET_OK ||
-        cnet_ssl_context_set_psk_server_callback(*sctx, psk_server) != CNET_OK ||
-        cnet_ssl_context_set_psk_client_callback(*cctx, psk_client) != CNET_OK) {
-        CHECK(false, "TLS contexts");
-        cnet_ssl_context_free(*cctx);
-        cnet_ssl_context_free(*sctx);
-        return false;
-    }
-    return true;
-}
-
 /* The four threads of full_duplex on a TLS pair: each side reads and writes
  * at once, every byte checked in order. */
 static void tls_full_duplex(int rounds)
@@ -378,18 +380,7 @@ static void tls_full_duplex(int rounds)
         cnet_socket *a, *b;
         if (!tls_pair(cctx, sctx, &a, &b))
             break;
-        struct direction d[4] = {{a, true, 0, CNET_OK}, {a, false, 0, CNET_OK},
-                                 {b, true, 0, CNET_OK}, {b, false, 0, CNET_OK}};
-        pthread_t t[4];
-        for (int i = 0; i < 4; i++)
-            start_thread(&t[i], direction_run, &d[i]);
-        for (int i = 0; i < 4; i++)
-            pthread_join(t[i], NULL);
-        for (int i = 0; i < 4; i++)
-            CHECK(d[i].err == CNET_OK, "TLS duplex: %s on %s failed with %s", d[i].sending ? "send" : "recv",
-                  i < 2 ? "client" : "server", cnet_err_name(d[i].err));
-        CHECK(d[0].sum == d[3].sum, "TLS duplex: client -> server checksum differs");
-        CHECK(d[2].sum == d[1].sum, "TLS duplex: server -> client checksum differs");
+        duplex_round(a, b, "TLS duplex");
         cnet_socket_free(a);
         cnet_socket_free(b);
     }
