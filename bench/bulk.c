@@ -1,5 +1,5 @@
 /*
- * bulk: BENCH_BULK_MB MiB one way in 64 KiB pieces, 2 x BENCH_REPS runs per row.
+ * bulk: BENCH_BULK_MB MiB one way in 64 KiB pieces, 6 x BENCH_REPS runs per row.
  *   raw:  blocking send() / recv().
  *   cnet: cnet_socket_send / cnet_socket_recv_some.
  * Extra rows: cnet_socket_recv (which fills all 64 KiB), recv_some with a
@@ -29,6 +29,13 @@
  * nothing but the ~1 ms start): the same time, twice the draws behind each
  * median. Other tenants' load still moves a ratio by a few per cent: read
  * it against the noise control.
+ *
+ * Ten runs were still too few on a quiet machine: run to run a row's rate
+ * spreads over +-15 % under bbr (1.85-3.1 GB/s for one row of one bench run)
+ * and +-10 % under cubic, so a median of 10 moved by up to 8 % between two
+ * bench runs minutes apart, and cnet / bare came out 0.90 in one and 1.06 in
+ * the next with no change in between. With 30 runs per row (6 x BENCH_REPS)
+ * four passes gave cnet / bare 0.97-1.01 with the controls at 0.99-1.03.
  */
 #include "families.h"
 #include "harness.h"
@@ -190,7 +197,7 @@ test_def bulk_test(void)
         .n_extras = 2,
         .both_cpu = true,
         .both_unit = "ns/KiB (both ends)",
-        .reps_factor = 2,
+        .reps_factor = 6,
     };
 #ifdef CNET_BENCH_URING
     bulk.extras[bulk.n_extras++] = (variant_def){"bare io_uring loop", child_bulk_uring, parent_bulk_uring, V_PLAIN};
