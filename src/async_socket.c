@@ -398,16 +398,24 @@ static bool connect_next(cnet_async_socket *s)
         const struct sockaddr *sa = (const struct sockaddr *)&addrs->item[i].ss;
         cnet_domain domain = sa->sa_family == AF_INET6 ? CNET_AF_INET6 : CNET_AF_INET;
         if (i > 0 || domain != s->domain) {
-            /* A failed connect leaves the descriptor unusable: a new one. */
+            /* A failed connect leaves the descriptor unusable: a new one.
+             * An address that cannot be tried leaves no message behind
+             * (when none can, the operation fails with its own). */
+            cnet__error_state before;
+            cnet__error_save(&before);
             cnet_socket_handle fd;
-            if (open_fd(domain, s->type, s->protocol, &fd) != CNET_OK)
+            if (open_fd(domain, s->type, s->protocol, &fd) != CNET_OK) {
+                cnet__error_restore(&before);
                 continue;
+            }
             s->loop->be->detach(s);
             cnet__sys_close(s->fd);
             s->fd = fd;
             s->domain = domain;
-            if (s->loop->be->attach(s) != CNET_OK)
+            if (s->loop->be->attach(s) != CNET_OK) {
+                cnet__error_restore(&before);
                 continue;
+            }
         }
         s->flags |= CNET__S_CONNECTING;
         s->loop->be->connect(s, sa, addrs->item[i].len);
@@ -445,9 +453,12 @@ static cnet_err start_connect(cnet_async_socket *s, const char *address, cnet_po
         return cnet__fail(CNET_EINVAL, msg);
     }
     cnet__addr_list *addrs;
+    cnet__error_state before;
+    cnet__error_save(&before);
     cnet_err err = cnet__resolve(address, port, domain, s->type, s->protocol, false, &addrs, function);
     if (err != CNET_OK)
         return err;
+    cnet__error_restore(&before); /* a host name first tried as an address literal is not this call's failure */
     cnet_async_op *op = cnet__async_op_new(s->loop, CNET_ASYNC_CONNECT, function, cb, user, timeout);
     if (op == NULL) {
         free(addrs);

@@ -88,6 +88,29 @@ static inline void tc_require_protocols(void)
                      cnet_last_error_message());
 }
 
+#if defined(__linux__)
+#include <sched.h>
+#include <sys/mount.h>
+/* This test process sees `hosts` as /etc/hosts (a private mount namespace
+ * with a file bound over it; glibc reads the file at each lookup), e.g. to
+ * give "localhost" both ::1 and 127.0.0.1. Skips when the process may not
+ * (not root, or no CAP_SYS_ADMIN in a container). */
+static inline void tc_with_hosts_file(const char *hosts)
+{
+    if (unshare(CLONE_NEWNS) != 0)
+        cr_skip_test("needs a private mount namespace to give \"localhost\" two addresses (unshare: %s)",
+                     strerror(errno));
+    cr_assert_eq(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0, "%s", strerror(errno));
+    char path[] = "/tmp/cnet-hosts-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, hosts, strlen(hosts)), (ssize_t)strlen(hosts));
+    close(fd);
+    cr_assert_eq(mount(path, "/etc/hosts", "none", MS_BIND, NULL), 0, "%s", strerror(errno));
+    unlink(path);
+}
+#endif
+
 /* "localhost" resolves to 127.0.0.1 (an IPv4 entry in /etc/hosts). */
 static inline void tc_require_localhost(void)
 {

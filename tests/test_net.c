@@ -582,32 +582,10 @@ Test(net_client, dial_by_name_and_literal)
  * one listens: the call succeeds, and the refusal of its first attempt does
  * not become the thread's last error (the state from before the call
  * stays). Needs "localhost" with an IPv4 and an IPv6 address. */
-#if defined(__linux__)
-#include <sched.h>
-#include <sys/mount.h>
-/* This test process sees hosts as /etc/hosts (a private mount namespace with
- * a file bound over it; glibc reads the file at each lookup). Skips when the
- * process may not (not root, or no CAP_SYS_ADMIN in a container). */
-static void with_hosts_file(const char *hosts)
-{
-    if (unshare(CLONE_NEWNS) != 0)
-        cr_skip_test("needs a private mount namespace to give \"localhost\" two addresses (unshare: %s)",
-                     strerror(errno));
-    cr_assert_eq(mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL), 0, "%s", strerror(errno));
-    char path[] = "/tmp/cnet-hosts-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    cr_assert_eq(write(fd, hosts, strlen(hosts)), (ssize_t)strlen(hosts));
-    close(fd);
-    cr_assert_eq(mount(path, "/etc/hosts", "none", MS_BIND, NULL), 0, "%s", strerror(errno));
-    unlink(path);
-}
-#endif
-
 Test(net_client, a_dial_that_succeeds_leaves_no_message_of_its_failed_attempts)
 {
 #if defined(__linux__)
-    with_hosts_file("::1 localhost\n127.0.0.1 localhost\n");
+    tc_with_hosts_file("::1 localhost\n127.0.0.1 localhost\n");
 #endif
     struct addrinfo *ai = NULL;
     if (cnet_get_addr_info("localhost", CNET_PORT(0), CNET_AF_UNSPEC, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &ai) !=
@@ -858,9 +836,14 @@ Test(net_threads, a_second_reader_gets_ebusy_and_the_writer_goes_on)
     TC_ERR(CNET_EBUSY, until_busy(a, false));
     cr_assert(strstr(cnet_last_error_message(), "another thread is reading") != NULL, "%s", cnet_last_error_message());
     char line[8];
-    size_t n;
-    cnet_read_line_result r;
+    size_t n = 77;
+    cnet_read_line_result r = CNET_READ_FULL_LINE;
     TC_ERR(CNET_EBUSY, cnet_socket_read_line(a, line, sizeof line, &n, &r, 0, 0));
+    cr_assert_eq(n, 0, "a refused call leaves no out-parameter as it was");
+    cr_assert_eq(r, CNET_READ_NONE);
+    size_t skipped = 77;
+    TC_ERR(CNET_EBUSY, cnet_socket_skip(a, 1, 0, &skipped));
+    cr_assert_eq(skipped, 0);
     TC_OK(cnet_socket_send_str(a, "ok\n", 0)); /* the write side is free */
     cnet_read_line_result rb;
     TC_OK(cnet_socket_read_line(b, line, sizeof line, &n, &rb, 5000, 0));
@@ -889,9 +872,11 @@ Test(net_threads, a_second_writer_gets_ebusy_and_the_reader_goes_on)
     TC_ERR(CNET_EBUSY, until_busy(a, true));
     cr_assert(strstr(cnet_last_error_message(), "another thread is writing") != NULL, "%s", cnet_last_error_message());
     TC_ERR(CNET_EBUSY, cnet_socket_send_frame(a, CNET_FRAME_BE32, "f", 1));
+    size_t n = 77;
+    TC_ERR(CNET_EBUSY, cnet_socket_send(a, "z", 1, 0, &n));
+    cr_assert_eq(n, 0, "a refused send says it sent nothing");
     raw_send(b, "y", 1); /* the read side is free */
     char c;
-    size_t n;
     TC_OK(cnet_socket_recv(a, &c, 1, 5000, 0, &n));
     cr_assert_eq(c, 'y');
     TC_OK(cnet_socket_close(a, CNET_FLAGS_DEFAULT)); /* wakes the writer */

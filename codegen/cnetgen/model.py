@@ -167,10 +167,22 @@ class Param:
     direction: str
     loc: Loc
     key_locs: Dict[str, Loc] = field(default_factory=dict, repr=False, compare=False)  # key -> its line
+    on_error: Optional[str] = None  # what a CNET_EBUSY refusal stores in this out parameter (side: procs)
 
     @property
     def is_pointer(self):
         return self.type.rstrip().endswith("*")
+
+    @property
+    def pointee(self):
+        """What an out parameter points to, when it is one value (not a buffer):
+        the type the API layer zeroes when it refuses a call (CNET_EBUSY), so
+        that no out-parameter is left as it was on any error."""
+        t = self.type.strip()
+        if self.direction != "out" or not t.endswith("*") or t.replace(" ", "").endswith("**") \
+                or t in ("void *", "char *", "unsigned char *"):
+            return None  # T ** is cleared before the checks (Proc.cleared_outs); buffers are not values
+        return t[:-1].rstrip()
 
 
 @dataclass
@@ -211,6 +223,21 @@ class Proc:
         a refused argument too."""
         return [prm.name for prm in self.params
                 if prm.direction == "out" and prm.type.replace(" ", "").endswith("**")]
+
+    @property
+    def busy_resets(self):
+        """C statements that zero the one-value out parameters of a proc that
+        takes a side, run when the side is taken (CNET_EBUSY): the
+        implementations set them on every error of theirs."""
+        out = []
+        for prm in self.params:
+            if prm.pointee is None:
+                continue
+            scalar = prm.pointee in ("size_t", "int", "unsigned", "bool", "int64_t", "uint64_t", "uint32_t")
+            value = prm.on_error if prm.on_error is not None else "0" if scalar else f"({prm.pointee}){{0}}"
+            zero = f"*{prm.name} = {value};"
+            out.append(f"if ({prm.name} != NULL)\n            {zero}" if prm.nullable else zero)
+        return out
 
     @property
     def short(self):
@@ -773,7 +800,8 @@ class _Builder:
             params.append(Param(pname, _require(p, "type", p.loc, str), _doc(p, "doc", p.loc),
                                 None if default is None else str(default),
                                 bool(p.get("nullable", False)), p.get("min"), p.get("max"),
-                                direction, p.loc, key_locs=dict(p.key_locs)))
+                                direction, p.loc, key_locs=dict(p.key_locs),
+                                on_error=None if p.get("on_error") is None else str(p.get("on_error"))))
         returns = node.get("returns", schema.PROC.key("returns").default)
         if not isinstance(returns, str):
             raise SpecError(node.loc_of("returns"), "'returns' must be a C type")
@@ -938,6 +966,16 @@ class _Builder:
                 if chk.error not in p.errors:
                     raise SpecError(_at(p, "errors"), f"{p.name} validates its arguments and can return {chk.error}, "
                                                       f"but its 'errors' list does not include it")
+            if p.side and "CNET_EBUSY" not in p.errors:
+                raise SpecError(_at(p, "errors"), f"{p.name} takes the {p.side} side ('side: {p.side}') and can "
+                                                  f"return CNET_EBUSY, but its 'errors' list does not include it")
+            for prm in p.params:
+                if prm.on_error is not None and (not p.side or prm.pointee is None):
+                    raise SpecError(_at(prm, "on_error"), f"{p.name}: 'on_error' is only for an out parameter that "
+                                                          f"points to one value, in a proc with 'side:'")
+                if p.side and prm.pointee in self.enum_names and prm.on_error is None:
+                    raise SpecError(prm.loc, f"{p.name}: say what a CNET_EBUSY refusal stores in '{prm.name}' "
+                                             f"('on_error: <a {prm.pointee} value>'): 0 may be a real answer")
         for so in m.sockopts:
             for key, ref in (("level", so.level), ("name", so.name)):
                 if ref not in self.constant_names:

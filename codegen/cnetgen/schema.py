@@ -385,6 +385,12 @@ PARAM = EntryKind("param", "a parameter", Doc("Parameter", "参数"), Doc(
         "every pointer that is not `nullable`, the API layer rejects NULL for them.",
         "数据的流向，显示在参考手册中。`out` 和 `inout` 必须是指针；与所有非 `nullable` 的指针一样，"
         "API 层会拒绝 NULL。"), values=("in", "out", "inout"), default="in"),
+    Key("on_error", "str", Doc(
+        "For an `out` parameter of a proc with `side:` that points to one value of an enum type: the C "
+        "expression the API layer stores in it when it refuses the call with `CNET_EBUSY` (other one-value "
+        "outs get 0), as the implementation stores on its own errors.",
+        "用于带 `side:` 的过程中指向单个枚举值的 `out` 参数：API 层以 `CNET_EBUSY` 拒绝调用时存入其中的 C "
+        "表达式（其他单值输出参数存入 0），与实现自身出错时存入的值一致。")),
 ))
 
 SOCKOPT = EntryKind("sockopt", "a sockopt", Doc("Socket option test", "套接字选项测试"), Doc(

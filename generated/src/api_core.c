@@ -9,6 +9,8 @@
  * another type than cnet_err returns its `closed_returns` value for a NULL
  * or closed socket. One that says `side: read` or `side: write` takes that
  * side of the socket for the call: a second thread on the same side gets
- * CNET_EBUSY (src/net_internal.h, "the sides of a socket").
+ * CNET_EBUSY (src/net_internal.h, "the sides of a socket"), with its
+ * one-value out parameters zeroed (or set to their `on_error` value) as the
+ * implementations set them on their own errors.
  */
 #include "backend.h"

@@ -9,7 +9,9 @@
  * another type than cnet_err returns its `closed_returns` value for a NULL
  * or closed socket. One that says `side: read` or `side: write` takes that
  * side of the socket for the call: a second thread on the same side gets
- * CNET_EBUSY (src/net_internal.h, "the sides of a socket").
+ * CNET_EBUSY (src/net_internal.h, "the sides of a socket"), with its
+ * one-value out parameters zeroed (or set to their `on_error` value) as the
+ * implementations set them on their own errors.
  */
 #include "backend.h"
 
@@ -362,8 +364,10 @@ cnet_err cnet_socket_recv(cnet_socket *socket, void *data, size_t size, int time
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'timeout' must be >= -1");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv: argument 'received' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *received = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv");
+    }
     cnet_err err = cnet__socket_recv(socket, data, size, timeout, flags, received);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -381,8 +385,10 @@ cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t size, int
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_some: argument 'timeout' must be >= -1");
     if (received == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_some: argument 'received' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *received = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_some");
+    }
     cnet_err err = cnet__socket_recv_some(socket, data, size, timeout, flags, received);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -400,8 +406,10 @@ cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int timeout, 
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: argument 'out' must not be NULL");
     if (len == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_string: argument 'len' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *len = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_string");
+    }
     cnet_err err = cnet__socket_recv_string(socket, size, timeout, flags, out, len);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -421,8 +429,11 @@ cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t size, siz
         return cnet__fail(CNET_EINVAL, "cnet_socket_read_line: argument 'result' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_read_line: argument 'timeout' must be >= -1");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *len = 0;
+        *result = CNET_READ_NONE;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_read_line");
+    }
     cnet_err err = cnet__socket_read_line(socket, line, size, len, result, timeout, flags);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -444,8 +455,11 @@ cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsigned flags,
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: argument 'len' must not be NULL");
     if (result == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_line: argument 'result' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *len = 0;
+        *result = CNET_READ_NONE;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_line");
+    }
     cnet_err err = cnet__socket_recv_line(socket, timeout, flags, max_length, out, len, result);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -457,8 +471,11 @@ cnet_err cnet_socket_skip(cnet_socket *socket, size_t size, int timeout, size_t 
         return cnet__fail(CNET_EINVAL, "cnet_socket_skip: argument 'socket' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_skip: argument 'timeout' must be >= -1");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        if (skipped != NULL)
+            *skipped = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_skip");
+    }
     cnet_err err = cnet__socket_skip(socket, size, timeout, skipped);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
@@ -500,8 +517,11 @@ cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t size, un
         return cnet__fail(CNET_EINVAL, "cnet_socket_send: argument 'socket' must not be NULL");
     if (data == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send: argument 'data' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE)) {
+        if (sent != NULL)
+            *sent = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send");
+    }
     cnet_err err = cnet__socket_send(socket, data, size, flags, sent);
     cnet__socket_give_side(socket, CNET__SIDE_WRITE);
     return err;
@@ -513,8 +533,9 @@ cnet_err cnet_socket_send_str(cnet_socket *socket, const char *text, unsigned fl
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_str: argument 'socket' must not be NULL");
     if (text == NULL)
         return cnet__fail(CNET_EINVAL, "cnet_socket_send_str: argument 'text' must not be NULL");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE)) {
         return cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_str");
+    }
     cnet_err err = cnet__socket_send_str(socket, text, flags);
     cnet__socket_give_side(socket, CNET__SIDE_WRITE);
     return err;
@@ -569,9 +590,10 @@ cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format format, c
     cnet_err err = cnet__socket_enter(socket, "cnet_socket_send_frame");
     if (err != CNET_OK)
         return err;
-    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE)) {
         return cnet__socket_leave(socket, "cnet_socket_send_frame",
                                   cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_send_frame"));
+    }
     err = cnet__socket_send_frame(socket, format, data, size);
     cnet__socket_give_side(socket, CNET__SIDE_WRITE);
     return cnet__socket_leave(socket, "cnet_socket_send_frame", err);
@@ -589,8 +611,10 @@ cnet_err cnet_socket_recv_frame(cnet_socket *socket, cnet_frame_format format, v
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_frame: argument 'len' must not be NULL");
     if (timeout < -1)
         return cnet__fail(CNET_EINVAL, "cnet_socket_recv_frame: argument 'timeout' must be >= -1");
-    if (!cnet__socket_take_side(socket, CNET__SIDE_READ))
+    if (!cnet__socket_take_side(socket, CNET__SIDE_READ)) {
+        *len = 0;
         return cnet__socket_side_busy(socket, CNET__SIDE_READ, "cnet_socket_recv_frame");
+    }
     cnet_err err = cnet__socket_recv_frame(socket, format, data, size, len, timeout);
     cnet__socket_give_side(socket, CNET__SIDE_READ);
     return err;
