@@ -541,13 +541,17 @@ SIDE_DOCS = {
     "read": Doc(
         "one thread at a time may read this socket (this call and the other reading calls), while "
         "another thread writes it and a third closes it; a second thread reading at the same time "
-        "gets CNET_EBUSY at once (plain and TLS sockets, every backend).",
+        "gets CNET_EBUSY at once (plain and TLS sockets, every backend), and its counts (and a read "
+        "line's result, CNET_READ_NONE) say that nothing was done.",
         "同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；"
-        "同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。"),
+        "同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 "
+        "CNET_READ_NONE）表明什么也没有做。"),
     "write": Doc(
         "one thread at a time may write this socket (this call and the other writing calls), while "
         "another thread reads it and a third closes it; a second thread writing at the same time "
-        "gets CNET_EBUSY at once (plain and TLS sockets, every backend).",
+        "gets CNET_EBUSY at once (plain and TLS sockets, every backend), and its counts (and a read "
+        "line's result, CNET_READ_NONE) say that nothing was done.",
         "同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；"
-        "同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。"),
+        "同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 "
+        "CNET_READ_NONE）表明什么也没有做。"),
 }

@@ -1414,8 +1414,9 @@ CNET_API bool cnet_socket_has_data_buffered(const cnet_socket *socket);
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * @note Differs from Nim: Nim loses the bytes already read when a timeout
  * fires, and its unbuffered recv without a timeout returns after one read (use
@@ -1472,8 +1473,9 @@ CNET_API cnet_err cnet_socket_recv(cnet_socket *socket, void *data, size_t size,
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * Ports Nim: net.recv
  */
@@ -1525,8 +1527,9 @@ CNET_API cnet_err cnet_socket_recv_some(cnet_socket *socket, void *data, size_t 
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * @note Differs from Nim: Nim returns a negative count under SafeDisconn
  * although its documentation says it never does.
@@ -1604,8 +1607,9 @@ CNET_API cnet_err cnet_socket_recv_string(cnet_socket *socket, size_t size, int 
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * @note Differs from Nim: Nim returns the sentinel "\r\n" for an empty line
  * and "" at a disconnect, drops a partial line at EOF, raises for "\r"
@@ -1667,8 +1671,9 @@ CNET_API cnet_err cnet_socket_read_line(cnet_socket *socket, char *line, size_t 
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * Ports Nim: net.recvLine
  */
@@ -1707,8 +1712,9 @@ CNET_API cnet_err cnet_socket_recv_line(cnet_socket *socket, int timeout, unsign
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * Ports Nim: net.skip
  */
@@ -1847,8 +1853,9 @@ CNET_API cnet_err cnet_socket_recv_from_ip(cnet_socket *socket, void *data, size
  * @note Threads: one thread at a time may write this socket (this call and the
  * other writing calls), while another thread reads it and a third closes it; a
  * second thread writing at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * @note Differs from Nim: Nim restarts from offset 0 after a partial write and
  * spins forever on a dead peer under SafeDisconn.
@@ -1886,8 +1893,9 @@ CNET_API cnet_err cnet_socket_send(cnet_socket *socket, const void *data, size_t
  * @note Threads: one thread at a time may write this socket (this call and the
  * other writing calls), while another thread reads it and a third closes it; a
  * second thread writing at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * Ports Nim: net.send
  */
@@ -2077,8 +2085,9 @@ CNET_API cnet_err cnet_socket_shutdown(cnet_socket *socket, bool read, bool writ
  * @note Threads: one thread at a time may write this socket (this call and the
  * other writing calls), while another thread reads it and a third closes it; a
  * second thread writing at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程写这个套接字（本调用及其他写调用），同时另一个线程可以读它、第三个线程可以关闭它；同时写的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * cnet addition (no Nim counterpart).
  */
@@ -2134,8 +2143,9 @@ CNET_API cnet_err cnet_socket_send_frame(cnet_socket *socket, cnet_frame_format 
  * @note Threads: one thread at a time may read this socket (this call and the
  * other reading calls), while another thread writes it and a third closes it;
  * a second thread reading at the same time gets CNET_EBUSY at once (plain and
- * TLS sockets, every backend).
- *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端）。
+ * TLS sockets, every backend), and its counts (and a read line's result,
+ * CNET_READ_NONE) say that nothing was done.
+ *       [zh] 线程：同一时刻只能有一个线程读这个套接字（本调用及其他读调用），同时另一个线程可以写它、第三个线程可以关闭它；同时读的第二个线程立即得到 CNET_EBUSY（明文与 TLS 套接字，所有后端），其计数（以及读行的结果 CNET_READ_NONE）表明什么也没有做。
  *
  * cnet addition (no Nim counterpart).
  */
