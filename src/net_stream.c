@@ -299,8 +299,16 @@ bool cnet_socket_try_send(cnet_socket *socket, const void *data, size_t size)
 {
     if (socket == NULL || cnet__is_closed(socket) || (data == NULL && size > 0))
         return false;
+    /* A writer like cnet_socket_send: false (CNET_EBUSY as the last error)
+     * while another thread writes, so no two sends interleave their bytes. */
+    if (!cnet__socket_take_side(socket, CNET__SIDE_WRITE)) {
+        cnet__socket_side_busy(socket, CNET__SIDE_WRITE, "cnet_socket_try_send");
+        return false;
+    }
     size_t n = 0;
-    return sock_send(socket, data, size, cnet__send_deadline(socket), &n) == CNET_OK && n == size;
+    bool all = sock_send(socket, data, size, cnet__send_deadline(socket), &n) == CNET_OK && n == size;
+    cnet__socket_give_side(socket, CNET__SIDE_WRITE);
+    return all;
 }
 
 cnet_err cnet__socket_shutdown(cnet_socket *socket, bool read, bool write)

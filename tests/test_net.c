@@ -875,6 +875,8 @@ Test(net_threads, a_second_writer_gets_ebusy_and_the_reader_goes_on)
     size_t n = 77;
     TC_ERR(CNET_EBUSY, cnet_socket_send(a, "z", 1, 0, &n));
     cr_assert_eq(n, 0, "a refused send says it sent nothing");
+    cr_assert(!cnet_socket_try_send(a, "z", 1), "try_send is a writer too");
+    cr_assert_eq(cnet_last_error(), CNET_EBUSY);
     raw_send(b, "y", 1); /* the read side is free */
     char c;
     TC_OK(cnet_socket_recv(a, &c, 1, 5000, 0, &n));

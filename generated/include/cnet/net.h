@@ -1907,6 +1907,13 @@ CNET_API cnet_err cnet_socket_send_str(cnet_socket *socket, const char *text, un
  *
  * [zh] 对于 send 的安全替换：只调用一次发送，发生错误或未能发出全部字节时不报告错误，而是返回 false。
  *
+ * It is a writer like cnet_socket_send: while another thread writes this
+ * socket it sends nothing and returns false at once, with CNET_EBUSY as the
+ * thread's last error.
+ *
+ * [zh] 它与 cnet_socket_send 一样是写方：另一个线程正在写这个套接字时，它什么也不发送，立即返回 false，线程的最后错误为
+ * CNET_EBUSY。
+ *
  * @param socket the socket
  *        [zh] 套接字
  *
