@@ -90,13 +90,7 @@ static long mem_ctrl(BIO *b, int cmd, long num, void *ptr)
 
 static void mem_method_init(void)
 {
-    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cnet memory");
-    if (m != NULL && BIO_meth_set_write_ex(m, mem_write) && BIO_meth_set_read_ex(m, mem_read) &&
-        BIO_meth_set_ctrl(m, mem_ctrl)) {
-        mem_method = m;
-        return;
-    }
-    BIO_meth_free(m);
+    mem_method = cnet__tls_bio_method("cnet memory", mem_write, mem_read, mem_ctrl);
 }
 
 BIO *cnet__tls_mem_bio(cnet__tls *t)

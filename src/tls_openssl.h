@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
 #include <openssl/ssl.h>
 
@@ -83,6 +84,19 @@ void cnet__tls_mem_release(cnet__tls *t);
  * latched on the session when fatal; a would-block or timeout of the edge
  * is returned as the edge reported it. And the error of a call on a session
  * that failed earlier. */
+/* A source/sink BIO method with the given write, read and ctrl (the edge
+ * BIO of tls_session.c, the memory BIO of tls_mem.c), or NULL. */
+static inline BIO_METHOD *cnet__tls_bio_method(const char *name, int (*write)(BIO *, const char *, size_t, size_t *),
+                                               int (*read)(BIO *, char *, size_t, size_t *),
+                                               long (*ctrl)(BIO *, int, long, void *))
+{
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, name);
+    if (m != NULL && BIO_meth_set_write_ex(m, write) && BIO_meth_set_read_ex(m, read) && BIO_meth_set_ctrl(m, ctrl))
+        return m;
+    BIO_meth_free(m);
+    return NULL;
+}
+
 cnet_err cnet__tls_fail(cnet__tls *t, int ret, const char *function);
 cnet_err cnet__tls_refail(const cnet__tls *t, const char *function);
 

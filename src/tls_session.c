@@ -164,13 +164,7 @@ static long bio_ctrl(BIO *b, int cmd, long num, void *ptr)
 
 static void edge_method_init(void)
 {
-    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "cnet edge");
-    if (m != NULL && BIO_meth_set_write_ex(m, bio_write) && BIO_meth_set_read_ex(m, bio_read) &&
-        BIO_meth_set_ctrl(m, bio_ctrl)) {
-        edge_method = m;
-        return;
-    }
-    BIO_meth_free(m);
+    edge_method = cnet__tls_bio_method("cnet edge", bio_write, bio_read, bio_ctrl);
 }
 
 /* Empty the thread's OpenSSL error queue; a look first, since clearing
