@@ -189,12 +189,34 @@ void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
     nb_set(handle, !blocking);
 }
 
+/*
+ * Handles cnet made listen (cnet__sys_listen), whose mode the bits above
+ * know: an accept on one of them needs neither fcntl (is it non-blocking?)
+ * nor getsockopt (SO_ACCEPTCONN, before IORING_ACCEPT_POLL_FIRST), two system
+ * calls per connection otherwise. Cleared where a number is closed, made
+ * anew or adopted, so a listener cnet did not make is asked as before; one
+ * closed behind cnet's back (close(2)) and its number reused is not seen.
+ */
+static cnet__handle_bits listening_handles;
+
+static bool known_listener(cnet_socket_handle h)
+{
+    return h >= 0 && cnet__handle_bits_get(&listening_handles, (uintptr_t)h);
+}
+
+static void known_listener_set(cnet_socket_handle h, bool on)
+{
+    if (h >= 0 && (on || known_listener(h)))
+        cnet__handle_bits_put(&listening_handles, (uintptr_t)h, on);
+}
+
 /* A handle made outside cnet: read its mode once (fcntl), then serve it as
  * one made non-blocking through cnet. */
 void cnet__sys_handle_adopted(cnet_socket_handle handle)
 {
     int fl = fcntl(handle, F_GETFL);
     nb_set(handle, fl >= 0 && (fl & O_NONBLOCK));
+    known_listener_set(handle, false);
 }
 
 static struct __kernel_timespec remaining(int64_t deadline)
@@ -347,8 +369,10 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
             return fail_res(res, to, "cnet_create_native_socket", "socket");
         *out = res;
     }
-    if (err == CNET_OK)
+    if (err == CNET_OK) {
         nb_set(*out, (type & SOCK_NONBLOCK) != 0); /* a reused number may carry a stale bit */
+        known_listener_set(*out, false);
+    }
     return err;
 }
 
@@ -362,6 +386,7 @@ cnet_err cnet__sys_create_native_socket_int(int domain, int type, int protocol, 
 cnet_err cnet__sys_close(cnet_socket_handle handle)
 {
     nb_set(handle, false);
+    known_listener_set(handle, false);
     return cnet__posix_close(handle);
 }
 
@@ -380,13 +405,19 @@ cnet_err cnet__sys_bind_addr(cnet_socket_handle handle, const struct sockaddr *n
 cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
 {
     struct io_uring *ring = ring_for(CNET_IORING_OP_LISTEN);
-    if (ring == NULL)
-        return cnet__posix_listen(handle, backlog);
-    struct io_uring_sqe *sqe = sqe_of(ring);
-    io_uring_prep_rw(CNET_IORING_OP_LISTEN, sqe, handle, NULL, (unsigned)backlog, 0);
-    bool to;
-    int res = run(ring, sqe, -1, true, &to);
-    return res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
+    cnet_err err;
+    if (ring == NULL) {
+        err = cnet__posix_listen(handle, backlog);
+    } else {
+        struct io_uring_sqe *sqe = sqe_of(ring);
+        io_uring_prep_rw(CNET_IORING_OP_LISTEN, sqe, handle, NULL, (unsigned)backlog, 0);
+        bool to;
+        int res = run(ring, sqe, -1, true, &to);
+        err = res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
+    }
+    if (err == CNET_OK)
+        known_listener_set(handle, true);
+    return err;
 }
 
 /* io_uring waits for a connection even on an O_NONBLOCK listener; such a
@@ -577,7 +608,8 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    if (ring == NULL || nb_get(handle) || nonblocking(handle))
+    bool known = known_listener(handle);
+    if (ring == NULL || nb_get(handle) || (!known && nonblocking(handle)))
         return cnet__posix_accept_deadline(handle, inheritable, deadline, client, addr, len);
     *client = CNET_INVALID_SOCKET;
     /*
@@ -589,14 +621,15 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
      * this listener said more were queued (IORING_CQE_F_SOCK_NONEMPTY, then
      * this one most likely completes while it is submitted), it arms the poll
      * first (IORING_ACCEPT_POLL_FIRST) and accepts once a connection is
-     * there. Only on a socket that listens (SO_ACCEPTCONN, one getsockopt):
+     * there. Only on a socket that listens (cnet's own listeners, others
+     * asked with SO_ACCEPTCONN, one getsockopt):
      * on any other the accept fails at once (EINVAL, EOPNOTSUPP) while its
      * poll might never fire. A kernel before 6.10 refuses the flag with
      * EINVAL: one more try without it tells that from a listener shut down
      * meanwhile, and a refusal is remembered for the thread.
      */
     bool queued = tls.last_accept == handle && tls.last_accept_nonempty;
-    bool poll_first = !queued && !tls.no_accept_poll_first && listening(handle);
+    bool poll_first = !queued && !tls.no_accept_poll_first && (known || listening(handle));
     socklen_t slen = sizeof *addr;
     bool to;
     struct io_uring_sqe *sqe = sqe_of(ring);
@@ -617,54 +650,9 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
     if (res < 0)
         return fail_res(res, to, "accept", "accept");
     nb_set(res, false);
+    known_listener_set(res, false);
     *client = res;
     *len = (cnet_socklen)slen;
-    return CNET_OK;
-}
-
-cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
-                          cnet_socklen len, int64_t deadline)
-{
-    struct io_uring *ring = ring_for(IORING_OP_SENDMSG);
-    if (ring == NULL || nb_get(handle))
-        return cnet__posix_sendto(handle, data, size, addr, len, deadline);
-    struct iovec iov = {(void *)data, size};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_name = (void *)addr;
-    msg.msg_namelen = addr ? len : 0;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    struct io_uring_sqe *sqe = sqe_of(ring);
-    io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
-    bool to;
-    int res = run(ring, sqe, deadline, true, &to);
-    return res < 0 ? fail_res(res, to, "sendto", "sendmsg") : CNET_OK;
-}
-
-cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, struct sockaddr_storage *addr,
-                            cnet_socklen *len, int64_t deadline, size_t *received, bool *truncated)
-{
-    struct io_uring *ring = ring_for(IORING_OP_RECVMSG);
-    if (ring == NULL || nb_get(handle))
-        return cnet__posix_recvfrom(handle, data, size, addr, len, deadline, received, truncated);
-    struct iovec iov = {data, size};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_name = addr;
-    msg.msg_namelen = sizeof *addr;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    struct io_uring_sqe *sqe = sqe_of(ring);
-    /* MSG_TRUNC makes a datagram socket report its real length. */
-    io_uring_prep_recvmsg(sqe, handle, &msg, MSG_TRUNC);
-    bool to;
-    int res = run(ring, sqe, deadline, false, &to);
-    if (res < 0)
-        return fail_res(res, to, "recvfrom", "recvmsg");
-    *truncated = (size_t)res > size || (msg.msg_flags & MSG_TRUNC);
-    *received = (size_t)res > size ? size : (size_t)res;
-    *len = (cnet_socklen)msg.msg_namelen;
     return CNET_OK;
 }
 

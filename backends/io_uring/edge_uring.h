@@ -1,6 +1,6 @@
 /*
  * What edge_io.c (the ring of each thread) lends the other edge files of
- * the io_uring backend (edge_tls.c): the ring that can run an opcode (NULL:
+ * the io_uring backend (edge_tls.c, edge_dgram.c): the ring that can run an opcode (NULL:
  * use the POSIX edge), one operation submitted and waited for (a deadline a
  * linked timeout), the translation of a failed completion, and whether a
  * handle was made non-blocking through cnet.
