@@ -336,6 +336,27 @@ Test(accept, small_address_buffer_does_not_lose_the_connection)
     TC_OK(cnet_close(server));
 }
 
+/* A listener's number reused by a connected socket with nothing to read:
+ * the accept fails at once, it does not wait for input that never comes
+ * (the io_uring edge remembers which handles it made listen, and must
+ * forget at close). */
+Test(accept, a_reused_listener_number_that_does_not_listen_fails_at_once, .timeout = 10)
+{
+    cnet_port port, other_port;
+    cnet_socket_handle other = tc_listener(CNET_AF_INET, &other_port);
+    cnet_socket_handle server = tc_listener(CNET_AF_INET, &port);
+    TC_OK(cnet_close(server));
+    cnet_socket_handle again = tc_connect(CNET_AF_INET, other_port), c;
+    if (again != server) {
+        TC_OK(cnet_close(again));
+        TC_OK(cnet_close(other));
+        cr_skip_test("the number was not reused (%d, then %d)", (int)server, (int)again);
+    }
+    TC_ERR(CNET_EINVAL, cnet_accept(again, false, &c, NULL, 0));
+    TC_OK(cnet_close(again));
+    TC_OK(cnet_close(other));
+}
+
 Test(accept, errors)
 {
     cnet_port port;
