@@ -194,8 +194,10 @@ void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
  * know: an accept on one of them needs neither fcntl (is it non-blocking?)
  * nor getsockopt (SO_ACCEPTCONN, before IORING_ACCEPT_POLL_FIRST), two system
  * calls per connection otherwise. Cleared where a number is closed, made
- * anew or adopted, so a listener cnet did not make is asked as before; one
- * closed behind cnet's back (close(2)) and its number reused is not seen.
+ * anew or adopted, so a listener cnet did not make is asked as before. As
+ * for every other call, what is done behind cnet's back is not seen: a
+ * listener made O_NONBLOCK with fcntl, or closed with close(2) and its
+ * number reused.
  */
 static cnet__handle_bits listening_handles;
 
