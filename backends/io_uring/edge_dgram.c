@@ -16,6 +16,18 @@
 #define MSG_NOSIGNAL 0
 #endif
 
+/* A message of one buffer and an address (the peer's, or room for it). */
+static struct msghdr one_buffer(struct iovec *iov, void *name, socklen_t namelen)
+{
+    struct msghdr msg;
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = name;
+    msg.msg_namelen = namelen;
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 1;
+    return msg;
+}
+
 cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t size, const struct sockaddr *addr,
                           cnet_socklen len, int64_t deadline)
 {
@@ -23,12 +35,7 @@ cnet_err cnet__sys_sendto(cnet_socket_handle handle, const void *data, size_t si
     if (ring == NULL || cnet__uring_nonblocking(handle))
         return cnet__posix_sendto(handle, data, size, addr, len, deadline);
     struct iovec iov = {(void *)data, size};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_name = (void *)addr;
-    msg.msg_namelen = addr ? len : 0;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
+    struct msghdr msg = one_buffer(&iov, (void *)addr, addr ? len : 0);
     struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
     io_uring_prep_sendmsg(sqe, handle, &msg, MSG_NOSIGNAL);
     bool to;
@@ -43,12 +50,7 @@ cnet_err cnet__sys_recvfrom(cnet_socket_handle handle, void *data, size_t size, 
     if (ring == NULL || cnet__uring_nonblocking(handle))
         return cnet__posix_recvfrom(handle, data, size, addr, len, deadline, received, truncated);
     struct iovec iov = {data, size};
-    struct msghdr msg;
-    memset(&msg, 0, sizeof msg);
-    msg.msg_name = addr;
-    msg.msg_namelen = sizeof *addr;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
+    struct msghdr msg = one_buffer(&iov, addr, sizeof *addr);
     struct io_uring_sqe *sqe = io_uring_get_sqe(ring);
     /* MSG_TRUNC makes a datagram socket report its real length. */
     io_uring_prep_recvmsg(sqe, handle, &msg, MSG_TRUNC);
