@@ -792,6 +792,22 @@ Test(net_recv, peer_reset_while_blocked)
 
 /* ----------------------------------------------- one reader, one writer */
 
+#if !defined(_WIN32)
+/* The reference's promise (cnet_set_blocking): a listener made non-blocking
+ * behind cnet's back (fcntl) answers CNET_EWOULDBLOCK in accept on every
+ * backend, io_uring too (which would wait), also when cnet made it listen. */
+Test(net_server, a_listener_made_nonblocking_with_fcntl_does_not_wait, .timeout = 10)
+{
+    cnet_port port;
+    cnet_socket *srv = listener(CNET_AF_INET, &port), *a = NULL;
+    cnet_socket_handle fd = cnet_socket_get_fd(srv);
+    int fl = fcntl(fd, F_GETFL);
+    cr_assert_eq(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+    TC_ERR(CNET_EWOULDBLOCK, cnet_socket_accept(srv, &a, CNET_FLAGS_DEFAULT));
+    cnet_socket_free(srv);
+}
+#endif
+
 struct side_call {
     cnet_socket *s;
     bool send;

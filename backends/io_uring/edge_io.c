@@ -190,14 +190,13 @@ void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 }
 
 /*
- * Handles cnet made listen (cnet__sys_listen), whose mode the bits above
- * know: an accept on one of them needs neither fcntl (is it non-blocking?)
- * nor getsockopt (SO_ACCEPTCONN, before IORING_ACCEPT_POLL_FIRST), two system
- * calls per connection otherwise. Cleared where a number is closed, made
- * anew or adopted, so a listener cnet did not make is asked as before. As
- * for every other call, what is done behind cnet's back is not seen: a
- * listener made O_NONBLOCK with fcntl, or closed with close(2) and its
- * number reused.
+ * Handles cnet made listen (cnet__sys_listen): an accept on one of them
+ * needs no getsockopt (SO_ACCEPTCONN, before IORING_ACCEPT_POLL_FIRST), one
+ * system call per connection otherwise. Cleared where a number is closed,
+ * made anew or adopted, so a listener cnet did not make is asked as before;
+ * one closed behind cnet's back (close(2)) and its number reused is not
+ * seen. (The fcntl of nonblocking() stays: the reference promises that an
+ * accept answers CNET_EWOULDBLOCK on a listener made O_NONBLOCK with fcntl.)
  */
 static cnet__handle_bits listening_handles;
 
@@ -610,8 +609,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
                                    cnet_socket_handle *client, struct sockaddr_storage *addr, cnet_socklen *len)
 {
     struct io_uring *ring = ring_for(IORING_OP_ACCEPT);
-    bool known = known_listener(handle);
-    if (ring == NULL || nb_get(handle) || (!known && nonblocking(handle)))
+    if (ring == NULL || nb_get(handle) || nonblocking(handle))
         return cnet__posix_accept_deadline(handle, inheritable, deadline, client, addr, len);
     *client = CNET_INVALID_SOCKET;
     /*
@@ -631,7 +629,7 @@ cnet_err cnet__sys_accept_deadline(cnet_socket_handle handle, bool inheritable, 
      * meanwhile, and a refusal is remembered for the thread.
      */
     bool queued = tls.last_accept == handle && tls.last_accept_nonempty;
-    bool poll_first = !queued && !tls.no_accept_poll_first && (known || listening(handle));
+    bool poll_first = !queued && !tls.no_accept_poll_first && (known_listener(handle) || listening(handle));
     socklen_t slen = sizeof *addr;
     bool to;
     struct io_uring_sqe *sqe = sqe_of(ring);
