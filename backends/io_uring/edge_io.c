@@ -190,7 +190,9 @@ void cnet__sys_blocking_changed(cnet_socket_handle handle, bool blocking)
 }
 
 /*
- * Handles cnet made listen (cnet__sys_listen): an accept on one of them
+ * Blocking handles cnet made listen (cnet__sys_listen; a non-blocking one
+ * accepts through the POSIX edge, and the async layer's are closed by their
+ * loop, not by cnet__sys_close): an accept on one of them
  * needs no getsockopt (SO_ACCEPTCONN, before IORING_ACCEPT_POLL_FIRST), one
  * system call per connection otherwise. Cleared where a number is closed,
  * made anew or adopted, so a listener cnet did not make is asked as before;
@@ -416,8 +418,8 @@ cnet_err cnet__sys_listen(cnet_socket_handle handle, int backlog)
         int res = run(ring, sqe, -1, true, &to);
         err = res < 0 ? fail_res(res, to, "cnet_listen", "listen") : CNET_OK;
     }
-    if (err == CNET_OK)
-        known_listener_set(handle, true);
+    if (err == CNET_OK && !nb_get(handle))
+        known_listener_set(handle, true); /* not the async layer's (non-blocking), closed by its loop */
     return err;
 }
 
