@@ -80,10 +80,6 @@ void cnet__tls_features_free(cnet_ssl_context *c);
 BIO *cnet__tls_mem_bio(cnet__tls *t);
 void cnet__tls_mem_release(cnet__tls *t);
 
-/* tls_errors.c: the error of a failed SSL_* call (SSL_get_error of ret),
- * latched on the session when fatal; a would-block or timeout of the edge
- * is returned as the edge reported it. And the error of a call on a session
- * that failed earlier. */
 /* A source/sink BIO method with the given write, read and ctrl (the edge
  * BIO of tls_session.c, the memory BIO of tls_mem.c), or NULL. */
 static inline BIO_METHOD *cnet__tls_bio_method(const char *name, int (*write)(BIO *, const char *, size_t, size_t *),
@@ -97,6 +93,10 @@ static inline BIO_METHOD *cnet__tls_bio_method(const char *name, int (*write)(BI
     return NULL;
 }
 
+/* tls_errors.c: the error of a failed SSL_* call (SSL_get_error of ret),
+ * latched on the session when fatal; a would-block or timeout of the edge
+ * is returned as the edge reported it. And the error of a call on a session
+ * that failed earlier. */
 cnet_err cnet__tls_fail(cnet__tls *t, int ret, const char *function);
 cnet_err cnet__tls_refail(const cnet__tls *t, const char *function);
 

@@ -228,14 +228,13 @@ class Proc:
     def busy_resets(self):
         """C statements that zero the one-value out parameters of a proc that
         takes a side, run when the side is taken (CNET_EBUSY): the
-        implementations set them on every error of theirs."""
+        implementations set them on every error of theirs. (Enums name their
+        value with `on_error`, checked in check_module.)"""
         out = []
         for prm in self.params:
             if prm.pointee is None:
                 continue
-            scalar = prm.pointee in ("size_t", "int", "unsigned", "bool", "int64_t", "uint64_t", "uint32_t")
-            value = prm.on_error if prm.on_error is not None else "0" if scalar else f"({prm.pointee}){{0}}"
-            zero = f"*{prm.name} = {value};"
+            zero = f"*{prm.name} = {prm.on_error if prm.on_error is not None else 0};"
             out.append(f"if ({prm.name} != NULL)\n            {zero}" if prm.nullable else zero)
         return out
 
