@@ -790,8 +790,6 @@ Test(net_recv, peer_reset_while_blocked)
     cnet_socket_free(a);
 }
 
-/* ----------------------------------------------- one reader, one writer */
-
 #if !defined(_WIN32)
 /* The reference's promise (cnet_set_blocking): a listener made non-blocking
  * behind cnet's back (fcntl) answers CNET_EWOULDBLOCK in accept on every
@@ -807,6 +805,8 @@ Test(net_server, a_listener_made_nonblocking_with_fcntl_does_not_wait, .timeout 
     cnet_socket_free(srv);
 }
 #endif
+
+/* ----------------------------------------------- one reader, one writer */
 
 struct side_call {
     cnet_socket *s;
