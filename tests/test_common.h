@@ -111,6 +111,22 @@ static inline void tc_with_hosts_file(const char *hosts)
 }
 #endif
 
+/* The families of "localhost"'s first and last address; skips the test
+ * unless it resolves to both an IPv4 and an IPv6 address. */
+static inline void tc_localhost_two_families(int *first, int *last)
+{
+    struct addrinfo *ai = NULL;
+    if (cnet_get_addr_info("localhost", CNET_PORT(0), CNET_AF_UNSPEC, CNET_SOCK_STREAM, CNET_IPPROTO_TCP, &ai) !=
+        CNET_OK)
+        cr_skip_test("\"localhost\" does not resolve here");
+    *first = *last = ai->ai_family;
+    for (struct addrinfo *p = ai; p != NULL; p = p->ai_next)
+        *last = p->ai_family;
+    cnet_free_addr_info(ai);
+    if (*first == *last)
+        cr_skip_test("\"localhost\" has addresses of one family only here (needs 127.0.0.1 and ::1)");
+}
+
 /* "localhost" resolves to 127.0.0.1 (an IPv4 entry in /etc/hosts). */
 static inline void tc_require_localhost(void)
 {
